@@ -1,0 +1,1 @@
+"""Prompt understanding: free text → ScenePlan."""
