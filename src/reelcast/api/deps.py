@@ -1,0 +1,35 @@
+"""Request-scoped dependencies: runtime, authenticated user."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from reelcast.api.errors import Unauthorized
+from reelcast.jobs.runtime import Runtime
+from reelcast.store import accounts
+from reelcast.store.models import User
+
+
+def runtime(request: Request) -> Runtime:
+    """The process runtime attached to the app."""
+    return request.app.state.runtime
+
+
+def current_user(request: Request) -> User:
+    """The user of the Bearer API key (or the local admin when auth is off)."""
+    rt: Runtime = request.app.state.runtime
+    with rt.db.session() as s:
+        if not rt.settings.auth:
+            return accounts.get_or_create_user(s, rt.settings.admin_handle, is_admin=True)
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized(
+                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' "
+                "(create one with `reelcast apikey create --user admin`).",
+                code="missing_api_key",
+            )
+        user = accounts.user_for_key(s, token.strip())
+        if user is None:
+            raise Unauthorized("Incorrect API key provided.", code="invalid_api_key")
+        return user

@@ -1,0 +1,102 @@
+"""`create_app(settings)`: the FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from reelcast import __version__
+from reelcast.api import models_api, videos
+from reelcast.api.errors import install_error_handlers
+from reelcast.config import Settings
+from reelcast.jobs.runtime import Runtime
+from reelcast.jobs.worker import InlineWorker
+from reelcast.store import accounts
+
+log = logging.getLogger("reelcast")
+
+ADMIN_KEY_FILE = "admin_api_key"
+
+
+def ensure_admin(rt: Runtime) -> str | None:
+    """Create the local admin on first run; return its new API key (also saved under data_dir) or None."""
+    st = rt.settings
+    with rt.db.session() as s:
+        admin = accounts.get_or_create_user(s, st.admin_handle, is_admin=True)
+        if accounts.count_keys(s, admin) > 0:
+            return None
+        key = accounts.create_api_key(s, admin, name="first-run")
+    path: Path = st.data_dir / ADMIN_KEY_FILE
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the runtime (DB, blobs) and inline worker start with the app's lifespan."""
+    st = settings or (runtime.settings if runtime else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt = runtime or Runtime.open(st)
+        app.state.runtime = rt
+        new_key = ensure_admin(rt)
+        if new_key:
+            log.warning("created local admin '%s' with API key %s (saved in %s)", st.admin_handle, new_key,
+                        st.data_dir / ADMIN_KEY_FILE)
+        worker = None
+        if st.worker == "inline":
+            worker = InlineWorker(rt, threads=st.worker_threads)
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            if runtime is None:
+                rt.close()
+
+    app = FastAPI(
+        title="reelcast",
+        version=__version__,
+        description="Self-hostable AI video studio. `/v1/videos` is wire-compatible with OpenAI's Videos API.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
+        rid = "req_" + secrets.token_hex(12)
+        request.state.request_id = rid
+        response = await call_next(request)
+        response.headers["x-request-id"] = rid
+        return response
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], summary="Readiness")
+    def readyz(request: Request) -> JSONResponse:
+        """The database answers and the blob directory is writable."""
+        rt: Runtime = request.app.state.runtime
+        try:
+            with rt.db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            probe = rt.blobs.temp_path()
+            probe.unlink()
+        except Exception as exc:  # readiness reports, never raises
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    app.include_router(videos.router)
+    app.include_router(models_api.router)
+    return app

@@ -1,0 +1,220 @@
+"""The `reelcast` command line: serve, generate, plan, worker, apikey, migrate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from reelcast.config import Settings
+from reelcast.domain import video_rules as rules
+
+app = typer.Typer(help="reelcast: prompt → video with sound, and an OpenAI-compatible Videos API server.",
+                  no_args_is_help=True, add_completion=False)
+apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default REELCAST_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default REELCAST_PORT or 8000).")] = None,
+    worker: Annotated[str | None, typer.Option(help="inline | none (default REELCAST_WORKER).")] = None,
+) -> None:
+    """Run the API server (with the inline worker unless --worker none)."""
+    import uvicorn
+
+    from reelcast.app import ADMIN_KEY_FILE, create_app, ensure_admin
+    from reelcast.jobs.runtime import Runtime
+
+    st = Settings()
+    overrides = {k: v for k, v in {"host": host, "port": port, "worker": worker}.items() if v is not None}
+    st = st.model_copy(update=overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    rt = Runtime.open(st)
+    key = ensure_admin(rt)
+    url = f"http://{st.host}:{st.port}"
+    console.print(f"[bold green]reelcast[/bold green] serving on {url}  (API: {url}/v1, docs: {url}/docs)")
+    if key:
+        console.print(f"local admin '{st.admin_handle}' API key: [bold]{key}[/bold]")
+    else:
+        console.print(f"admin API key: see {st.data_dir / ADMIN_KEY_FILE} or run `reelcast apikey create`")
+    uvicorn.run(create_app(st, runtime=rt), host=st.host, port=st.port, log_level="info")
+
+
+@app.command()
+def generate(
+    prompt: Annotated[str, typer.Argument(help="What to show (and hear).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="MP4 file to write.")] = Path("clip.mp4"),
+    seconds: Annotated[str, typer.Option(help="Duration: 4, 8, 12, 16 or 20.")] = rules.DEFAULT_SECONDS,
+    size: Annotated[str, typer.Option(help=f"Frame size: {', '.join(rules.SIZES)}.")] = rules.DEFAULT_SIZE,
+    seed: Annotated[int | None, typer.Option(help="Same prompt + seed + version → same bytes.")] = None,
+    model: Annotated[str, typer.Option(help="Engine profile or OpenAI model alias.")] = rules.DEFAULT_MODEL,
+    reference: Annotated[Path | None, typer.Option(help="Image shown as the first frame.")] = None,
+) -> None:
+    """Render a video locally without a server, with a progress bar."""
+    from reelcast.jobs.pipeline import JobFailed, RenderRequest, new_seed, render
+    from reelcast.media.images import ImageError, decode_image
+    from reelcast.store.blobs import BlobStore
+
+    st = Settings()
+    try:
+        _, profile = rules.resolve_model(model)
+        size_s, w, h = rules.parse_size(size, st.extra_size_list)
+        secs = rules.parse_seconds(seconds, st.extra_seconds_list)
+        rules.check_prompt(prompt)
+        ref = decode_image(reference.read_bytes()) if reference else None
+    except (rules.RuleError, ImageError, OSError) as exc:
+        _fail(str(exc))
+        return
+    seed_v = new_seed() if seed is None else seed
+    req = RenderRequest(prompt=prompt, seconds=float(secs), width=w, height=h, seed=seed_v,
+                        engine=profile.engine, quality=profile.quality, reference=ref)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="reelcast-") as tmp, Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=console,
+    ) as bar:
+        task = bar.add_task(f"rendering {secs}s {size_s}", total=100)
+        try:
+            out = render(req, BlobStore(Path(tmp)), on_progress=lambda f: bar.update(task, completed=f * 100))
+        except JobFailed as exc:
+            _fail(f"{exc.code}: {exc.message}")
+            return
+        bar.update(task, completed=100)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(out.video_path), output)
+    took = time.perf_counter() - started
+    console.print(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB, {secs}s {size_s}, seed {seed_v}) "
+                  f"in {took:.1f}s; {len(out.events)} contact events; unresolved: {out.plan.unresolved or 'none'}")
+
+
+@app.command()
+def plan(
+    prompt: Annotated[str, typer.Argument(help="Prompt to analyse.")],
+    seconds: Annotated[str, typer.Option(help="Duration.")] = rules.DEFAULT_SECONDS,
+    size: Annotated[str, typer.Option(help="Frame size.")] = rules.DEFAULT_SIZE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ScenePlan as JSON.")] = False,
+) -> None:
+    """Show how a prompt is understood (entities, actions, shots, camera, style, sound, unresolved)."""
+    from reelcast.prompt.compiler import compile_prompt
+
+    st = Settings()
+    try:
+        _, w, h = rules.parse_size(size, st.extra_size_list)
+        secs = rules.parse_seconds(seconds, st.extra_seconds_list)
+        rules.check_prompt(prompt)
+    except rules.RuleError as exc:
+        _fail(str(exc))
+        return
+    p = compile_prompt(prompt, float(secs), w, h)
+    if as_json:
+        typer.echo(json.dumps(p.to_dict(), indent=2, ensure_ascii=False))
+        return
+    out = Console()
+    out.print(f"[bold]Plan[/bold] v{p.version}: {p.duration:g}s {p.width}x{p.height} @ {p.fps} fps")
+    out.print(f"place: {p.setting.place} · {p.setting.time_of_day} · gravity {p.setting.gravity:g} m/s²"
+              f" · look: {p.style.look}")
+    t = Table("entity", "archetype", "name", "count", "attributes", title="Entities")
+    for e in p.entities:
+        t.add_row(e.id, e.archetype, e.name or "", str(e.count), ", ".join(f"{k}={v}" for k, v in e.attributes.items()))
+    out.print(t)
+    t = Table("actor", "verb", "target", "outcome", title="Actions")
+    for a in p.actions:
+        t.add_row(a.actor, a.verb, a.target or "", a.outcome or "")
+    out.print(t)
+    t = Table("#", "time", "camera", "description", title="Shots")
+    for sh in p.shots:
+        c = sh.camera
+        t.add_row(str(sh.index), f"{sh.start:.2f}–{sh.end:.2f}",
+                  f"{c.focal_length_mm:g}mm {c.framing} {c.move}", sh.title or sh.description[:60])
+    out.print(t)
+    snd = p.sound
+    out.print(f"sound: sfx={'on' if snd.sfx else 'off'} · ambience={snd.ambience or 'auto'} · "
+              f"music={'off' if not snd.music else (snd.music_mood or 'on')} · dialogue lines={len(snd.dialogue)}")
+    if p.cameos:
+        out.print(f"cameos: {', '.join(p.cameos)}")
+    out.print(f"[yellow]not understood:[/yellow] {', '.join(p.unresolved) if p.unresolved else 'nothing'}")
+    for n in p.notes:
+        out.print(f"[dim]note: {n}[/dim]")
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Process at most one job and exit.")] = False,
+) -> None:
+    """Run a standalone worker process against REELCAST_DATABASE_URL."""
+    from reelcast.jobs.runtime import Runtime
+    from reelcast.jobs.worker import JobRunner
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    rt = Runtime.open(Settings())
+    runner = JobRunner(rt)
+    console.print(f"worker {runner.worker_id} polling {rt.settings.resolved_database_url.split('@')[-1]}")
+    try:
+        while True:
+            worked = runner.run_once()
+            if once:
+                break
+            if not worked:
+                time.sleep(1.0)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        rt.close()
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from reelcast.jobs.runtime import Runtime
+
+    rt = Runtime.open(Settings())
+    rt.close()
+    console.print("database is up to date")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    user: Annotated[str, typer.Option(help="Handle of the key's owner (created if missing).")] = "admin",
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "",
+) -> None:
+    """Create an API key and print only the key."""
+    from reelcast.jobs.runtime import Runtime
+    from reelcast.store import accounts
+
+    st = Settings()
+    rt = Runtime.open(st)
+    try:
+        with rt.db.session() as s:
+            owner = accounts.get_or_create_user(s, user, is_admin=(user == st.admin_handle))
+            key = accounts.create_api_key(s, owner, name=name)
+    finally:
+        rt.close()
+    typer.echo(key)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,57 @@
+"""Settings read from `REELCAST_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as `REELCAST_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="REELCAST_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./var"), description="Database, blobs and keys live under it.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir.")
+    engine: str = Field(default="sim", description="Engine for the default profile.")
+    render_quality: str = Field(default="auto", description="fast | high | auto (high on a GPU).")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    worker: str = Field(default="inline", description="inline (threads in the server) | none | celery.")
+    worker_threads: int = 1
+    lease_seconds: int = Field(default=120, description="A job whose worker stops heartbeating is re-claimed.")
+    poll_after_ms: int = Field(default=1000, description="openai-poll-after-ms header on pending videos.")
+    asset_ttl_days: int = Field(default=0, description="Days after completion until assets expire; 0 = never.")
+    auth: bool = Field(default=True, description="Require Bearer API keys.")
+    admin_handle: str = "admin"
+    daily_video_quota: int = Field(default=200, description="Videos each user may create per UTC day.")
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    extra_sizes: str = Field(default="", description="Comma-separated extra WxH sizes to accept (tiny test clips).")
+    extra_seconds: str = Field(default="", description="Comma-separated extra durations to accept, e.g. '1,2'.")
+    test_hooks: bool = Field(default=False, description="Enable test-only behaviour (magic failure prompts).")
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'reelcast.db').resolve()}"
+
+    @property
+    def extra_size_list(self) -> tuple[str, ...]:
+        """Extra sizes as a tuple."""
+        return tuple(x.strip() for x in self.extra_sizes.split(",") if x.strip())
+
+    @property
+    def extra_seconds_list(self) -> tuple[str, ...]:
+        """Extra durations as a tuple."""
+        return tuple(x.strip() for x in self.extra_seconds.split(",") if x.strip())
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where content-addressed media blobs are stored."""
+        return self.data_dir / "blobs"

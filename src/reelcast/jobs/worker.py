@@ -1,0 +1,188 @@
+"""Workers that claim jobs with a lease and render them; the inline worker runs as threads in the server."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from reelcast.domain.ids import new_id
+from reelcast.domain.video_rules import parse_size
+from reelcast.jobs import webhooks
+from reelcast.jobs.pipeline import JobCancelled, JobFailed, RenderRequest, load_reference, render
+from reelcast.jobs.runtime import Runtime
+from reelcast.media.probe import MediaError, decode_frames, probe
+from reelcast.store import videos as repo
+from reelcast.store.models import VideoJob
+
+log = logging.getLogger("reelcast.worker")
+
+TEST_FAIL_MARKER = "reelcast-test-fail"
+
+
+def format_seconds(value: float) -> str:
+    """Seconds as the API shows them: "8", or "6.5" for a stitched odd length."""
+    return str(int(round(value))) if abs(value - round(value)) < 1e-6 else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _source_path(rt: Runtime, job: VideoJob) -> Path | None:
+    if job.source_blob:
+        return rt.blobs.path(job.source_blob)
+    if job.source_video_id:
+        with rt.db.session() as s:
+            src = repo.get_video(s, job.source_video_id)
+            if src is None or not src.video_blob:
+                raise JobFailed("source_unavailable", f"Source video {job.source_video_id} is gone.")
+            return rt.blobs.path(src.video_blob)
+    return None
+
+
+def build_request(rt: Runtime, job: VideoJob) -> RenderRequest:
+    """Turn a job row (create, remix, edit or extend) into a render request."""
+    if rt.settings.test_hooks and TEST_FAIL_MARKER in job.prompt:
+        raise JobFailed("test_failure", "Failure requested by the test hook in the prompt.")
+    _, w, h = parse_size(job.size, rt.settings.extra_size_list + (job.size,))
+    req = RenderRequest(prompt=job.prompt, seconds=float(job.seconds), width=w, height=h, seed=job.seed,
+                        engine=job.engine, quality=job.quality, reference=load_reference(rt.blobs, job.reference_blob))
+    if job.kind in ("remix", "edit") and job.source_video_id:
+        with rt.db.session() as s:
+            src = repo.get_video(s, job.source_video_id)
+            if src is None:
+                raise JobFailed("source_unavailable", f"Source video {job.source_video_id} is gone.")
+            req.base_prompt = src.prompt
+    elif job.kind == "edit" and job.source_blob:
+        try:
+            frames, _ = decode_frames(rt.blobs.path(job.source_blob), w, h)
+        except MediaError as exc:
+            raise JobFailed("invalid_source_video", str(exc)) from exc
+        if frames:
+            req.reference = frames[0]
+    if job.kind == "extend":
+        path = _source_path(rt, job)
+        assert path is not None
+        info = probe(path)
+        req.prefix_video = path
+        req.width, req.height = info.width - info.width % 2, info.height - info.height % 2
+        with rt.db.session() as s:
+            src = repo.get_video(s, job.source_video_id) if job.source_video_id else None
+            if src is not None:
+                req.base_prompt = src.prompt
+    return req
+
+
+class JobRunner:
+    """Claims and renders jobs; one instance per worker thread or process."""
+
+    def __init__(self, rt: Runtime, worker_id: str | None = None) -> None:
+        self.rt = rt
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{new_id('w')[-8:]}"
+
+    def run_once(self) -> bool:
+        """Claim one job and process it; False if nothing was ready."""
+        with self.rt.db.session() as s:
+            job = repo.claim_next(s, self.worker_id, self.rt.settings.lease_seconds)
+        if job is None:
+            return False
+        self.process(job)
+        return True
+
+    def process(self, job: VideoJob) -> None:
+        """Render a claimed job and record completion or failure."""
+        rt, wid = self.rt, self.worker_id
+        lease = rt.settings.lease_seconds
+        last_beat = [0.0, -1]
+
+        def on_progress(frac: float) -> None:
+            pct = max(0, min(99, int(frac * 100)))
+            now = time.monotonic()
+            if pct != last_beat[1] and (now - last_beat[0] > 0.5 or pct - last_beat[1] >= 5):
+                with rt.db.session() as s:
+                    if not repo.heartbeat(s, job.id, wid, lease, pct):
+                        raise JobCancelled(job.id)
+                last_beat[0], last_beat[1] = now, pct
+
+        def on_plan(plan: object) -> None:
+            with rt.db.session() as s:
+                repo.save_plan(s, job.id, plan.to_dict())  # type: ignore[attr-defined]
+
+        try:
+            req = build_request(rt, job)
+            out = render(req, rt.blobs, on_plan=on_plan, on_progress=on_progress)
+            try:
+                video_key = rt.blobs.put_file(out.video_path, "mp4")
+                thumb_key = rt.blobs.put_bytes(out.thumbnail, "webp")
+                sprite_key = rt.blobs.put_bytes(out.spritesheet, "jpg")
+            finally:
+                out.video_path.unlink(missing_ok=True)
+            ttl = rt.settings.asset_ttl_days
+            fields: dict[str, object] = dict(
+                video_blob=video_key, thumbnail_blob=thumb_key, spritesheet_blob=sprite_key,
+                events=out.events, plan=out.plan.to_dict(),
+                expires_at=int(time.time()) + ttl * 86400 if ttl > 0 else None,
+            )
+            if job.kind == "extend":
+                fields["seconds"] = format_seconds(out.seconds)
+            with rt.db.session() as s:
+                done = repo.complete(s, job.id, wid, **fields)
+            if done:
+                log.info("job %s completed", job.id)
+                self._notify("video.completed", job.id)
+            else:
+                log.warning("job %s was completed or taken over elsewhere; result discarded", job.id)
+        except JobCancelled:
+            log.info("job %s cancelled while rendering", job.id)
+        except JobFailed as exc:
+            self._fail(job.id, exc.code, exc.message)
+        except Exception as exc:  # a render bug must fail the job, not kill the worker
+            log.error("job %s crashed: %s\n%s", job.id, exc, traceback.format_exc())
+            self._fail(job.id, "render_failed", f"Rendering failed: {type(exc).__name__}: {exc}")
+
+    def _fail(self, job_id: str, code: str, message: str) -> None:
+        with self.rt.db.session() as s:
+            if repo.fail(s, job_id, self.worker_id, code, message):
+                self._notify("video.failed", job_id)
+
+    def _notify(self, event: str, job_id: str) -> None:
+        st = self.rt.settings
+        if st.webhook_url and st.webhook_secret:
+            webhooks.send(st.webhook_url, st.webhook_secret, event, job_id)
+
+
+class InlineWorker:
+    """Background threads inside the server process that drain the job table."""
+
+    def __init__(self, rt: Runtime, threads: int = 1, idle_sleep: float = 1.0) -> None:
+        self.rt = rt
+        self.idle_sleep = idle_sleep
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"reelcast-worker-{i}", daemon=True) for i in range(threads)
+        ]
+
+    def start(self) -> None:
+        """Start the worker threads."""
+        for t in self._threads:
+            t.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the threads to stop after their current job and wait briefly."""
+        self._stop.set()
+        self.rt.wakeup.set()
+        for t in self._threads:
+            t.join(timeout=timeout)
+
+    def _loop(self) -> None:
+        runner = JobRunner(self.rt)
+        while not self._stop.is_set():
+            try:
+                worked = runner.run_once()
+            except Exception:
+                log.exception("worker loop error")
+                worked = False
+            if not worked:
+                self.rt.wakeup.wait(self.idle_sleep)
+                self.rt.wakeup.clear()

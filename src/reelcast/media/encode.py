@@ -1,0 +1,171 @@
+"""MP4 encoding (H.264 + AAC, faststart, yuv420p) with rendering and encoding pipelined."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+AUDIO_FRAME = 1024  # AAC frame size in samples
+
+
+@dataclass
+class EncodeOptions:
+    """x264/AAC knobs; defaults are the CPU-friendly production settings."""
+
+    preset: str = "veryfast"
+    crf: int = 20
+    audio_bitrate: int = 192_000
+    threads: int = 0  # 0 = let x264 choose (all cores)
+
+
+@dataclass
+class EncodeResult:
+    """What the encoder saw, for thumbnails and spritesheets without a second decode."""
+
+    n_frames: int
+    keyframes: list[np.ndarray] = field(default_factory=list)  # sampled RGB frames (for spritesheet)
+    thumbnail: np.ndarray | None = None  # RGB frame at ~40% of the clip
+
+
+def _prefetch(frames: Iterable[np.ndarray], depth: int = 6) -> Iterator[np.ndarray]:
+    """Pull frames in a background thread so rendering overlaps encoding."""
+    q: queue.Queue[object] = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+    error: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for f in frames:
+                while not stop.is_set():
+                    try:
+                        q.put(f, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # re-raised in the consumer
+            error.append(exc)
+        finally:
+            while True:
+                try:
+                    q.put(done, timeout=0.1)
+                    break
+                except queue.Full:
+                    if stop.is_set():
+                        break
+
+    t = threading.Thread(target=produce, name="reelcast-render", daemon=True)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                break
+            yield item  # type: ignore[misc]
+        if error:
+            raise error[0]
+    finally:
+        stop.set()
+        t.join(timeout=30)
+
+
+def encode_mp4(
+    frames: Iterable[np.ndarray],
+    audio: np.ndarray | None,
+    out_path: Path,
+    *,
+    width: int,
+    height: int,
+    fps: int,
+    n_frames: int,
+    sample_rate: int = 48000,
+    options: EncodeOptions | None = None,
+    on_frame: Callable[[int], None] | None = None,
+    sample_frames: int = 10,
+) -> EncodeResult:
+    """Encode RGB frames and stereo float audio into an MP4 at `out_path`; deterministic for equal input."""
+    opts = options or EncodeOptions()
+    if width % 2 or height % 2:
+        raise ValueError("width and height must be even for yuv420p")
+    sample_at = set(np.linspace(0, max(n_frames - 1, 0), num=min(sample_frames, n_frames)).round().astype(int))
+    thumb_at = int(round((n_frames - 1) * 0.4))
+    result = EncodeResult(n_frames=0)
+    container = av.open(str(out_path), mode="w", format="mp4", options={"movflags": "+faststart"})
+    try:
+        vstream = container.add_stream("libx264", rate=fps)
+        vstream.width = width
+        vstream.height = height
+        vstream.pix_fmt = "yuv420p"
+        vstream.time_base = Fraction(1, fps * 512)
+        vstream.codec_context.time_base = Fraction(1, fps)
+        vstream.options = {"preset": opts.preset, "crf": str(opts.crf), "threads": str(opts.threads)}
+        astream = None
+        if audio is not None:
+            astream = container.add_stream("aac", rate=sample_rate)
+            astream.layout = "stereo"
+            astream.bit_rate = opts.audio_bitrate
+            astream.time_base = Fraction(1, sample_rate)
+
+        # Audio first into a packet list, then interleave by time while encoding video.
+        apackets: list[av.Packet] = []
+        if astream is not None and audio is not None:
+            apackets = _encode_audio(astream, audio, sample_rate)
+        a_idx = 0
+
+        for i, rgb in enumerate(_prefetch(frames)):
+            if rgb.shape != (height, width, 3):
+                raise ValueError(f"frame {i} has shape {rgb.shape}, expected {(height, width, 3)}")
+            if i in sample_at:
+                result.keyframes.append(rgb.copy())
+            if i == thumb_at:
+                result.thumbnail = rgb.copy()
+            yuv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_I420)
+            vf = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+            vf.pts = i
+            vf.time_base = Fraction(1, fps)
+            for pkt in vstream.encode(vf):
+                container.mux(pkt)
+            # interleave audio up to this video time
+            t_video = (i + 1) / fps
+            while a_idx < len(apackets) and apackets[a_idx].pts / sample_rate <= t_video:
+                container.mux(apackets[a_idx])
+                a_idx += 1
+            result.n_frames = i + 1
+            if on_frame is not None:
+                on_frame(i + 1)
+        for pkt in vstream.encode(None):
+            container.mux(pkt)
+        while a_idx < len(apackets):
+            container.mux(apackets[a_idx])
+            a_idx += 1
+    finally:
+        container.close()
+    if result.n_frames != n_frames:
+        raise ValueError(f"engine produced {result.n_frames} frames, expected {n_frames}")
+    return result
+
+
+def _encode_audio(stream: av.audio.stream.AudioStream, audio: np.ndarray, sample_rate: int) -> list[av.Packet]:
+    """Encode (n, 2) float audio into AAC packets."""
+    data = np.ascontiguousarray(np.clip(audio, -1.0, 1.0).astype(np.float32).T)  # planar (2, n)
+    packets: list[av.Packet] = []
+    n = data.shape[1]
+    for start in range(0, n, AUDIO_FRAME):
+        chunk = np.ascontiguousarray(data[:, start : start + AUDIO_FRAME])
+        af = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+        af.sample_rate = sample_rate
+        af.pts = start
+        af.time_base = Fraction(1, sample_rate)
+        packets.extend(stream.encode(af))
+    packets.extend(stream.encode(None))
+    return packets
