@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from reelcast.engines import get_engine
 from reelcast.engines.base import Clip
 from reelcast.media.encode import encode_mp4
 from reelcast.media.images import decode_image, fit_cover, spritesheet_jpeg, thumbnail_webp
@@ -106,6 +105,8 @@ def render(
     plan = build_plan(req)
     if on_plan is not None:
         on_plan(plan)
+    from reelcast.engines import get_engine  # engines import heavy GL/physics modules; load them lazily
+
     try:
         engine = get_engine(req.engine, quality=req.quality)
     except ValueError as exc:
