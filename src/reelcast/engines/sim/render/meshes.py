@@ -1,0 +1,188 @@
+"""Triangle meshes for `Part` shapes, merged into one vertex/index buffer per timeline.
+
+Every primitive is built in its local frame (Z is the long axis of capsules, cylinders and cones), wound
+counter-clockwise seen from outside, with analytic normals so spheres and capsules shade smoothly and boxes and
+caps stay flat. Vertex layout: x, y, z, nx, ny, nz, part_index (7 float32).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from reelcast.engines.sim.scene import Part
+
+Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (n,3), normals (n,3), faces (m,3)
+
+_SEGMENTS = 28  # around the long axis; enough that silhouettes stay round at 720p
+_RINGS = 16  # pole to pole on spheres
+
+
+def _grid_faces(rows: int, cols: int) -> np.ndarray:
+    """Faces of a (rows+1) x (cols+1) vertex grid (rows go up in z, cols go CCW around z), wound outward."""
+    r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+    a = r * (cols + 1) + c
+    b = a + 1
+    d = a + (cols + 1)
+    e = d + 1
+    tri1 = np.stack([a, b, d], axis=-1).reshape(-1, 3)
+    tri2 = np.stack([b, e, d], axis=-1).reshape(-1, 3)
+    return np.concatenate([tri1, tri2]).astype(np.int64)
+
+
+def _lathe(profile_r: np.ndarray, profile_z: np.ndarray, normal_r: np.ndarray, normal_z: np.ndarray) -> Mesh:
+    """Revolve a bottom-to-top profile (radius, z with its 2D normal) around Z."""
+    theta = np.linspace(0.0, 2.0 * np.pi, _SEGMENTS + 1)
+    ct, st = np.cos(theta)[None, :], np.sin(theta)[None, :]
+    pr, pz = profile_r[:, None], profile_z[:, None]
+    nr, nz = normal_r[:, None], normal_z[:, None]
+    pos = np.stack([pr * ct, pr * st, np.broadcast_to(pz, (len(profile_r), _SEGMENTS + 1))], axis=-1)
+    nrm = np.stack([nr * ct, nr * st, np.broadcast_to(nz, (len(profile_r), _SEGMENTS + 1))], axis=-1)
+    faces = _grid_faces(len(profile_r) - 1, _SEGMENTS)
+    return pos.reshape(-1, 3), nrm.reshape(-1, 3), faces
+
+
+def _disc(radius: float, z: float, up: bool) -> Mesh:
+    """A flat cap at height z facing +Z (up) or -Z."""
+    theta = np.linspace(0.0, 2.0 * np.pi, _SEGMENTS, endpoint=False)
+    rim = np.stack([radius * np.cos(theta), radius * np.sin(theta), np.full_like(theta, z)], axis=-1)
+    pos = np.concatenate([[[0.0, 0.0, z]], rim])
+    nrm = np.tile([0.0, 0.0, 1.0 if up else -1.0], (len(pos), 1))
+    i = np.arange(_SEGMENTS)
+    j = (i + 1) % _SEGMENTS
+    a, b = (i + 1, j + 1) if up else (j + 1, i + 1)
+    faces = np.stack([np.zeros_like(i), a, b], axis=-1)
+    return pos, nrm, faces
+
+
+def _concat(meshes: list[Mesh]) -> Mesh:
+    """Join meshes, offsetting face indices."""
+    pos, nrm, faces, base = [], [], [], 0
+    for p, n, f in meshes:
+        pos.append(p)
+        nrm.append(n)
+        faces.append(f + base)
+        base += len(p)
+    return np.concatenate(pos), np.concatenate(nrm), np.concatenate(faces)
+
+
+def sphere(radius: float) -> Mesh:
+    """UV sphere centred on the origin."""
+    phi = np.linspace(-np.pi / 2, np.pi / 2, _RINGS + 1)
+    cr, sz = np.cos(phi), np.sin(phi)
+    cr[0] = cr[-1] = 0.0
+    return _lathe(radius * cr, radius * sz, cr, sz)
+
+
+def capsule(radius: float, half_length: float) -> Mesh:
+    """Capsule along Z: a cylinder of half length `half_length` capped by two hemispheres."""
+    half = _RINGS // 2
+    lo = np.linspace(-np.pi / 2, 0.0, half + 1)
+    hi = np.linspace(0.0, np.pi / 2, half + 1)
+    phi = np.concatenate([lo, hi])
+    cr, sz = np.cos(phi), np.sin(phi)
+    cr[0] = cr[-1] = 0.0
+    z = radius * sz + np.where(np.arange(len(phi)) <= half, -half_length, half_length)
+    return _lathe(radius * cr, z, cr, sz)
+
+
+def cylinder(radius: float, half_length: float) -> Mesh:
+    """Closed cylinder along Z centred on the origin."""
+    side = _lathe(np.array([radius, radius]), np.array([-half_length, half_length]), np.array([1.0, 1.0]), np.zeros(2))
+    return _concat([side, _disc(radius, half_length, True), _disc(radius, -half_length, False)])
+
+
+def cone(radius: float, half_length: float) -> Mesh:
+    """Cone along Z centred on the origin: base disc at -half_length, apex at +half_length."""
+    h = 2.0 * half_length
+    slant = np.hypot(radius, h)
+    nr, nz = h / slant, radius / slant
+    side = _lathe(
+        np.array([radius, 0.0]), np.array([-half_length, half_length]), np.array([nr, nr]), np.array([nz, nz])
+    )
+    return _concat([side, _disc(radius, -half_length, False)])
+
+
+def box(hx: float, hy: float, hz: float) -> Mesh:
+    """Axis-aligned box with half extents, flat-shaded (24 vertices)."""
+    pos, nrm, faces = [], [], []
+    half = np.array([hx, hy, hz])
+    for axis in range(3):
+        for sign in (-1.0, 1.0):
+            n = np.zeros(3)
+            n[axis] = sign
+            u = np.zeros(3)
+            u[(axis + 1) % 3] = 1.0
+            v = np.cross(n, u)
+            corners = [n + a * u + b * v for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+            base = len(pos)
+            pos.extend(c * half for c in corners)
+            nrm.extend([n] * 4)
+            faces.extend([[base, base + 1, base + 2], [base, base + 2, base + 3]])
+    return np.array(pos), np.array(nrm), np.array(faces)
+
+
+def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
+    """A supplied mesh with normals split at creases (> 30 degrees) so hard edges stay hard."""
+    import trimesh
+
+    m = trimesh.Trimesh(np.asarray(vertices, np.float64), np.asarray(faces, np.int64), process=True)
+    if m.is_watertight:
+        trimesh.repair.fix_normals(m)
+    s = m.smooth_shaded
+    return np.asarray(s.vertices), np.asarray(s.vertex_normals), np.asarray(s.faces)
+
+
+def part_mesh(part: Part) -> Mesh:
+    """Geometry of one part in its local frame."""
+    size = tuple(float(x) for x in part.size)
+    shape = part.shape
+    if shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
+        return user_mesh(part.mesh_vertices, part.mesh_faces)
+    if shape == "box":
+        hx, hy, hz = (size + (size[-1],) * 3)[:3] if size else (0.5, 0.5, 0.5)
+        return box(hx, hy, hz)
+    r = size[0] if size else 0.5
+    hl = size[1] if len(size) > 1 else r
+    if shape == "capsule":
+        return capsule(r, hl)
+    if shape == "cylinder":
+        return cylinder(r, hl)
+    if shape == "cone":
+        return cone(r, hl)
+    return sphere(r)  # sphere, and the fallback for unknown shapes
+
+
+@dataclass
+class MergedGeometry:
+    """All parts' triangles in one buffer: closed primitives first (back-face culled), open meshes after."""
+
+    vertices: np.ndarray  # (n, 7) float32
+    indices: np.ndarray  # (k,) uint32
+    closed_count: int  # number of indices drawn with culling
+    radii: np.ndarray  # (n_parts,) bounding radius of each part around its origin
+
+
+def merge_parts(parts: list[Part]) -> MergedGeometry:
+    """Build every part's mesh once and pack them into one vertex/index buffer."""
+    closed: list[np.ndarray] = []
+    open_: list[np.ndarray] = []
+    chunks: list[np.ndarray] = []
+    radii = np.zeros(len(parts), np.float32)
+    base = 0
+    for i, part in enumerate(parts):
+        pos, nrm, faces = part_mesh(part)
+        radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
+        chunks.append(np.concatenate([pos, nrm, np.full((len(pos), 1), float(i))], axis=1).astype(np.float32))
+        (open_ if part.shape == "mesh" else closed).append((faces + base).astype(np.uint32).ravel())
+        base += len(pos)
+    verts = np.concatenate(chunks) if chunks else np.zeros((0, 7), np.float32)
+    closed_idx = np.concatenate(closed) if closed else np.zeros(0, np.uint32)
+    open_idx = np.concatenate(open_) if open_ else np.zeros(0, np.uint32)
+    return MergedGeometry(
+        vertices=np.ascontiguousarray(verts),
+        indices=np.ascontiguousarray(np.concatenate([closed_idx, open_idx])),
+        closed_count=len(closed_idx),
+        radii=radii,
+    )

@@ -1,0 +1,471 @@
+"""The sim engine's 3D renderer: moderngl on a headless EGL context (Mesa llvmpipe on CPU, or a GPU).
+
+Per frame: one shadow pass (skipped when nothing moved), one draw for all parts (one merged vertex buffer,
+poses fetched from a small float texture), one full-screen ground+sky pass behind them, and one merged post pass.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import moderngl
+import numpy as np
+
+from reelcast.engines.sim.render import shaders
+from reelcast.engines.sim.render.camera import camera_basis, light_view_proj, look_at, perspective
+from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
+from reelcast.engines.sim.render.meshes import merge_parts
+from reelcast.engines.sim.scene import SimTimeline
+from reelcast.prompt.plan import Style
+
+QUALITIES = ("fast", "high", "auto")
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast")
+SHADOW_SIZE = {"fast": 1024, "high": 2048}
+MAX_SHADOW_RADIUS = 40.0  # metres; larger scenes get a camera-centred shadow window of this size
+PART_TEXELS = 7  # per part: 4 matrix columns, albedo+emissive, (visible, id, spec, shininess), (casts shadow)
+GL_CLIP_DISTANCE0 = 0x3000
+# Previous-frame weight per unit of shutter (180 degrees -> 0.15): more reads as ghosting, not blur.
+BLEND_PER_SHUTTER = 0.3
+
+# Texture units.
+UNIT_SHADOW, UNIT_PARTS, UNIT_COLOR, UNIT_GLOW, UNIT_PREV = 0, 1, 2, 3, 4
+
+
+def _f4(m: np.ndarray) -> bytes:
+    """A row-major numpy matrix as column-major float32 bytes for a GL mat uniform."""
+    return np.ascontiguousarray(np.asarray(m, np.float32).T).tobytes()
+
+
+def _albedo(color: tuple[float, ...]) -> tuple[float, float, float]:
+    """Clamp a part colour to 0..1 (accepting 0..255 too)."""
+    c = np.asarray(color[:3], np.float64)
+    if c.max(initial=0.0) > 1.0:
+        c = c / 255.0
+    c = np.clip(c, 0.0, 1.0)
+    return (float(c[0]), float(c[1]), float(c[2]))
+
+
+@dataclass
+class _Prepared:
+    """GPU resources and static data for one timeline."""
+
+    vbo: moderngl.Buffer | None
+    ibo: moderngl.Buffer | None
+    vao_parts: moderngl.VertexArray | None
+    vao_shadow: moderngl.VertexArray | None
+    closed_count: int
+    total_count: int
+    part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
+    parts_tex: moderngl.Texture
+    glow: bool
+    shadow_center: np.ndarray | None  # fixed shadow window for the timeline, or None = follow the camera
+    shadow_radius: float
+    extra: list[moderngl.VertexArray | moderngl.Buffer] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Free the timeline's GPU objects."""
+        for obj in (self.vao_parts, self.vao_shadow, self.vbo, self.ibo, self.parts_tex, *self.extra):
+            if obj is not None:
+                obj.release()
+
+
+class Renderer:
+    """Renders a SimTimeline to RGB frames with a fixed size, style and quality tier."""
+
+    def __init__(self, width: int, height: int, style: Style, quality: str = "auto") -> None:
+        """Create the GL context, render targets and compile the style's shaders."""
+        if width <= 0 or height <= 0:
+            raise ValueError(f"bad frame size {width}x{height}")
+        if quality not in QUALITIES:
+            raise ValueError(f"quality must be one of {QUALITIES}, not {quality!r}")
+        # llvmpipe reads this once, at context creation; respect an operator's setting.
+        os.environ.setdefault("LP_NUM_THREADS", str(max(1, min(os.cpu_count() or 2, 16))))
+        self.width, self.height, self.style = int(width), int(height), style
+        self.ctx = moderngl.create_standalone_context(backend="egl")
+        self.gl_renderer: str = str(self.ctx.info.get("GL_RENDERER", ""))
+        if quality == "auto":
+            software = any(s in self.gl_renderer.lower() for s in SOFTWARE_RENDERERS)
+            quality = "fast" if software else "high"
+        self.quality: str = quality
+        self.look: str = normalize_look(style.look)
+        self.grade = grade_for(style)
+        self.samples = min(4, int(self.ctx.max_samples)) if quality == "high" else 0
+        self._programs: dict[tuple[str, tuple[str, ...]], moderngl.Program] = {}
+        self._closed = False
+        self._make_targets()
+
+    # ------------------------------------------------------------------ setup
+
+    def _make_targets(self) -> None:
+        """Allocate framebuffers and textures reused by every frame of every timeline."""
+        ctx, size = self.ctx, (self.width, self.height)
+        s = SHADOW_SIZE[self.quality]
+        self.shadow_size = s
+        self.shadow_tex = ctx.depth_texture((s, s))
+        self.shadow_tex.compare_func = "<="
+        self.shadow_tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.shadow_tex.repeat_x = self.shadow_tex.repeat_y = False
+        self.shadow_fbo = ctx.framebuffer(depth_attachment=self.shadow_tex)
+
+        # Resolved (single-sample) colour the post pass reads; alpha = object id.
+        self.color_tex = ctx.texture(size, 4)
+        self.color_tex.repeat_x = self.color_tex.repeat_y = False
+        self.color_tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.glow_tex: moderngl.Texture | None = None  # made on first timeline that needs it
+        if self.samples:
+            self.ms_color = ctx.renderbuffer(size, 4, samples=self.samples)
+            self.ms_depth = ctx.depth_renderbuffer(size, samples=self.samples)
+            self.main_fbo = ctx.framebuffer([self.ms_color], self.ms_depth)
+            self.resolve_fbo = ctx.framebuffer([self.color_tex])
+            self.ms_glow: moderngl.Renderbuffer | None = None
+        else:
+            self.depth_rb = ctx.depth_renderbuffer(size)
+            self.main_fbo = ctx.framebuffer([self.color_tex], self.depth_rb)
+        self.main_glow_fbo: moderngl.Framebuffer | None = None
+
+        # Post output, ping-pong so the motion blend can read the previous frame.
+        self.out_tex = [ctx.texture(size, 4) for _ in range(2)]
+        for t in self.out_tex:
+            t.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        self.out_fbo = [ctx.framebuffer([t]) for t in self.out_tex]
+
+        tri = np.array([-1.0, -1.0, 3.0, -1.0, -1.0, 3.0], np.float32)
+        self.tri_vbo = ctx.buffer(tri.tobytes())
+
+    def _ensure_glow_targets(self) -> None:
+        """Create the glow attachment (mipmapped, for a cheap wide blur) and the MRT framebuffer."""
+        if self.main_glow_fbo is not None:
+            return
+        ctx, size = self.ctx, (self.width, self.height)
+        levels = max(1, int(math.floor(math.log2(max(size)))) + 1)
+        self.glow_tex = ctx.texture(size, 4)
+        self.glow_tex.build_mipmaps(0, levels)
+        self.glow_tex.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
+        self.glow_tex.repeat_x = self.glow_tex.repeat_y = False
+        if self.samples:
+            self.ms_glow = ctx.renderbuffer(size, 4, samples=self.samples)
+            self.main_glow_fbo = ctx.framebuffer([self.ms_color, self.ms_glow], self.ms_depth)
+            self.ms_glow_only = ctx.framebuffer([self.ms_glow])
+            self.resolve_glow_fbo = ctx.framebuffer([self.glow_tex])
+        else:
+            self.main_glow_fbo = ctx.framebuffer([self.color_tex, self.glow_tex], self.depth_rb)
+
+    def _defines(self, glow: bool) -> list[str]:
+        """Preprocessor switches shared by the scene shaders."""
+        d = [f"LOOK_{self.look.upper()}"]
+        if self.quality == "high":
+            d.append("PCF_HIGH")
+        if glow:
+            d.append("GLOW")
+        return d
+
+    def _program(self, kind: str, defines: list[str]) -> moderngl.Program:
+        """Compile (once) and return a program variant."""
+        key = (kind, tuple(sorted(defines)))
+        prog = self._programs.get(key)
+        if prog is not None:
+            return prog
+        head = shaders.VERSION + "".join(f"#define {d}\n" for d in sorted(defines))
+        if kind == "parts":
+            vs, fs = head + shaders.PART_VS, head + shaders.COMMON + shaders.PART_FS
+        elif kind == "shadow":
+            vs, fs = head + shaders.SHADOW_VS, head + shaders.SHADOW_FS
+        elif kind == "background":
+            vs, fs = head + shaders.BACKGROUND_VS, head + shaders.COMMON + shaders.BACKGROUND_FS
+        else:
+            vs, fs = head + shaders.POST_VS, head + shaders.POST_FS
+        prog = self.ctx.program(vertex_shader=vs, fragment_shader=fs)
+        for name, unit in (
+            ("u_shadow", UNIT_SHADOW),
+            ("u_parts", UNIT_PARTS),
+            ("u_color", UNIT_COLOR),
+            ("u_glow", UNIT_GLOW),
+            ("u_prev", UNIT_PREV),
+        ):
+            if name in prog:
+                prog[name].value = unit
+        self._programs[key] = prog
+        return prog
+
+    def _prepare(self, tl: SimTimeline) -> _Prepared:
+        """Upload geometry and static per-part data for a timeline."""
+        ctx = self.ctx
+        n = len(tl.parts)
+        glow = any(p.emissive > 0.0 for p in tl.parts) or self.style.halation > 0.0
+        if glow:
+            self._ensure_glow_targets()
+        geo = merge_parts(tl.parts)
+        data = np.zeros((n, PART_TEXELS, 4), np.float32)
+        for i, part in enumerate(tl.parts):
+            spec, shin = material(part.material)
+            data[i, 4] = (*_albedo(part.color), float(np.clip(part.emissive, 0.0, 1.0)))
+            data[i, 5] = (1.0, (1 + i % 254) / 255.0, spec, shin)
+        parts_tex = ctx.texture((PART_TEXELS, max(n, 1)), 4, dtype="f4")
+        parts_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        vbo = ibo = vao_parts = vao_shadow = None
+        if n and len(geo.indices):
+            vbo = ctx.buffer(geo.vertices.tobytes())
+            ibo = ctx.buffer(geo.indices.tobytes())
+            parts_prog = self._program("parts", self._defines(glow))
+            shadow_prog = self._program("shadow", [])
+            vao_parts = ctx.vertex_array(
+                parts_prog, [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part")], index_buffer=ibo, index_element_size=4
+            )
+            vao_shadow = ctx.vertex_array(
+                shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=ibo, index_element_size=4
+            )
+        # One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
+        center, radius = None, MAX_SHADOW_RADIUS
+        if n:
+            pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
+            lo = pos.min(axis=(0, 1)) - geo.radii.max()
+            hi = pos.max(axis=(0, 1)) + geo.radii.max()
+            r = float(np.linalg.norm(hi - lo)) / 2.0 + 0.5
+            if r <= MAX_SHADOW_RADIUS:
+                center, radius = (lo + hi) / 2.0, max(r, 1.0)
+        return _Prepared(
+            vbo=vbo,
+            ibo=ibo,
+            vao_parts=vao_parts,
+            vao_shadow=vao_shadow,
+            closed_count=geo.closed_count,
+            total_count=len(geo.indices),
+            part_data=data,
+            parts_tex=parts_tex,
+            glow=glow,
+            shadow_center=center,
+            shadow_radius=radius,
+        )
+
+    # ------------------------------------------------------------------ frames
+
+    def render_frames(self, timeline: SimTimeline) -> Iterator[np.ndarray]:
+        """Yield each frame of the timeline as an (height, width, 3) uint8 RGB array, in order."""
+        if self._closed:
+            raise RuntimeError("renderer is closed")
+        tl = timeline
+        prep = self._prepare(tl)
+        env = tl.env
+        ctx = self.ctx
+        glow = prep.glow
+        parts_prog = self._program("parts", self._defines(glow))
+        bg_defines = self._defines(glow) + (["GROUND"] if env.ground else []) + (["STARS"] if env.stars else [])
+        bg_prog = self._program("background", bg_defines)
+        post_defines = []
+        if self.quality == "fast":
+            post_defines.append("FXAA")
+        if self.look == "anime":
+            post_defines.append("OUTLINE")
+        if glow:
+            post_defines.append("GLOW")
+        # Cheap motion blur: blend with the previous output frame. Off for anime (crisp ink lines).
+        motion = bool(self.style.motion_blur) and tl.shutter_angle > 0.0 and self.look != "anime"
+        if motion:
+            post_defines.append("MOTION_BLUR")
+        post_prog = self._program("post", post_defines)
+        bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
+        post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
+        prep.extra += [bg_vao, post_vao]
+
+        self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
+        poses = np.asarray(tl.poses, np.float32)
+        visible = None if tl.visible is None else np.asarray(tl.visible, bool)
+        casts = np.array([p.casts_shadow for p in tl.parts], bool)
+        cuts = set(int(c) for c in tl.cuts)
+        blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
+        aspect = self.width / self.height
+        last_shadow_key: bytes | None = None
+        n = len(tl.parts)
+        try:
+            for f in range(tl.n_frames):
+                cam = tl.cameras[min(f, len(tl.cameras) - 1)] if tl.cameras else None
+                if cam is None:
+                    raise ValueError("timeline has no cameras")
+                vis = np.ones(n, bool) if visible is None else visible[min(f, len(visible) - 1)]
+                if n:
+                    prep.part_data[:, 0:4, :] = poses[f].transpose(0, 2, 1)
+                    prep.part_data[:, 5, 0] = vis
+                    prep.part_data[:, 6, 0] = vis & casts
+                    prep.parts_tex.write(prep.part_data.tobytes())
+
+                # Shadow window and light matrix.
+                eye, right, up, fwd = camera_basis(cam)
+                if prep.shadow_center is not None:
+                    center, radius = prep.shadow_center, prep.shadow_radius
+                else:
+                    center, radius = np.asarray(cam.target, np.float64), prep.shadow_radius
+                light_vp = light_view_proj(env.sun_direction, center, radius, self.shadow_size)
+                texel_world = 2.0 * radius / self.shadow_size
+                key = light_vp.tobytes() + (prep.part_data[:, [0, 1, 2, 3, 6], :].tobytes() if n else b"")
+                if key != last_shadow_key:
+                    self._shadow_pass(prep, light_vp)
+                    last_shadow_key = key
+
+                view = look_at(cam)
+                proj = perspective(cam.fov_y, aspect)
+                tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
+                for prog in (parts_prog, bg_prog):
+                    prog["u_eye"].value = tuple(float(x) for x in eye)
+                    prog["u_light_vp"].write(_f4(light_vp))
+                    prog["u_shadow_bias"].value = 1.5 * texel_world / (4.0 * radius)
+                    prog["u_shadow_normal_offset"].value = 1.2 * texel_world
+                if "u_viewproj" in parts_prog:
+                    parts_prog["u_viewproj"].write(_f4(proj @ view))
+                bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
+                bg_prog["u_cam_up"].value = tuple(float(x) for x in up * tan_y)
+                bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
+                if "u_px_angle" in bg_prog:
+                    bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.height
+
+                self._main_pass(prep, bg_vao, glow, clip_ground=env.ground)
+
+                # Post.
+                out_i = f % 2
+                if motion:
+                    self.out_tex[1 - out_i].use(UNIT_PREV)
+                    post_prog["u_blend"].value = 0.0 if (f == 0 or f in cuts) else blend
+                post_prog["u_frame"].value = f
+                self.color_tex.use(UNIT_COLOR)
+                if glow and self.glow_tex is not None:
+                    self.glow_tex.use(UNIT_GLOW)
+                fbo = self.out_fbo[out_i]
+                fbo.use()
+                ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+                post_vao.render(moderngl.TRIANGLES, vertices=3)
+                frame = np.empty((self.height, self.width, 3), np.uint8)
+                fbo.read_into(frame, components=3, alignment=1)
+                yield frame
+        finally:
+            prep.release()
+
+    def _shadow_pass(self, prep: _Prepared, light_vp: np.ndarray) -> None:
+        """Render part depths from the sun (back faces only: lit surfaces then need almost no bias)."""
+        ctx = self.ctx
+        self.shadow_fbo.use()
+        self.shadow_fbo.clear(depth=1.0)
+        if prep.vao_shadow is None:
+            return
+        prog = prep.vao_shadow.program
+        prog["u_light_vp"].write(_f4(light_vp))
+        prep.parts_tex.use(UNIT_PARTS)
+        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.depth_func = "<"
+        if prep.closed_count:
+            ctx.enable(moderngl.CULL_FACE)
+            ctx.cull_face = "front"
+            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=prep.closed_count)
+        ctx.disable(moderngl.CULL_FACE)
+        if prep.total_count > prep.closed_count:
+            prep.vao_shadow.render(
+                moderngl.TRIANGLES, vertices=prep.total_count - prep.closed_count, first=prep.closed_count
+            )
+
+    def _main_pass(self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool) -> None:
+        """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any)."""
+        ctx = self.ctx
+        fbo = self.main_glow_fbo if glow and self.main_glow_fbo is not None else self.main_fbo
+        fbo.use()
+        fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        self.shadow_tex.use(UNIT_SHADOW)
+        prep.parts_tex.use(UNIT_PARTS)
+        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.depth_func = "<"
+        fbo.depth_mask = True
+        if prep.vao_parts is not None:
+            prep.vao_parts.program["u_clip_ground"].value = 1.0 if clip_ground else 0.0
+            ctx.enable_direct(GL_CLIP_DISTANCE0)
+            if prep.closed_count:
+                ctx.enable(moderngl.CULL_FACE)
+                ctx.cull_face = "back"
+                prep.vao_parts.render(moderngl.TRIANGLES, vertices=prep.closed_count)
+            ctx.disable(moderngl.CULL_FACE)
+            if prep.total_count > prep.closed_count:
+                prep.vao_parts.render(
+                    moderngl.TRIANGLES, vertices=prep.total_count - prep.closed_count, first=prep.closed_count
+                )
+            ctx.disable_direct(GL_CLIP_DISTANCE0)
+        # Background at the far plane: pixels already covered by parts fail the depth test before shading.
+        ctx.depth_func = "<="
+        fbo.depth_mask = False
+        bg_vao.render(moderngl.TRIANGLES, vertices=3)
+        fbo.depth_mask = True
+        ctx.disable(moderngl.DEPTH_TEST)
+        if self.samples:
+            ctx.copy_framebuffer(self.resolve_fbo, self.main_fbo)
+            if glow and self.ms_glow is not None:
+                ctx.copy_framebuffer(self.resolve_glow_fbo, self.ms_glow_only)
+        if glow and self.glow_tex is not None:
+            self.glow_tex.build_mipmaps()
+
+    def _set_static_uniforms(
+        self, tl: SimTimeline, scene_progs: list[moderngl.Program], post: moderngl.Program, glow: bool
+    ) -> None:
+        """Uniforms that stay fixed for a whole timeline: environment, ground pattern, grade."""
+        env = tl.env
+        sun = np.asarray(env.sun_direction, np.float64)
+        sun = sun / (np.linalg.norm(sun) or 1.0)
+        values: dict[str, object] = {
+            "u_sun_dir": tuple(float(x) for x in sun),
+            "u_sun_col": tuple(float(c) * float(env.sun_intensity) for c in env.sun_color),
+            "u_sky_zenith": tuple(float(x) for x in env.sky_zenith),
+            "u_sky_horizon": tuple(float(x) for x in env.sky_horizon),
+            "u_ground_col": tuple(float(x) for x in env.ground_color),
+            "u_fog_col": tuple(float(x) for x in env.fog_color),
+            "u_fog_density": float(env.fog_density),
+            "u_ambient": float(env.ambient),
+            "u_shadow_strength": 1.0,
+            "u_shadow_texel": (1.0 / self.shadow_size, 1.0 / self.shadow_size),
+            "u_halation": float(self.style.halation),
+        }
+        gp = ground_pattern(env.ground_material)
+        values["u_gpat"] = (gp[0], gp[1], gp[2], gp[3])
+        values["u_gpat2"] = (gp[4], gp[5], gp[6], gp[7])
+        for prog in scene_progs:
+            for name, v in values.items():
+                if name in prog:
+                    prog[name].value = v
+        g = self.grade
+        st = self.style
+        bar = 0.0
+        if st.letterbox:
+            bar = max(0.0, (self.height - self.width / 2.39) / 2.0)
+        post_values: dict[str, object] = {
+            "u_size": (float(self.width), float(self.height)),
+            "u_rcp": (1.0 / self.width, 1.0 / self.height),
+            "u_lift": g.lift,
+            "u_gamma": g.gamma,
+            "u_gain": g.gain,
+            "u_saturation": g.saturation,
+            "u_contrast": g.contrast,
+            "u_shadow_tint": g.shadow_tint,
+            "u_highlight_tint": g.highlight_tint,
+            "u_vignette": float(np.clip(st.vignette, 0.0, 1.0)) * (1.3 if self.look == "noir" else 1.0),
+            "u_grain": float(np.clip(st.grain, 0.0, 1.0)),
+            "u_bar": float(math.floor(bar + 0.5)),
+            "u_glow_tint": (1.0, 0.8, 0.7) if st.halation > 0 else (1.0, 1.0, 1.0),
+            "u_glow_strength": 1.0,
+        }
+        for name, v in post_values.items():
+            if name in post:
+                post[name].value = v
+
+    def close(self) -> None:
+        """Release the GL context and everything on it."""
+        if self._closed:
+            return
+        self._closed = True
+        for prog in self._programs.values():
+            prog.release()
+        self._programs.clear()
+        self.ctx.release()
+
+    def __enter__(self) -> Renderer:
+        """Use as a context manager."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close on leaving the block."""
+        self.close()

@@ -1,0 +1,386 @@
+"""GLSL sources. Variants (look, quality tier, glow, ...) are chosen with #defines prepended at compile time.
+
+Colour pipeline: part and ground colours are treated as sRGB-ish albedo, lit in linear space, then tone-mapped and
+gamma-encoded into an RGBA8 target. Alpha carries an object id (0 for sky and ground) so the post pass can draw
+anime ink outlines from the same taps it already takes for FXAA: no normal or depth buffer, no extra pass.
+"""
+
+from __future__ import annotations
+
+VERSION = "#version 330 core\n"
+
+# Shared lighting helpers for the part pass and the ground/sky pass.
+COMMON = """
+uniform vec3 u_eye;
+uniform vec3 u_sun_dir;       // towards the sun, unit
+uniform vec3 u_sun_col;       // linear, times intensity
+uniform vec3 u_sky_zenith;    // display-space
+uniform vec3 u_sky_horizon;
+uniform vec3 u_ground_col;    // display-space
+uniform vec3 u_fog_col;       // display-space
+uniform float u_fog_density;
+uniform float u_ambient;
+uniform float u_shadow_bias;  // in shadow-map depth units
+uniform float u_shadow_normal_offset;  // metres
+uniform float u_shadow_strength;
+uniform mat4 u_light_vp;
+uniform sampler2DShadow u_shadow;
+uniform vec2 u_shadow_texel;
+
+vec3 to_linear(vec3 c) { return c * c; }            // gamma 2.0: close to sRGB and cheap
+vec3 to_display(vec3 c) {
+    // Soft shoulder above 0.8 keeps highlights from clipping flat; sqrt = gamma 2.0 encode.
+    vec3 over = max(c - 0.8, 0.0);
+    c = min(c, 0.8) + 0.2 * (1.0 - exp(-over * 5.0));
+    return sqrt(max(c, 0.0));
+}
+
+float shadow_at(vec3 wpos, vec3 n) {
+    vec3 p = wpos + n * u_shadow_normal_offset;
+    vec3 s = (u_light_vp * vec4(p, 1.0)).xyz * 0.5 + 0.5;
+    if (s.x <= 0.0 || s.y <= 0.0 || s.x >= 1.0 || s.y >= 1.0) return 1.0;
+    float z = min(s.z, 0.9999) - u_shadow_bias;
+#ifdef PCF_HIGH
+    // 4 bilinear-compare taps = a smooth 3x3-texel kernel.
+    float lit = 0.0;
+    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5, -0.5) * u_shadow_texel, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5, -0.5) * u_shadow_texel, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5,  0.5) * u_shadow_texel, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5,  0.5) * u_shadow_texel, z));
+    lit *= 0.25;
+#else
+    float lit = texture(u_shadow, vec3(s.xy, z));   // one hardware bilinear PCF tap
+#endif
+    return mix(1.0, lit, u_shadow_strength);
+}
+
+vec3 hue_of(vec3 c) { return c / max(max(c.r, max(c.g, c.b)), 1e-3); }
+
+// Ambient takes its hue from sky and ground and its strength from u_ambient alone, so a dark night sky
+// does not also crush the fill light to black.
+vec3 hemi_ambient(vec3 n) {
+    vec3 sky = mix(vec3(1.0), hue_of(mix(u_sky_horizon, u_sky_zenith, 0.5)), 0.6);
+    vec3 bounce = mix(vec3(1.0), hue_of(u_ground_col), 0.6) * 0.45;
+    return mix(bounce, sky, n.z * 0.5 + 0.5) * u_ambient;
+}
+
+// Diffuse response for the look; `ndl` is raw N.L, `sh` the shadow term.
+float diffuse_term(float ndl, float sh) {
+#if defined(LOOK_ANIME)
+    float l = max(ndl, 0.0) * sh;
+    // Three bands with narrow smooth steps (no stair aliasing).
+    return 0.32 + 0.38 * smoothstep(0.04, 0.08, l) + 0.30 * smoothstep(0.45, 0.5, l);
+#elif defined(LOOK_CARTOON)
+    float wrap = clamp(ndl * 0.6 + 0.4, 0.0, 1.0);
+    return wrap * mix(0.55, 1.0, sh);
+#else
+    return max(ndl, 0.0) * sh;
+#endif
+}
+
+float fog_amount(float dist) {
+    float d = dist * u_fog_density;
+    return 1.0 - exp(-d * d);
+}
+"""
+
+PART_VS = """
+uniform sampler2D u_parts;   // per part: 4 texels of model matrix columns, colour+emissive, flags
+uniform mat4 u_viewproj;
+uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
+in vec3 in_pos;
+in vec3 in_nrm;
+in float in_part;
+out vec3 v_wpos;
+out vec3 v_nrm;
+flat out vec4 v_albedo;
+flat out vec4 v_mat;
+void main() {
+    int i = int(in_part + 0.5);
+    mat4 m = mat4(texelFetch(u_parts, ivec2(0, i), 0), texelFetch(u_parts, ivec2(1, i), 0),
+                  texelFetch(u_parts, ivec2(2, i), 0), texelFetch(u_parts, ivec2(3, i), 0));
+    v_albedo = texelFetch(u_parts, ivec2(4, i), 0);
+    v_mat = texelFetch(u_parts, ivec2(5, i), 0);   // visible, id, specular, shininess
+    vec4 w = m * vec4(in_pos, 1.0);
+    v_wpos = w.xyz;
+    v_nrm = mat3(m) * in_nrm;
+    // Hidden parts collapse outside the clip volume: cheaper than re-uploading geometry.
+    gl_Position = v_mat.x > 0.5 ? u_viewproj * w : vec4(2.0, 2.0, 2.0, 1.0);
+    gl_ClipDistance[0] = u_clip_ground > 0.5 ? w.z + 0.002 : 1.0;
+}
+"""
+
+PART_FS = """
+in vec3 v_wpos;
+in vec3 v_nrm;
+flat in vec4 v_albedo;
+flat in vec4 v_mat;
+layout(location = 0) out vec4 f_color;
+#ifdef GLOW
+layout(location = 1) out vec4 f_glow;
+uniform float u_halation;
+#endif
+void main() {
+    vec3 n = normalize(v_nrm);
+    if (!gl_FrontFacing) n = -n;
+    vec3 v = normalize(u_eye - v_wpos);
+    vec3 albedo = to_linear(v_albedo.rgb);
+    float ndl = dot(n, u_sun_dir);
+    float sh = shadow_at(v_wpos, n);
+    float diff = diffuse_term(ndl, sh);
+    vec3 h = normalize(u_sun_dir + v);
+    float spec_on = step(0.0, ndl) * sh;
+#if defined(LOOK_ANIME)
+    float spec = smoothstep(0.55, 0.6, pow(max(dot(n, h), 0.0), v_mat.w)) * v_mat.z * spec_on;
+    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0)) * 0.35;
+#else
+    float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
+    float rim = pow(1.0 - max(dot(n, v), 0.0), 4.0) * 0.12;
+#endif
+    vec3 col = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
+    col += rim * to_linear(u_sky_horizon) * (0.5 + 0.5 * max(ndl, 0.0));
+    float e = v_albedo.a;
+    col = mix(col, albedo * (1.0 + 0.3 * e), min(e * 1.5, 1.0));   // emissive: unlit; glow does the rest
+    float dist = length(u_eye - v_wpos);
+    col = mix(col, to_linear(u_fog_col), fog_amount(dist) * (1.0 - e));
+    f_color = vec4(to_display(col), v_mat.y);
+#ifdef GLOW
+    float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
+    f_glow = vec4(sqrt(albedo) * e + vec3(hl), 1.0);
+#endif
+}
+"""
+
+SHADOW_VS = """
+uniform sampler2D u_parts;
+uniform mat4 u_light_vp;
+in vec3 in_pos;
+in float in_part;
+void main() {
+    int i = int(in_part + 0.5);
+    mat4 m = mat4(texelFetch(u_parts, ivec2(0, i), 0), texelFetch(u_parts, ivec2(1, i), 0),
+                  texelFetch(u_parts, ivec2(2, i), 0), texelFetch(u_parts, ivec2(3, i), 0));
+    vec4 flags = texelFetch(u_parts, ivec2(6, i), 0);   // x: visible and casts shadow
+    gl_Position = flags.x > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
+}
+"""
+
+SHADOW_FS = """
+void main() {}
+"""
+
+# Full-screen triangle at the far plane, drawn after the parts with depth test LEQUAL so covered pixels are
+# rejected before shading. Per pixel it ray-casts the infinite ground plane z = 0, else shades the sky.
+BACKGROUND_VS = """
+uniform vec3 u_cam_right;   // scaled by tan(fov/2) * aspect
+uniform vec3 u_cam_up;      // scaled by tan(fov/2)
+uniform vec3 u_cam_fwd;
+in vec2 in_ndc;
+out vec3 v_dir;
+void main() {
+    v_dir = u_cam_fwd + in_ndc.x * u_cam_right + in_ndc.y * u_cam_up;   // linear in screen space
+    gl_Position = vec4(in_ndc, 1.0, 1.0);
+}
+"""
+
+BACKGROUND_FS = """
+in vec3 v_dir;
+uniform float u_px_angle;    // radians per pixel, for star size
+uniform vec4 u_gpat;         // ground pattern: grid spacing, line strength, checker strength, noise strength
+uniform vec4 u_gpat2;        // noise scale, specular, shininess, stripe strength
+layout(location = 0) out vec4 f_color;
+#ifdef GLOW
+layout(location = 1) out vec4 f_glow;
+uniform float u_halation;
+#endif
+
+float hash12(vec2 p) {
+    uvec2 q = uvec2(ivec2(floor(p)) + 32768);
+    uint h = q.x * 1597334677u ^ q.y * 3812015801u;
+    h = (h ^ (h >> 16)) * 2246822519u;
+    h ^= h >> 13;
+    return float(h & 0xffffffu) / 16777216.0;
+}
+
+float vnoise(vec2 p) {
+    vec2 i = floor(p);
+    vec2 f = fract(p);
+    f = f * f * (3.0 - 2.0 * f);
+    float a = hash12(i), b = hash12(i + vec2(1.0, 0.0));
+    float c = hash12(i + vec2(0.0, 1.0)), d = hash12(i + vec2(1.0, 1.0));
+    return mix(mix(a, b, f.x), mix(c, d, f.x), f.y);
+}
+
+vec3 sky(vec3 d) {
+    float el = d.z;
+    vec3 c = mix(u_sky_horizon, u_sky_zenith, sqrt(clamp(el, 0.0, 1.0)));
+    c = mix(c, u_sky_horizon * 0.85, clamp(-el * 4.0, 0.0, 1.0));   // below the horizon (no ground)
+#ifdef GROUND
+    // Meet the fogged far ground seamlessly at the horizon.
+    c = mix(c, u_fog_col, exp(-max(el, 0.0) * 28.0));
+#endif
+    // Sun disc and glow (only when the sun is above the horizon).
+    float sd = max(dot(d, u_sun_dir), 0.0);
+    float up = smoothstep(-0.05, 0.05, u_sun_dir.z);
+    c += (u_sun_col * 0.5) * (smoothstep(0.9994, 0.9997, sd) * 1.5 + pow(sd, 24.0) * 0.18) * up;
+#ifdef STARS
+    float az = atan(d.y, d.x);
+    float alt = asin(clamp(el, -1.0, 1.0));
+    float cell = u_px_angle * 7.0;
+    vec2 g = vec2(az * max(cos(alt), 0.2), alt) / cell;
+    vec2 gi = floor(g);
+    float h = hash12(gi);
+    vec2 jitter = vec2(hash12(gi + 17.0), hash12(gi + 41.0)) * 0.6 + 0.2;
+    float r = length(g - gi - jitter) * 7.0;   // in pixels
+    float star = step(0.985, h) * (1.0 - smoothstep(0.4, 1.3, r)) * ((h - 0.985) * 50.0 + 0.25);
+    c += vec3(star) * smoothstep(0.0, 0.08, el);
+#endif
+    return c;
+}
+
+void main() {
+    vec3 d = normalize(v_dir);
+    vec3 col = sky(d);
+#ifdef GROUND
+    // Computed for every pixel and selected at the end: derivatives (fwidth) need uniform control flow.
+    float is_ground = float(d.z < -1e-5 && u_eye.z > 0.0);
+    float t = u_eye.z / max(-d.z, 1e-5);
+    vec3 p = u_eye + d * t;
+    vec2 q = p.xy;
+    vec2 fw = fwidth(q);
+    float blur = max(fw.x, fw.y);
+    // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
+    float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
+    float cell = u_gpat.x;
+    float fade = clamp(1.0 - blur / (cell * 0.35), 0.0, 1.0);
+    vec2 cq = floor(q / cell);
+    float checker = mod(cq.x + cq.y, 2.0);
+    float stripe = mod(floor(q.x / (cell * 4.0)), 2.0);
+    vec2 gd = abs(fract(q / cell + 0.5) - 0.5) * cell;
+    vec2 lw = vec2(cell * 0.012) + fw;
+    vec2 lines2 = 1.0 - smoothstep(lw * 0.5, lw, gd);
+    float line = max(lines2.x, lines2.y) * clamp(1.0 - blur / (cell * 0.08), 0.0, 1.0);
+    vec3 alb = u_ground_col * (1.0 + (n - 0.5) * u_gpat.w * mix(0.5, 1.0, fade));
+    alb *= 1.0 - u_gpat.z * checker * fade - u_gpat2.w * stripe * fade;
+    alb *= 1.0 - u_gpat.y * line;
+    vec3 nrm = vec3(0.0, 0.0, 1.0);
+    float ndl = u_sun_dir.z;
+    float sh = shadow_at(p, nrm);
+    vec3 h = normalize(u_sun_dir - d);
+    float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
+    vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
+    float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
+    g = mix(g, to_linear(u_fog_col), f);
+    col = mix(col, to_display(g), is_ground);
+#endif
+    f_color = vec4(col, 0.0);
+#ifdef GLOW
+    f_glow = vec4(vec3(max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.92, 0.0) * u_halation), 1.0);
+#endif
+}
+"""
+
+POST_VS = """
+in vec2 in_ndc;
+void main() { gl_Position = vec4(in_ndc, 0.0, 1.0); }
+"""
+
+# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, motion blend, letterbox, vertical flip.
+POST_FS = """
+uniform sampler2D u_color;
+uniform vec2 u_size;
+uniform vec2 u_rcp;
+uniform vec3 u_lift;
+uniform vec3 u_gamma;
+uniform vec3 u_gain;
+uniform float u_saturation;
+uniform float u_contrast;
+uniform vec3 u_shadow_tint;
+uniform vec3 u_highlight_tint;
+uniform float u_vignette;
+uniform float u_grain;
+uniform float u_bar;          // letterbox bar height in pixels (0 = none)
+uniform uint u_frame;
+#ifdef GLOW
+uniform sampler2D u_glow;
+uniform vec3 u_glow_tint;
+uniform float u_glow_strength;
+#endif
+#ifdef MOTION_BLUR
+uniform sampler2D u_prev;
+uniform float u_blend;
+#endif
+out vec4 f_color;
+
+uint hash3(uvec3 v) {
+    uint h = v.x * 1664525u + v.y * 1013904223u + v.z * 2654435761u;
+    h ^= h >> 16; h *= 2246822519u; h ^= h >> 13; h *= 3266489917u; h ^= h >> 16;
+    return h;
+}
+
+float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
+
+void main() {
+    // Output rows are written top-first so the read-back needs no flip.
+    vec2 fc = vec2(gl_FragCoord.x, u_size.y - gl_FragCoord.y);
+    vec2 uv = fc * u_rcp;
+    vec4 m = texture(u_color, uv);
+    vec3 c = m.rgb;
+#if defined(FXAA) || defined(OUTLINE)
+    vec4 nw = textureOffset(u_color, uv, ivec2(-1, -1));
+    vec4 ne = textureOffset(u_color, uv, ivec2(1, -1));
+    vec4 sw = textureOffset(u_color, uv, ivec2(-1, 1));
+    vec4 se = textureOffset(u_color, uv, ivec2(1, 1));
+#endif
+#ifdef FXAA
+    {
+        float lnw = luma(nw.rgb), lne = luma(ne.rgb), lsw = luma(sw.rgb), lse = luma(se.rgb), lm = luma(c);
+        float lmin = min(lm, min(min(lnw, lne), min(lsw, lse)));
+        float lmax = max(lm, max(max(lnw, lne), max(lsw, lse)));
+        vec2 dir = vec2(-((lnw + lne) - (lsw + lse)), (lnw + lsw) - (lne + lse));
+        float reduce = max((lnw + lne + lsw + lse) * (0.25 * 0.125), 1.0 / 128.0);
+        float rcp_min = 1.0 / (min(abs(dir.x), abs(dir.y)) + reduce);
+        dir = clamp(dir * rcp_min, vec2(-8.0), vec2(8.0)) * u_rcp;
+        vec3 a = 0.5 * (texture(u_color, uv + dir * (1.0 / 3.0 - 0.5)).rgb +
+                        texture(u_color, uv + dir * (2.0 / 3.0 - 0.5)).rgb);
+        float la = luma(a);
+        // Only where there is contrast; keeps flat areas (and the grain below) crisp.
+        c = (lmax - lmin > max(0.04, lmax * 0.1) && la >= lmin && la <= lmax) ? a : c;
+    }
+#endif
+#ifdef OUTLINE
+    {
+        // Ink where the object id (alpha) differs from a diagonal neighbour: silhouettes and contacts.
+        vec4 da = abs(vec4(nw.a, ne.a, sw.a, se.a) - m.a);
+        float edge = dot(step(vec4(0.5 / 255.0), da), vec4(0.5));
+        c *= 1.0 - 0.85 * clamp(edge, 0.0, 1.0);
+    }
+#endif
+#ifdef GLOW
+    vec3 glow = textureLod(u_glow, uv, 3.0).rgb * 0.6 + textureLod(u_glow, uv, 5.0).rgb * 0.9;
+    c += glow * u_glow_tint * u_glow_strength;
+#endif
+    // Grade: lift / gamma / gain, contrast around mid grey, split toning, saturation.
+    c = clamp(c * u_gain + u_lift * (1.0 - c), 0.0, 1.0);
+    c = pow(c, 1.0 / u_gamma);
+    c = clamp((c - 0.5) * u_contrast + 0.5, 0.0, 1.0);
+    float l = luma(c);
+    c += u_shadow_tint * (1.0 - l) * (1.0 - l) + u_highlight_tint * l * l;
+    l = luma(c);
+    c = mix(vec3(l), c, u_saturation);
+    // Vignette.
+    vec2 vc = (uv - 0.5) * vec2(u_size.x / u_size.y, 1.0);
+    c *= 1.0 - u_vignette * smoothstep(0.35, 1.1, dot(vc, vc) * 1.6);
+    // Film grain and a sub-LSB dither against banding: integer hash of pixel and frame, no random state.
+    uint hs = hash3(uvec3(uvec2(fc), u_frame));
+    float r1 = float(hs & 0xffffu) / 65535.0;
+    float r2 = float(hs >> 16) / 65535.0;
+    float gn = (r1 + r2 - 1.0);
+    c += gn * (u_grain * 0.16 * (0.35 + l * (1.0 - l) * 2.6) + 1.0 / 255.0);
+#ifdef MOTION_BLUR
+    c = mix(clamp(c, 0.0, 1.0), texelFetch(u_prev, ivec2(gl_FragCoord.xy), 0).rgb, u_blend);
+#endif
+    if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
+    f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+}
+"""

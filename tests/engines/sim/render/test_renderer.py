@@ -1,0 +1,161 @@
+"""Behaviour of the sim 3D renderer on tiny frames (llvmpipe here, a GPU where present)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reelcast.engines.sim.render import Renderer
+from reelcast.engines.sim.render.demo import night_env, pose
+from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
+from reelcast.prompt.plan import Style
+
+W, H = 160, 90
+
+
+def _timeline(
+    parts: list[Part] | None = None,
+    n_frames: int = 2,
+    cameras: list[CameraPose] | None = None,
+    env: Environment | None = None,
+    visible: np.ndarray | None = None,
+) -> SimTimeline:
+    """A red sphere 1 m above the ground in front of a camera looking along +Y."""
+    parts = parts or [Part("ball", "ball", "sphere", (0.5,), (0.9, 0.05, 0.05), "rubber")]
+    poses = np.repeat(np.stack([pose(0.0, 0.0, 1.0)] * len(parts))[None], n_frames, axis=0).astype(np.float32)
+    cams = cameras or [CameraPose(eye=(0.0, -4.0, 1.0), target=(0.0, 0.0, 1.0))] * n_frames
+    return SimTimeline(
+        fps=24, n_frames=n_frames, parts=parts, poses=poses, cameras=cams, env=env or Environment(), visible=visible
+    )
+
+
+def _render(tl: SimTimeline, style: Style | None = None) -> list[np.ndarray]:
+    """All frames of a timeline at the test size, fast tier."""
+    r = Renderer(W, H, style or Style(), quality="fast")
+    try:
+        return list(r.render_frames(tl))
+    finally:
+        r.close()
+
+
+def _is_red(px: np.ndarray) -> np.ndarray:
+    """Mask of clearly red pixels."""
+    p = px.astype(int)
+    return (p[..., 0] > 70) & (p[..., 0] > 2 * p[..., 1]) & (p[..., 0] > 2 * p[..., 2])
+
+
+def test_frames_have_shape_height_width_3_and_dtype_uint8() -> None:
+    frames = _render(_timeline(n_frames=3))
+    assert len(frames) == 3
+    for f in frames:
+        assert f.shape == (H, W, 3)
+        assert f.dtype == np.uint8
+
+
+def test_same_timeline_renders_byte_identical_frames() -> None:
+    style = Style(grain=0.5, vignette=0.3, letterbox=True)
+    a = _render(_timeline(n_frames=3), style)
+    b = _render(_timeline(n_frames=3), style)
+    assert all(x.tobytes() == y.tobytes() for x, y in zip(a, b, strict=True))
+
+
+def test_red_sphere_in_front_of_camera_shows_red_in_the_centre() -> None:
+    frame = _render(_timeline(n_frames=1))[0]
+    centre = frame[H // 2 - 5 : H // 2 + 5, W // 2 - 5 : W // 2 + 5]
+    assert _is_red(centre).mean() > 0.9
+    assert not _is_red(frame[:5]).any()  # the top rows are sky
+
+
+def test_image_is_upright_sky_above_ground() -> None:
+    frame = _render(_timeline(n_frames=1, parts=[Part("tiny", "t", "sphere", (0.01,), (1, 1, 1))]))[0]
+    top, bottom = frame[:10].astype(int).mean(axis=(0, 1)), frame[-10:].astype(int).mean(axis=(0, 1))
+    assert top[2] > top[1]  # blue sky on top
+    assert bottom[1] > bottom[2]  # green ground below
+
+
+def test_moving_camera_changes_the_image() -> None:
+    cams = [
+        CameraPose(eye=(0.0, -4.0, 1.0), target=(0.0, 0.0, 1.0)),
+        CameraPose(eye=(2.5, -3.0, 1.5), target=(0.8, 0.0, 1.0)),
+    ]
+    a, b = _render(_timeline(n_frames=2, cameras=cams), Style(motion_blur=False))
+    assert np.abs(a.astype(int) - b.astype(int)).mean() > 5.0
+
+
+def test_night_environment_is_darker_than_day() -> None:
+    day = _render(_timeline(n_frames=1))[0]
+    night = _render(_timeline(n_frames=1, env=night_env()))[0]
+    assert night.mean() < day.mean() * 0.5
+
+
+def test_anime_look_draws_dark_outline_pixels_around_an_object() -> None:
+    tl = _timeline(n_frames=1, parts=[Part("ball", "ball", "sphere", (0.5,), (0.95, 0.95, 0.95))])
+    anime = _render(tl, Style(look="anime", vignette=0.0))[0]
+    plain = _render(tl, Style(look="cinematic", vignette=0.0))[0]
+    row = H // 2  # the sphere's silhouette crosses this row at two places, against the sky
+    lum_anime = anime[row].astype(int).sum(axis=1)
+    lum_plain = plain[row].astype(int).sum(axis=1)
+    assert lum_anime.min() < 150  # ink
+    assert lum_plain.min() > 250  # a lit white sphere against the sky has no near-black pixels
+
+
+def test_letterbox_rows_are_black() -> None:
+    frame = _render(_timeline(n_frames=1), Style(letterbox=True, grain=1.0))[0]
+    bar = round((H - W / 2.39) / 2)
+    assert bar >= 2
+    assert not frame[: bar - 1].any()
+    assert not frame[H - bar + 1 :].any()
+    assert frame[H // 2].any()
+
+
+def test_invisible_part_is_not_drawn() -> None:
+    visible = np.array([[False]])
+    frame = _render(_timeline(n_frames=1, visible=visible))[0]
+    assert not _is_red(frame).any()
+
+
+def test_emissive_part_is_drawn_in_its_colour() -> None:
+    lamp = Part("lamp", "lamp", "sphere", (0.5,), (1.0, 0.2, 0.1), "glass", emissive=1.0)
+    env = night_env()
+    frame = _render(_timeline(n_frames=1, parts=[lamp], env=env))[0]
+    assert _is_red(frame[H // 2 - 3 : H // 2 + 3, W // 2 - 3 : W // 2 + 3]).all()
+
+
+@pytest.mark.parametrize(
+    "shape,size", [("box", (0.4, 0.4, 0.4)), ("capsule", (0.3, 0.3)), ("cylinder", (0.4, 0.3)), ("cone", (0.4, 0.4))]
+)
+def test_each_primitive_shape_is_drawn(shape: str, size: tuple[float, ...]) -> None:
+    part = Part("thing", "thing", shape, size, (0.9, 0.05, 0.05))
+    frame = _render(_timeline(n_frames=1, parts=[part]))[0]
+    assert _is_red(frame[H // 2 - 3 : H // 2 + 3, W // 2 - 3 : W // 2 + 3]).mean() > 0.8
+
+
+def test_mesh_part_is_drawn() -> None:
+    v = np.array([[-0.5, 0, -0.5], [0.5, 0, -0.5], [0.5, 0, 0.5], [-0.5, 0, 0.5]], np.float32)
+    f = np.array([[0, 1, 2], [0, 2, 3]], np.int32)
+    part = Part("card", "card", "mesh", (1.0,), (0.9, 0.05, 0.05), mesh_vertices=v, mesh_faces=f)
+    frame = _render(_timeline(n_frames=1, parts=[part]))[0]
+    assert _is_red(frame[H // 2 - 3 : H // 2 + 3, W // 2 - 3 : W // 2 + 3]).mean() > 0.8
+
+
+def test_timeline_without_parts_renders_sky_and_ground() -> None:
+    tl = SimTimeline(
+        fps=24,
+        n_frames=1,
+        parts=[],
+        poses=np.zeros((1, 0, 4, 4), np.float32),
+        cameras=[CameraPose(eye=(0.0, -4.0, 1.0), target=(0.0, 0.0, 1.0))],
+    )
+    frame = _render(tl)[0]
+    assert frame.shape == (H, W, 3) and frame.mean() > 30
+
+
+def test_noir_look_is_grey() -> None:
+    frame = _render(_timeline(n_frames=1), Style(look="noir")).pop().astype(int)
+    assert np.abs(frame[..., 0] - frame[..., 1]).max() <= 3
+    assert np.abs(frame[..., 1] - frame[..., 2]).max() <= 3
+
+
+def test_unknown_quality_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        Renderer(W, H, Style(), quality="ultra")
