@@ -32,6 +32,8 @@ class Action:
     start: float | None = None  # seconds; None = engine chooses
     end: float | None = None
     source: str = ""
+    # extra parameters, e.g. {"rotations": 3.5} for a triple axel, {"on": "paddleboard"}, {"intensity": "hard"}
+    attributes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +58,10 @@ class Shot:
     description: str = ""
     title: str | None = None
     camera: Camera = field(default_factory=Camera)
+    # per-shot overrides of the plan's Setting (None = same as plan.setting), e.g. "now inside the station"
+    place: str | None = None
+    indoor: bool | None = None
+    gravity: float | None = None
 
 
 @dataclass
