@@ -69,6 +69,7 @@ class _State:
     shot_times: list[tuple[float, float]] = field(default_factory=list)
     requested_language: str | None = None
     quotes: list[tuple[int, int, str]] = field(default_factory=list)
+    shutter: float = 180.0
 
     def use_span(self, start: int, end: int) -> None:
         self.used.update(tokens_in(self.tokens, start, end))
@@ -120,11 +121,10 @@ def compile_prompt(prompt: str, seconds: float, width: int, height: int, fps: in
 
 def _amount_before(text: str, pos: int, default: float) -> float:
     window = text[max(0, pos - 24):pos].lower()
-    best = default
     for word, amount in sorted(_AMOUNT_WORDS.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"\b{word}\s*$|\b{word}\b[\w\s]{{0,10}}$", window):
             return amount
-    return best
+    return default
 
 
 def _negated_text(text: str, pos: int) -> bool:
@@ -142,14 +142,15 @@ def _measures(st: _State) -> None:
                 angle = float(m.group(1))
                 style.motion_blur = angle > 0
                 plan.notes.append(f"{angle:g}° shutter → motion blur")
-                st._shutter = angle  # type: ignore[attr-defined]
+                st.shutter = angle
             elif kind in ("grain_pct", "pct_grain"):
                 style.grain = min(1.0, float(m.group(1)) / 100)
                 grain_set = True
             elif kind == "grain":
                 if grain_set:
-                    pass
-                elif _negated_text(text, m.start()):
+                    st.use_span(m.start(), m.end())
+                    continue
+                if _negated_text(text, m.start()):
                     style.grain = 0.0
                 else:
                     style.grain = _amount_before(text, m.start(), 0.25)
@@ -272,8 +273,7 @@ def _camera_for(st: _State, lo: int, hi: int, base: Camera) -> Camera:
 
 def _shots(st: _State) -> None:
     plan, text = st.plan, st.text
-    shutter = getattr(st, "_shutter", 180.0)
-    base = Camera(shutter_angle=shutter)
+    base = Camera(shutter_angle=st.shutter)
     # camera words outside every shot's own text apply to all shots; with one shot, everything does
     if len(st.shot_specs) == 1 and st.shot_specs[0].start is None:
         base = _camera_for(st, 0, len(text), base)
@@ -739,8 +739,6 @@ def _actions(st: _State) -> None:
                 plan.notes.append(f"'not {m.phrase}': action left out")
                 st.use(m)
                 continue
-            if verb.verb == "talk" and st.requested_language is None and not st.quotes and _is_noun_use(st, m):
-                pass
             actor = _actor_for(st, m, verb)
             if actor is None:
                 continue
@@ -803,10 +801,6 @@ def _actions(st: _State) -> None:
     for m in st.matches:
         if m.kind == "timing" and any(a.start is not None for a in plan.actions):
             st.use(m)
-
-
-def _is_noun_use(st: _State, m: Match) -> bool:
-    return m.phrase == "conversation"
 
 
 def _last_prop(st: _State, pos: int) -> str | None:

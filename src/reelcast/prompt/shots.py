@@ -64,7 +64,9 @@ def find_timecoded_shots(text: str, region: tuple[int, int] | None = None) -> li
     specs = []
     for i, (m, t0, t1) in enumerate(hits):
         end = hits[i + 1][0].start() if i + 1 < len(hits) else hi
-        specs.append(ShotSpec(t0, t1, m.end(), end, m.group("title"), m.group("paren"), (m.start(), m.end())))
+        # the marker (understood, not content) stops before the camera notes in brackets, which are read later
+        marker_end = m.start("paren") if m.group("paren") is not None else m.end()
+        specs.append(ShotSpec(t0, t1, m.end(), end, m.group("title"), m.group("paren"), (m.start(), marker_end)))
     return specs
 
 

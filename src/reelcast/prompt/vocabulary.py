@@ -208,9 +208,9 @@ PLACES: dict[str, Place] = {
     "studio": Place(True, None),
     "basketball_court": Place(True, "gym"),
     "ice_rink": Place(True, "crowd"),
-    "lake": Place(False, "water"),
-    "ocean": Place(False, "waves"),
-    "beach": Place(False, "waves"),
+    "lake": Place(False, "lake"),
+    "ocean": Place(False, "sea"),
+    "beach": Place(False, "sea"),
     "space_station": Place(True, "hum", gravity=0.0),
     "space": Place(False, "hum", gravity=0.0),
     "festival_town": Place(False, "festival"),
@@ -459,14 +459,14 @@ MOODS: dict[str, str] = {
     "ambient": "calm", "piano": "calm", "gentle": "calm", "tranquil": "calm", "cozy": "calm",
     "tense": "tense", "suspense": "tense", "suspenseful": "tense", "scary": "tense", "horror": "tense",
     "ominous": "tense", "thriller": "tense", "dramatic": "tense",
-    "playful": "playful", "whimsical": "playful", "silly": "playful", "quirky": "playful", "jazz": "playful",
-    "romantic": "romantic", "tender": "romantic", "love": "romantic",
+    "playful": "upbeat", "whimsical": "upbeat", "silly": "upbeat", "quirky": "upbeat", "jazz": "upbeat",
+    "romantic": "calm", "tender": "calm",
 }
 MUSIC_WORDS = {"music", "score", "soundtrack", "song", "melody", "tune", "bgm"}
 
 AMBIENCE_WORDS: dict[str, str] = {
     "wind": "wind", "windy": "wind", "wind shear": "wind", "crowd": "crowd", "cheering": "crowd",
-    "applause": "crowd", "rain sounds": "rain", "waves crashing": "waves", "birdsong": "outdoors",
+    "applause": "crowd", "rain sounds": "rain", "waves crashing": "sea", "birdsong": "outdoors",
     "traffic": "city", "hum": "hum", "humming": "hum",
 }
 
