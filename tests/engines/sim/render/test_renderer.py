@@ -159,3 +159,23 @@ def test_noir_look_is_grey() -> None:
 def test_unknown_quality_is_rejected() -> None:
     with pytest.raises(ValueError):
         Renderer(W, H, Style(), quality="ultra")
+
+
+def test_high_quality_tier_renders_the_red_sphere() -> None:
+    r = Renderer(W, H, Style(halation=0.5), quality="high")
+    try:
+        assert r.quality == "high"
+        frame = next(r.render_frames(_timeline(n_frames=1)))
+    finally:
+        r.close()
+    assert frame.shape == (H, W, 3)
+    assert _is_red(frame[H // 2 - 3 : H // 2 + 3, W // 2 - 3 : W // 2 + 3]).mean() > 0.8
+
+
+def test_auto_quality_picks_fast_on_a_software_renderer() -> None:
+    r = Renderer(W, H, Style())
+    try:
+        software = any(s in r.gl_renderer.lower() for s in ("llvmpipe", "softpipe", "swrast"))
+        assert r.quality == ("fast" if software else "high")
+    finally:
+        r.close()

@@ -27,6 +27,7 @@ SHADOW_SIZE = {"fast": 1024, "high": 2048}
 MAX_SHADOW_RADIUS = 40.0  # metres; larger scenes get a camera-centred shadow window of this size
 PART_TEXELS = 7  # per part: 4 matrix columns, albedo+emissive, (visible, id, spec, shininess), (casts shadow)
 GL_CLIP_DISTANCE0 = 0x3000
+MAX_HALOS = 8  # emissive parts that get a screen-space halo (the brightest, biggest ones)
 # Previous-frame weight per unit of shutter (180 degrees -> 0.15): more reads as ghosting, not blur.
 BLEND_PER_SHUTTER = 0.3
 
@@ -60,7 +61,9 @@ class _Prepared:
     total_count: int
     part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
     parts_tex: moderngl.Texture
-    glow: bool
+    glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
+    halos: np.ndarray  # indices of emissive parts that get an analytic halo
+    radii: np.ndarray  # bounding radius of each part
     shadow_center: np.ndarray | None  # fixed shadow window for the timeline, or None = follow the camera
     shadow_radius: float
     extra: list[moderngl.VertexArray | moderngl.Buffer] = field(default_factory=list)
@@ -194,7 +197,7 @@ class Renderer:
         """Upload geometry and static per-part data for a timeline."""
         ctx = self.ctx
         n = len(tl.parts)
-        glow = any(p.emissive > 0.0 for p in tl.parts) or self.style.halation > 0.0
+        glow = self.style.halation > 0.0
         if glow:
             self._ensure_glow_targets()
         geo = merge_parts(tl.parts)
@@ -236,6 +239,8 @@ class Renderer:
             part_data=data,
             parts_tex=parts_tex,
             glow=glow,
+            halos=self._pick_halos(tl, geo.radii),
+            radii=geo.radii,
             shadow_center=center,
             shadow_radius=radius,
         )
@@ -261,6 +266,8 @@ class Renderer:
             post_defines.append("OUTLINE")
         if glow:
             post_defines.append("GLOW")
+        if len(prep.halos):
+            post_defines += ["HALOS", f"N_HALOS {len(prep.halos)}"]
         # Cheap motion blur: blend with the previous output frame. Off for anime (crisp ink lines).
         motion = bool(self.style.motion_blur) and tl.shutter_angle > 0.0 and self.look != "anime"
         if motion:
@@ -328,6 +335,8 @@ class Renderer:
                     self.out_tex[1 - out_i].use(UNIT_PREV)
                     post_prog["u_blend"].value = 0.0 if (f == 0 or f in cuts) else blend
                 post_prog["u_frame"].value = f
+                if len(prep.halos):
+                    self._set_halos(post_prog, prep, poses[f], vis, proj @ view, tan_y)
                 self.color_tex.use(UNIT_COLOR)
                 if glow and self.glow_tex is not None:
                     self.glow_tex.use(UNIT_GLOW)
@@ -340,6 +349,44 @@ class Renderer:
                 yield frame
         finally:
             prep.release()
+
+    @staticmethod
+    def _pick_halos(tl: SimTimeline, radii: np.ndarray) -> np.ndarray:
+        """The emissive parts worth a halo, brightest and biggest first."""
+        emissive = np.array([max(0.0, float(p.emissive)) for p in tl.parts], np.float64)
+        idx = np.flatnonzero(emissive > 0.0)
+        order = np.argsort(-(emissive[idx] * np.maximum(radii[idx], 1e-3)), kind="stable")
+        return idx[order][:MAX_HALOS]
+
+    def _set_halos(
+        self, prog: moderngl.Program, prep: _Prepared, poses: np.ndarray, vis: np.ndarray, vp: np.ndarray, tan_y: float
+    ) -> None:
+        """Project emissive parts to the screen for the post pass's analytic halos."""
+        n = len(prep.halos)
+        pos = np.zeros((n, 4), np.float32)
+        pos[:, 2] = 1.0
+        col = np.zeros((n, 3), np.float32)
+        k = 0
+        for i in prep.halos:
+            if not vis[i]:
+                continue
+            clip = vp @ np.append(poses[i, :3, 3].astype(np.float64), 1.0)
+            if clip[3] <= 0.05:
+                continue
+            ndc = clip[:3] / clip[3]
+            if np.any(np.abs(ndc[:2]) > 2.0):
+                continue
+            radius_px = float(prep.radii[i]) / (clip[3] * tan_y) * (self.height / 2.0)
+            pos[k] = (
+                (ndc[0] * 0.5 + 0.5) * self.width,
+                (ndc[1] * 0.5 + 0.5) * self.height,
+                max(radius_px, 1.5),
+                prep.part_data[i, 5, 1],
+            )
+            col[k] = prep.part_data[i, 4, :3] * prep.part_data[i, 4, 3]
+            k += 1
+        prog["u_halo_pos"].write(pos.tobytes())
+        prog["u_halo_col"].write(col.tobytes())
 
     def _shadow_pass(self, prep: _Prepared, light_vp: np.ndarray) -> None:
         """Render part depths from the sun (back faces only: lit surfaces then need almost no bias)."""

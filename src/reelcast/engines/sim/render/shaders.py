@@ -146,7 +146,7 @@ void main() {
     f_color = vec4(to_display(col), v_mat.y);
 #ifdef GLOW
     float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
-    f_glow = vec4(sqrt(albedo) * e + vec3(hl), 1.0);
+    f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos in the post pass instead
 #endif
 }
 """
@@ -282,7 +282,26 @@ void main() {
 
 POST_VS = """
 in vec2 in_ndc;
-void main() { gl_Position = vec4(in_ndc, 0.0, 1.0); }
+#ifdef HALOS
+// Emissive parts get analytic round halos (centre and radius in top-first pixels, colour): far cheaper on
+// llvmpipe than an image blur. Whether each source is in view (its id at the centre texel) is looked up here,
+// in the 3 vertices, not per pixel.
+uniform sampler2D u_color;
+uniform vec2 u_rcp;
+uniform vec4 u_halo_pos[N_HALOS];   // x, y, radius px, part id alpha
+uniform vec3 u_halo_col[N_HALOS];
+flat out vec3 v_halo_col[N_HALOS];
+#endif
+void main() {
+#ifdef HALOS
+    for (int k = 0; k < N_HALOS; ++k) {
+        vec4 hp = u_halo_pos[k];
+        float seen = step(abs(textureLod(u_color, hp.xy * u_rcp, 0.0).a - hp.w), 0.5 / 255.0);
+        v_halo_col[k] = u_halo_col[k] * seen;
+    }
+#endif
+    gl_Position = vec4(in_ndc, 0.0, 1.0);
+}
 """
 
 # One merged pass: FXAA, anime ink, glow, grade, vignette, grain, motion blend, letterbox, vertical flip.
@@ -305,6 +324,10 @@ uniform uint u_frame;
 uniform sampler2D u_glow;
 uniform vec3 u_glow_tint;
 uniform float u_glow_strength;
+#endif
+#ifdef HALOS
+uniform vec4 u_halo_pos[N_HALOS];
+flat in vec3 v_halo_col[N_HALOS];
 #endif
 #ifdef MOTION_BLUR
 uniform sampler2D u_prev;
@@ -357,8 +380,18 @@ void main() {
     }
 #endif
 #ifdef GLOW
-    vec3 glow = textureLod(u_glow, uv, 3.0).rgb * 0.6 + textureLod(u_glow, uv, 5.0).rgb * 0.9;
+    // Small mip for the core, four offset taps of a coarse mip for a wide, round (not blocky) halo.
+    vec2 o = u_rcp * 20.0;
+    vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
+              + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
+    vec3 glow = textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25;
     c += glow * u_glow_tint * u_glow_strength;
+#endif
+#ifdef HALOS
+    for (int k = 0; k < N_HALOS; ++k) {
+        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
+    }
 #endif
     // Grade: lift / gamma / gain, contrast around mid grey, split toning, saturation.
     c = clamp(c * u_gain + u_lift * (1.0 - c), 0.0, 1.0);
