@@ -181,3 +181,10 @@ def test_compile_is_fast():
 def test_empty_prompt_gives_studio_plan():
     plan = _compile("")
     assert plan.setting.place == "studio" and len(plan.shots) == 1 and plan.entities == []
+
+
+def test_accessory_is_worn_and_wearer_still_acts():
+    plan = _compile("a cartoon cat in a tiny red hat dances on a beach")
+    hat = next(e for e in plan.entities if e.archetype == "hat")
+    assert hat.attributes == {"size": "tiny", "color": "red", "worn_by": "cat"}
+    assert any(a.actor == "cat" and a.verb == "dance" for a in plan.actions)

@@ -16,7 +16,7 @@ from reelcast.prompt.text import Match, Token, tokenize, tokens_in
 NEGATORS = {"no", "not", "without", "never", "non", "nor"}
 _NEG_SKIP = {"a", "an", "the", "any", "in", "it", "make", "be", "is", "are", "use", "using", "with", "more"}
 LATIN_LANGS = {"en", "es", "fr", "de", "it", "pt", "nl", "sv", "nb", "pl", "tr", "vi"}
-ACCESSORIES = {"jet_pack", "helmet", "umbrella", "balloon", "lantern"}
+ACCESSORIES = {"jet_pack", "helmet", "hat", "umbrella", "balloon", "lantern"}
 OUTCOME_VERBS = {"shoot", "backflip", "frontflip", "spin_jump", "jump", "kick", "throw", "cartwheel"}
 PREPOSITIONS = {"on": "on", "onto": "on", "off": "off", "towards": "toward", "toward": "toward", "into": "into",
                 "at": "at", "around": "around", "through": "through", "past": "past", "over": "over",
@@ -593,9 +593,10 @@ def _relations(st: _State, ent: Entity, m: Match, phrase_start: int) -> None:
             st.used.update({j, j + 1, j + 2})
             return
     before = phrase_start - 1
-    while before >= 0 and toks[before].text in ("a", "an", "the", "his", "her", "its", "their"):
+    while before >= 0 and (toks[before].text in ("a", "an", "the", "his", "her", "its", "their")
+                           or toks[before].text in V.ADJECTIVES):
         before -= 1
-    if before >= 0 and toks[before].text == "with" and ent.archetype in ACCESSORIES:
+    if before >= 0 and toks[before].text in ("with", "wearing", "in", "wears") and ent.archetype in ACCESSORIES:
         owner = _mention_before(st, m.first, within=20, animate=True, exclude=ent.id)
         if owner:
             ent.attributes.setdefault("worn_by", owner)
@@ -984,13 +985,15 @@ def _primary_target(st: _State) -> None:
 def _unresolved(st: _State) -> None:
     toks = st.tokens
     phrases: list[str] = []
+    seen: set[str] = set()
     current: list[Token] = []
 
     def flush() -> None:
         if current:
             phrase = st.text[current[0].start:current[-1].end]
             phrase = " ".join(phrase.split()).strip(" '’\"")
-            if phrase and phrase.lower() not in (p.lower() for p in phrases):
+            if phrase and phrase.lower() not in seen:
+                seen.add(phrase.lower())
                 phrases.append(phrase)
             current.clear()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 
 from reelcast.prompt import vocabulary as V
 from reelcast.prompt.text import PhraseIndex, Token
@@ -87,9 +87,17 @@ def correct_spelling(tokens: list[Token], skip: set[int]) -> list[tuple[str, str
                 continue
         # single words: only same-length slips ("paddelboard", "retreiver"), never "weave" → "wave"
         if len(tok.text) >= 7 and tok.text not in V.STRUCTURE_WORDS:
-            cands = [w for w in singles.get(tok.text[0], []) if len(w) == len(tok.text)]
-            hit = difflib.get_close_matches(tok.text, cands, n=1, cutoff=0.85)
-            if hit:
-                fixes.append((tok.text, hit[0]))
-                tok.text = hit[0]
+            fixed = _closest_word(tok.text)
+            if fixed:
+                fixes.append((tok.text, fixed))
+                tok.text = fixed
     return fixes
+
+
+@lru_cache(maxsize=4096)
+def _closest_word(word: str) -> str | None:
+    """Nearest known noun/place/look word of the same length, if close enough."""
+    singles, _ = _fuzzy_targets()
+    cands = [w for w in singles.get(word[0], []) if len(w) == len(word)]
+    hit = difflib.get_close_matches(word, cands, n=1, cutoff=0.85)
+    return hit[0] if hit else None

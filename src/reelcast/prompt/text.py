@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -104,14 +105,13 @@ class PhraseIndex:
                 i += 1
                 continue
             found = None
-            for length in range(min(self.longest, n - i), 0, -1):
-                span = range(i, i + length)
-                if any(j in skip for j in span):
-                    continue
-                # a phrase must not run across a sentence end
-                if tokens[i].sentence != tokens[i + length - 1].sentence:
-                    continue
-                key = tuple(tokens[j].text for j in span)
+            # longest run of free tokens in this sentence, capped by the longest phrase
+            run = 1
+            while (run < self.longest and i + run < n and i + run not in skip
+                   and tokens[i + run].sentence == tokens[i].sentence):
+                run += 1
+            for length in range(run, 0, -1):
+                key = tuple(tokens[j].text for j in range(i, i + length))
                 if key in self.entries:
                     found = (length, self.entries[key])
                     break
@@ -126,5 +126,25 @@ class PhraseIndex:
 
 
 def tokens_in(tokens: list[Token], start: int, end: int) -> list[int]:
-    """Indices of tokens overlapping the character span [start, end)."""
-    return [t.index for t in tokens if t.start < end and t.end > start]
+    """Indices of tokens overlapping the character span [start, end) (tokens are sorted by position)."""
+    lo = bisect.bisect_right([t.end for t in tokens], start) if len(tokens) < 64 else _first_ending_after(
+        tokens, start
+    )
+    out = []
+    for t in tokens[lo:]:
+        if t.start >= end:
+            break
+        if t.end > start:
+            out.append(t.index)
+    return out
+
+
+def _first_ending_after(tokens: list[Token], pos: int) -> int:
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].end <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -119,6 +119,9 @@ NOUNS.update(
         "jet back": Noun("jet_pack"),  # seed prompt spelling
         "rocket pack": Noun("jet_pack"),
         "helmet": Noun("helmet"),
+        "hat": Noun("hat"),
+        "cap": Noun("hat", attributes={"kind": "cap"}),
+        "beanie": Noun("hat", attributes={"kind": "beanie"}),
         "box": Noun("box"),
         "crate": Noun("box"),
         "cardboard box": Noun("box", attributes={"material": "cardboard"}),
