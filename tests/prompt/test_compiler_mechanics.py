@@ -188,3 +188,9 @@ def test_accessory_is_worn_and_wearer_still_acts():
     hat = next(e for e in plan.entities if e.archetype == "hat")
     assert hat.attributes == {"size": "tiny", "color": "red", "worn_by": "cat"}
     assert any(a.actor == "cat" and a.verb == "dance" for a in plan.actions)
+
+
+def test_possessive_owner_is_not_a_compound_modifier():
+    plan = _compile("the dog's astronaut helmet opens up")
+    assert plan.entity("dog").archetype == "dog"
+    assert plan.entity("helmet").attributes["worn_by"] == "dog"

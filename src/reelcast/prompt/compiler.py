@@ -507,7 +507,8 @@ def _entities(st: _State) -> None:
             archetype = V.BALL_IN_CONTEXT[plan.setting.place]
         st.use(m)
         nxt = noun_positions.get(m.last)
-        if nxt is not None and not nxt.negated and toks[m.last - 1].sentence == toks[m.last].sentence:
+        if (nxt is not None and not nxt.negated and toks[m.last - 1].sentence == toks[m.last].sentence
+                and not toks[m.last - 1].possessive):
             # noun-noun compound: "astronaut golden retriever" → a dog dressed as an astronaut
             pending.update(noun.attributes)
             pending["modifier"] = m.phrase
