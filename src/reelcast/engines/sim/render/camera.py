@@ -66,19 +66,34 @@ def light_basis(sun_direction: tuple[float, float, float]) -> np.ndarray:
 
 
 def light_view_proj(
-    sun_direction: tuple[float, float, float], center: np.ndarray, radius: float, texels: int
+    sun_direction: tuple[float, float, float],
+    center: np.ndarray,
+    half_extents: tuple[float, float, float],
+    texels: int,
 ) -> np.ndarray:
-    """Orthographic sun matrix covering a sphere, its centre snapped to whole shadow texels (no shimmer)."""
+    """Orthographic sun matrix for a light-space box (centre given in light space), snapped to whole texels.
+
+    Snapping the window to the texel grid keeps shadow edges from shimmering when the window follows the camera.
+    """
     basis = light_basis(sun_direction)
-    texel = 2.0 * radius / texels
-    c_ls = basis @ np.asarray(center, np.float64)
-    c_ls[:2] = np.round(c_ls[:2] / texel) * texel
+    hx, hy, hz = (max(float(h), 1e-3) for h in half_extents)
+    c = np.asarray(center, np.float64).copy()
+    c[0] = np.round(c[0] / (2.0 * hx / texels)) * (2.0 * hx / texels)
+    c[1] = np.round(c[1] / (2.0 * hy / texels)) * (2.0 * hy / texels)
     view = np.eye(4)
     view[:3, :3] = basis
-    view[:3, 3] = -c_ls
-    # Light-space z grows towards the sun; map [-radius, +radius] (and a margin behind) to clip depth.
-    depth = 2.0 * radius
-    ortho = np.eye(4)
-    ortho[0, 0] = ortho[1, 1] = 1.0 / radius
-    ortho[2, 2] = -2.0 / (2.0 * depth)  # z_ls = +depth -> -1 (near the sun), z_ls = -depth -> +1
+    view[:3, 3] = -c
+    # Light-space z grows towards the sun: z = +hz maps to clip -1 (nearest the sun), z = -hz to +1.
+    ortho = np.diag([1.0 / hx, 1.0 / hy, -1.0 / hz, 1.0])
     return ortho @ view
+
+
+def light_space_box(
+    sun_direction: tuple[float, float, float], points: np.ndarray, margin: float
+) -> tuple[np.ndarray, tuple[float, float, float]]:
+    """Centre (light space) and half extents of the light-space box around points, grown by a margin."""
+    basis = light_basis(sun_direction)
+    ls = np.asarray(points, np.float64).reshape(-1, 3) @ basis.T
+    lo, hi = ls.min(axis=0) - margin, ls.max(axis=0) + margin
+    half = (hi - lo) / 2.0
+    return (lo + hi) / 2.0, (float(half[0]), float(half[1]), float(half[2]) + margin)

@@ -15,7 +15,14 @@ import moderngl
 import numpy as np
 
 from reelcast.engines.sim.render import shaders
-from reelcast.engines.sim.render.camera import camera_basis, light_view_proj, look_at, perspective
+from reelcast.engines.sim.render.camera import (
+    camera_basis,
+    light_basis,
+    light_space_box,
+    light_view_proj,
+    look_at,
+    perspective,
+)
 from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
 from reelcast.engines.sim.render.meshes import merge_parts
 from reelcast.engines.sim.scene import SimTimeline
@@ -64,8 +71,8 @@ class _Prepared:
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
     halos: np.ndarray  # indices of emissive parts that get an analytic halo
     radii: np.ndarray  # bounding radius of each part
-    shadow_center: np.ndarray | None  # fixed shadow window for the timeline, or None = follow the camera
-    shadow_radius: float
+    shadow_center: np.ndarray | None  # light-space centre of a fixed window, or None = follow the camera
+    shadow_half: tuple[float, float, float]  # light-space half extents of the window
     extra: list[moderngl.VertexArray | moderngl.Buffer] = field(default_factory=list)
 
     def release(self) -> None:
@@ -221,14 +228,14 @@ class Renderer:
                 shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=ibo, index_element_size=4
             )
         # One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
-        center, radius = None, MAX_SHADOW_RADIUS
+        # The box is fitted in light space, so a low sun does not waste texels on a square window.
+        center: np.ndarray | None = None
+        half = (MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS * 2.0)
         if n:
             pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
-            lo = pos.min(axis=(0, 1)) - geo.radii.max()
-            hi = pos.max(axis=(0, 1)) + geo.radii.max()
-            r = float(np.linalg.norm(hi - lo)) / 2.0 + 0.5
-            if r <= MAX_SHADOW_RADIUS:
-                center, radius = (lo + hi) / 2.0, max(r, 1.0)
+            c, h = light_space_box(tl.env.sun_direction, pos, float(geo.radii.max()) + 0.25)
+            if max(h[0], h[1]) <= MAX_SHADOW_RADIUS:
+                center, half = c, (max(h[0], 1.0), max(h[1], 1.0), max(h[2], 1.0))
         return _Prepared(
             vbo=vbo,
             ibo=ibo,
@@ -242,7 +249,7 @@ class Renderer:
             halos=self._pick_halos(tl, geo.radii),
             radii=geo.radii,
             shadow_center=center,
-            shadow_radius=radius,
+            shadow_half=half,
         )
 
     # ------------------------------------------------------------------ frames
@@ -300,12 +307,12 @@ class Renderer:
 
                 # Shadow window and light matrix.
                 eye, right, up, fwd = camera_basis(cam)
-                if prep.shadow_center is not None:
-                    center, radius = prep.shadow_center, prep.shadow_radius
-                else:
-                    center, radius = np.asarray(cam.target, np.float64), prep.shadow_radius
-                light_vp = light_view_proj(env.sun_direction, center, radius, self.shadow_size)
-                texel_world = 2.0 * radius / self.shadow_size
+                center = prep.shadow_center
+                if center is None:
+                    center = light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64)
+                half = prep.shadow_half
+                light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
+                texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
                 key = light_vp.tobytes() + (prep.part_data[:, [0, 1, 2, 3, 6], :].tobytes() if n else b"")
                 if key != last_shadow_key:
                     self._shadow_pass(prep, light_vp)
@@ -317,7 +324,7 @@ class Renderer:
                 for prog in (parts_prog, bg_prog):
                     prog["u_eye"].value = tuple(float(x) for x in eye)
                     prog["u_light_vp"].write(_f4(light_vp))
-                    prog["u_shadow_bias"].value = 1.5 * texel_world / (4.0 * radius)
+                    prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
                     prog["u_shadow_normal_offset"].value = 1.2 * texel_world
                 if "u_viewproj" in parts_prog:
                     parts_prog["u_viewproj"].write(_f4(proj @ view))
