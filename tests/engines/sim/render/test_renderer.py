@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -179,3 +181,24 @@ def test_auto_quality_picks_fast_on_a_software_renderer() -> None:
         assert r.quality == ("fast" if software else "high")
     finally:
         r.close()
+
+
+def test_frames_can_be_rendered_on_another_thread() -> None:
+    r = Renderer(W, H, Style(), quality="fast")
+    result: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            result["frames"] = list(r.render_frames(_timeline(n_frames=1)))
+        except Exception as exc:  # surfaced by the assert below
+            result["error"] = exc
+
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        assert "error" not in result, result.get("error")
+        on_main = list(r.render_frames(_timeline(n_frames=1)))
+    finally:
+        r.close()
+    assert result["frames"][0].tobytes() == on_main[0].tobytes()  # type: ignore[index]

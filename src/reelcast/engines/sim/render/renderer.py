@@ -6,6 +6,8 @@ poses fetched from a small float texture), one full-screen ground+sky pass behin
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 import os
 from collections.abc import Iterator
@@ -40,6 +42,19 @@ BLEND_PER_SHUTTER = 0.3
 
 # Texture units.
 UNIT_SHADOW, UNIT_PARTS, UNIT_COLOR, UNIT_GLOW, UNIT_PREV = 0, 1, 2, 3, 4
+
+
+def _release_current_egl_context() -> None:
+    """Make no EGL context current on this thread, so another thread may make ours current (one at a time)."""
+    try:
+        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
+        egl.eglGetCurrentDisplay.restype = ctypes.c_void_p
+        egl.eglMakeCurrent.argtypes = [ctypes.c_void_p] * 4
+        display = egl.eglGetCurrentDisplay()
+        if display:
+            egl.eglMakeCurrent(display, None, None, None)
+    except (OSError, AttributeError):  # no libEGL to talk to: the renderer still works on its own thread
+        pass
 
 
 def _f4(m: np.ndarray) -> bytes:
@@ -106,6 +121,9 @@ class Renderer:
         self._programs: dict[tuple[str, tuple[str, ...]], moderngl.Program] = {}
         self._closed = False
         self._make_targets()
+        # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
+        # be rendered on a thread other than the one that built the renderer.
+        _release_current_egl_context()
 
     # ------------------------------------------------------------------ setup
 
@@ -259,32 +277,35 @@ class Renderer:
         if self._closed:
             raise RuntimeError("renderer is closed")
         tl = timeline
-        prep = self._prepare(tl)
-        env = tl.env
-        ctx = self.ctx
-        glow = prep.glow
-        parts_prog = self._program("parts", self._defines(glow))
-        bg_defines = self._defines(glow) + (["GROUND"] if env.ground else []) + (["STARS"] if env.stars else [])
-        bg_prog = self._program("background", bg_defines)
-        post_defines = []
-        if self.quality == "fast":
-            post_defines.append("FXAA")
-        if self.look == "anime":
-            post_defines.append("OUTLINE")
-        if glow:
-            post_defines.append("GLOW")
-        if len(prep.halos):
-            post_defines += ["HALOS", f"N_HALOS {len(prep.halos)}"]
-        # Cheap motion blur: blend with the previous output frame. Off for anime (crisp ink lines).
-        motion = bool(self.style.motion_blur) and tl.shutter_angle > 0.0 and self.look != "anime"
-        if motion:
-            post_defines.append("MOTION_BLUR")
-        post_prog = self._program("post", post_defines)
-        bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
-        post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
-        prep.extra += [bg_vao, post_vao]
+        # Every GL call runs with the context made current here, so the generator may be driven from any
+        # thread (e.g. a render thread feeding the encoder), one thread at a time.
+        with self.ctx:
+            prep = self._prepare(tl)
+            env = tl.env
+            ctx = self.ctx
+            glow = prep.glow
+            parts_prog = self._program("parts", self._defines(glow))
+            bg_defines = self._defines(glow) + (["GROUND"] if env.ground else []) + (["STARS"] if env.stars else [])
+            bg_prog = self._program("background", bg_defines)
+            post_defines = []
+            if self.quality == "fast":
+                post_defines.append("FXAA")
+            if self.look == "anime":
+                post_defines.append("OUTLINE")
+            if glow:
+                post_defines.append("GLOW")
+            if len(prep.halos):
+                post_defines += ["HALOS", f"N_HALOS {len(prep.halos)}"]
+            # Cheap motion blur: blend with the previous output frame. Off for anime (crisp ink lines).
+            motion = bool(self.style.motion_blur) and tl.shutter_angle > 0.0 and self.look != "anime"
+            if motion:
+                post_defines.append("MOTION_BLUR")
+            post_prog = self._program("post", post_defines)
+            bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
+            post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
+            prep.extra += [bg_vao, post_vao]
 
-        self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
+            self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
         poses = np.asarray(tl.poses, np.float32)
         visible = None if tl.visible is None else np.asarray(tl.visible, bool)
         casts = np.array([p.casts_shadow for p in tl.parts], bool)
@@ -295,67 +316,69 @@ class Renderer:
         n = len(tl.parts)
         try:
             for f in range(tl.n_frames):
-                cam = tl.cameras[min(f, len(tl.cameras) - 1)] if tl.cameras else None
-                if cam is None:
-                    raise ValueError("timeline has no cameras")
-                vis = np.ones(n, bool) if visible is None else visible[min(f, len(visible) - 1)]
-                if n:
-                    prep.part_data[:, 0:4, :] = poses[f].transpose(0, 2, 1)
-                    prep.part_data[:, 5, 0] = vis
-                    prep.part_data[:, 6, 0] = vis & casts
-                    prep.parts_tex.write(prep.part_data.tobytes())
+                with self.ctx:
+                    cam = tl.cameras[min(f, len(tl.cameras) - 1)] if tl.cameras else None
+                    if cam is None:
+                        raise ValueError("timeline has no cameras")
+                    vis = np.ones(n, bool) if visible is None else visible[min(f, len(visible) - 1)]
+                    if n:
+                        prep.part_data[:, 0:4, :] = poses[f].transpose(0, 2, 1)
+                        prep.part_data[:, 5, 0] = vis
+                        prep.part_data[:, 6, 0] = vis & casts
+                        prep.parts_tex.write(prep.part_data.tobytes())
 
-                # Shadow window and light matrix.
-                eye, right, up, fwd = camera_basis(cam)
-                center = prep.shadow_center
-                if center is None:
-                    center = light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64)
-                half = prep.shadow_half
-                light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
-                texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
-                key = light_vp.tobytes() + (prep.part_data[:, [0, 1, 2, 3, 6], :].tobytes() if n else b"")
-                if key != last_shadow_key:
-                    self._shadow_pass(prep, light_vp)
-                    last_shadow_key = key
+                    # Shadow window and light matrix.
+                    eye, right, up, fwd = camera_basis(cam)
+                    center = prep.shadow_center
+                    if center is None:
+                        center = light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64)
+                    half = prep.shadow_half
+                    light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
+                    texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
+                    key = light_vp.tobytes() + (prep.part_data[:, [0, 1, 2, 3, 6], :].tobytes() if n else b"")
+                    if key != last_shadow_key:
+                        self._shadow_pass(prep, light_vp)
+                        last_shadow_key = key
 
-                view = look_at(cam)
-                proj = perspective(cam.fov_y, aspect)
-                tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
-                for prog in (parts_prog, bg_prog):
-                    prog["u_eye"].value = tuple(float(x) for x in eye)
-                    prog["u_light_vp"].write(_f4(light_vp))
-                    prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
-                    prog["u_shadow_normal_offset"].value = 1.2 * texel_world
-                if "u_viewproj" in parts_prog:
-                    parts_prog["u_viewproj"].write(_f4(proj @ view))
-                bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
-                bg_prog["u_cam_up"].value = tuple(float(x) for x in up * tan_y)
-                bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
-                if "u_px_angle" in bg_prog:
-                    bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.height
+                    view = look_at(cam)
+                    proj = perspective(cam.fov_y, aspect)
+                    tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
+                    for prog in (parts_prog, bg_prog):
+                        prog["u_eye"].value = tuple(float(x) for x in eye)
+                        prog["u_light_vp"].write(_f4(light_vp))
+                        prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
+                        prog["u_shadow_normal_offset"].value = 1.2 * texel_world
+                    if "u_viewproj" in parts_prog:
+                        parts_prog["u_viewproj"].write(_f4(proj @ view))
+                    bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
+                    bg_prog["u_cam_up"].value = tuple(float(x) for x in up * tan_y)
+                    bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
+                    if "u_px_angle" in bg_prog:
+                        bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.height
 
-                self._main_pass(prep, bg_vao, glow, clip_ground=env.ground)
+                    self._main_pass(prep, bg_vao, glow, clip_ground=env.ground)
 
-                # Post.
-                out_i = f % 2
-                if motion:
-                    self.out_tex[1 - out_i].use(UNIT_PREV)
-                    post_prog["u_blend"].value = 0.0 if (f == 0 or f in cuts) else blend
-                post_prog["u_frame"].value = f
-                if len(prep.halos):
-                    self._set_halos(post_prog, prep, poses[f], vis, proj @ view, tan_y)
-                self.color_tex.use(UNIT_COLOR)
-                if glow and self.glow_tex is not None:
-                    self.glow_tex.use(UNIT_GLOW)
-                fbo = self.out_fbo[out_i]
-                fbo.use()
-                ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-                post_vao.render(moderngl.TRIANGLES, vertices=3)
-                frame = np.empty((self.height, self.width, 3), np.uint8)
-                fbo.read_into(frame, components=3, alignment=1)
+                    # Post.
+                    out_i = f % 2
+                    if motion:
+                        self.out_tex[1 - out_i].use(UNIT_PREV)
+                        post_prog["u_blend"].value = 0.0 if (f == 0 or f in cuts) else blend
+                    post_prog["u_frame"].value = f
+                    if len(prep.halos):
+                        self._set_halos(post_prog, prep, poses[f], vis, proj @ view, tan_y)
+                    self.color_tex.use(UNIT_COLOR)
+                    if glow and self.glow_tex is not None:
+                        self.glow_tex.use(UNIT_GLOW)
+                    fbo = self.out_fbo[out_i]
+                    fbo.use()
+                    ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+                    post_vao.render(moderngl.TRIANGLES, vertices=3)
+                    frame = np.empty((self.height, self.width, 3), np.uint8)
+                    fbo.read_into(frame, components=3, alignment=1)
                 yield frame
         finally:
-            prep.release()
+            with self.ctx:
+                prep.release()
 
     @staticmethod
     def _pick_halos(tl: SimTimeline, radii: np.ndarray) -> np.ndarray:
@@ -511,9 +534,10 @@ class Renderer:
         if self._closed:
             return
         self._closed = True
-        for prog in self._programs.values():
-            prog.release()
-        self._programs.clear()
+        with self.ctx:
+            for prog in self._programs.values():
+                prog.release()
+            self._programs.clear()
         self.ctx.release()
 
     def __enter__(self) -> Renderer:
