@@ -1,0 +1,138 @@
+"""Small quaternion and transform helpers; quaternions are (x, y, z, w) as in pybullet."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def qmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the Hamilton product a·b."""
+    ax, ay, az, aw = a
+    bx, by, bz, bw = b
+    return np.array([
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
+        aw * bw - ax * bx - ay * by - az * bz,
+    ])
+
+
+def qaxis(axis: tuple[float, float, float] | np.ndarray, angle: float) -> np.ndarray:
+    """Return the rotation by angle (radians) about a unit axis."""
+    s = math.sin(angle / 2)
+    return np.array([axis[0] * s, axis[1] * s, axis[2] * s, math.cos(angle / 2)])
+
+
+def qnorm(q: np.ndarray) -> np.ndarray:
+    """Return q scaled to unit length."""
+    return q / np.linalg.norm(q)
+
+
+def qslerp(a: np.ndarray, b: np.ndarray, u: float) -> np.ndarray:
+    """Spherical interpolation from a (u = 0) to b (u = 1) along the short arc."""
+    d = float(np.dot(a, b))
+    if d < 0:
+        b, d = -b, -d
+    if d > 0.9995:
+        return qnorm(a + u * (b - a))
+    th = math.acos(min(1.0, d))
+    s = math.sin(th)
+    return (math.sin((1 - u) * th) * a + math.sin(u * th) * b) / s
+
+
+def qrotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Rotate vector v by q."""
+    return rot(q) @ np.asarray(v, dtype=float)
+
+
+def rot(q: np.ndarray) -> np.ndarray:
+    """Return the 3x3 rotation matrix of q."""
+    x, y, z, w = q
+    return np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+    ])
+
+
+def mat_to_quat(m: np.ndarray) -> np.ndarray:
+    """Return the quaternion of a 3x3 rotation matrix."""
+    t = m[0, 0] + m[1, 1] + m[2, 2]
+    if t > 0:
+        s = math.sqrt(t + 1.0) * 2
+        q = [(m[2, 1] - m[1, 2]) / s, (m[0, 2] - m[2, 0]) / s, (m[1, 0] - m[0, 1]) / s, 0.25 * s]
+    elif m[0, 0] > m[1, 1] and m[0, 0] > m[2, 2]:
+        s = math.sqrt(1.0 + m[0, 0] - m[1, 1] - m[2, 2]) * 2
+        q = [0.25 * s, (m[0, 1] + m[1, 0]) / s, (m[0, 2] + m[2, 0]) / s, (m[2, 1] - m[1, 2]) / s]
+    elif m[1, 1] > m[2, 2]:
+        s = math.sqrt(1.0 + m[1, 1] - m[0, 0] - m[2, 2]) * 2
+        q = [(m[0, 1] + m[1, 0]) / s, 0.25 * s, (m[1, 2] + m[2, 1]) / s, (m[0, 2] - m[2, 0]) / s]
+    else:
+        s = math.sqrt(1.0 + m[2, 2] - m[0, 0] - m[1, 1]) * 2
+        q = [(m[0, 2] + m[2, 0]) / s, (m[1, 2] + m[2, 1]) / s, 0.25 * s, (m[1, 0] - m[0, 1]) / s]
+    return qnorm(np.array(q))
+
+
+def transform(pos: np.ndarray | tuple[float, ...], q: np.ndarray | None = None) -> np.ndarray:
+    """Return a 4x4 matrix from a translation and an optional rotation quaternion."""
+    m = np.eye(4)
+    if q is not None:
+        m[:3, :3] = rot(np.asarray(q, dtype=float))
+    m[:3, 3] = pos
+    return m
+
+
+def align_z(direction: np.ndarray) -> np.ndarray:
+    """Return a 3x3 rotation taking local +z onto the given direction."""
+    d = np.asarray(direction, dtype=float)
+    n = np.linalg.norm(d)
+    if n < 1e-9:
+        return np.eye(3)
+    z = d / n
+    helper = np.array([1.0, 0.0, 0.0]) if abs(z[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    x = np.cross(helper, z)
+    x /= np.linalg.norm(x)
+    y = np.cross(z, x)
+    return np.stack([x, y, z], axis=1)
+
+
+def segment(p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """Return the 4x4 pose of a capsule/cylinder whose local z axis runs from p0 to p1 (centred)."""
+    p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
+    m = np.eye(4)
+    m[:3, :3] = align_z(p1 - p0)
+    m[:3, 3] = (p0 + p1) / 2
+    return m
+
+
+def rot_z(angle: float) -> np.ndarray:
+    """Return the 4x4 rotation about world z."""
+    c, s = math.cos(angle), math.sin(angle)
+    m = np.eye(4)
+    m[:2, :2] = ((c, -s), (s, c))
+    return m
+
+
+def rot_y(angle: float) -> np.ndarray:
+    """Return the 4x4 rotation about y."""
+    c, s = math.cos(angle), math.sin(angle)
+    m = np.eye(4)
+    m[0, 0], m[0, 2], m[2, 0], m[2, 2] = c, s, -s, c
+    return m
+
+
+def rot_x(angle: float) -> np.ndarray:
+    """Return the 4x4 rotation about x."""
+    c, s = math.cos(angle), math.sin(angle)
+    m = np.eye(4)
+    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s, s, c
+    return m
+
+
+def translate(x: float, y: float, z: float) -> np.ndarray:
+    """Return the 4x4 translation."""
+    m = np.eye(4)
+    m[:3, 3] = (x, y, z)
+    return m
