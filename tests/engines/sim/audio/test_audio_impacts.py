@@ -84,3 +84,9 @@ def test_events_after_clip_end_are_ignored() -> None:
     ev = ContactEvent(5.0, "ball", "floor", 6.0, (0.0, 0.0, 0.0))
     stems = render_stems(make_plan(music=False), make_timeline([ev], duration=1.0), seed=1)
     assert not stems.impacts.any()
+
+
+def test_music_and_ambience_alone_produce_no_onsets() -> None:
+    for amb in ("gym", "outdoors", "festival", "city"):
+        audio = synthesize(make_plan(music=True, mood="upbeat", ambience=amb), make_timeline([], duration=1.5), seed=3)
+        assert [t for t in detect_onsets(audio, SR) if t > 0.2] == [], amb

@@ -116,21 +116,18 @@ def _birds(rng: np.random.Generator, n: int, sr: int) -> np.ndarray:
 
 
 def _crickets(rng: np.random.Generator, n: int, sr: int) -> np.ndarray:
+    """Trilling chirps: a ~4.5 kHz tone, pulsed at ~40 Hz, fading in and out over tens of milliseconds."""
     out = np.zeros((n, 2))
+    t = np.arange(n) / sr
     for _ in range(3):
-        carrier_f = rng.uniform(4200, 4900)
-        period = rng.uniform(0.45, 0.7)
+        carrier = np.sin(2 * np.pi * rng.uniform(4200, 4900) * t + rng.uniform(0, 6.3))
+        trill = 0.55 + 0.45 * np.sin(2 * np.pi * rng.uniform(35, 45) * t)
+        period, length = rng.uniform(0.45, 0.7), rng.uniform(0.09, 0.14)
+        phase = ((t + rng.uniform(0, period)) % period) / length  # 0..1 inside a chirp
+        chirp = np.where(phase < 1.0, np.sin(np.pi * np.clip(phase, 0, 1)) ** 2, 0.0)
         pan = rng.uniform(0.2, 0.8)
-        level = rng.uniform(0.5, 1.0)
-        m = int(0.016 * sr)
-        tt = np.arange(m) / sr
-        pulse = np.sin(2 * np.pi * carrier_f * tt) * _soft_bumps(m, sr) * level
-        t = rng.uniform(0, period)
-        while t < n / sr:
-            for k in range(3):
-                start = int((t + k * 0.024) * sr)
-                add_at(out, np.stack([pulse * (1 - pan), pulse * pan], axis=1), start)
-            t += period * rng.uniform(0.9, 1.1)
+        x = carrier * trill * chirp * rng.uniform(0.5, 1.0)
+        out += np.stack([x * (1 - pan), x * pan], axis=1)
     return out
 
 
@@ -160,7 +157,8 @@ def _waves(rng: np.random.Generator, n: int, sr: int, period: tuple[float, float
         m = (x >= 0) & (x < 1.5)
         env[m] += np.sin(np.pi * np.clip(x[m], 0, 1) ** 0.6) ** 2 * np.exp(-np.clip(x[m] - 1, 0, None) * 4)
         k += T
-    lag = np.roll(env, int(0.3 * sr))
+    d = min(n, int(0.3 * sr))
+    lag = np.concatenate([np.full(d, env[0]), env[: n - d]])  # the wash trails the swell (no wrap-around)
     return body * env[:, None] + wash * hiss * (lag**2)[:, None]
 
 
@@ -226,7 +224,7 @@ def _render_kind(kind: str, plan: ScenePlan, seed: int, n: int, sr: int) -> np.n
         w /= np.std(w) + 1e-12
         life = _crickets(rng, n, sr) if night else _birds(rng, n, sr)
         life /= np.std(life) + 1e-12
-        x = w + 0.35 * life
+        x = w + (0.12 if night else 0.35) * life
     if plan.setting.weather == "rain" and kind not in ("rain", "space", "room", "gym"):
         rain = bandpass(_stereo_noise(rng, n), 800, 7000, sr)
         x = x / (np.std(x) + 1e-12) + 0.7 * rain / (np.std(rain) + 1e-12)

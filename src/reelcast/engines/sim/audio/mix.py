@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import signal
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
 TARGET_LUFS = -16.0
 CEILING_DBFS = -1.0
@@ -80,8 +81,26 @@ def duck_gain(speech: np.ndarray, sample_rate: int, depth_db: float) -> np.ndarr
     # hold through short pauses between words, then smooth: ~80 ms lead-in, ~250 ms recovery
     held = np.convolve(active, np.ones(25), mode="full")[: active.size] > 0
     smooth = np.convolve(held.astype(float), np.hanning(17) / np.hanning(17).sum(), mode="same")
-    per_sample = np.repeat(np.clip(smooth, 0, 1), hop)[: mono.size]
+    centres = (np.arange(n_blocks) + 0.5) * hop
+    per_sample = np.interp(np.arange(mono.size), centres, np.clip(smooth, 0, 1))  # no per-block steps (clicks)
     return (10 ** (-depth_db * per_sample / 20)).astype(np.float32)
+
+
+def tame_peaks(x: np.ndarray, sample_rate: int, crest_db: float) -> np.ndarray:
+    """Smoothly hold a stem's peaks to crest_db above its active RMS (look-ahead allowed: speech and music only)."""
+    peak = np.abs(x).max(axis=1) if x.ndim == 2 else np.abs(x)
+    hop = max(1, int(0.01 * sample_rate))
+    n_blocks = peak.size // hop
+    if n_blocks == 0 or not peak.any():
+        return x
+    block_ms = np.mean(np.square(x[: n_blocks * hop], dtype=np.float64).reshape(n_blocks, -1), axis=1)
+    active = block_ms[block_ms > 1e-4 * block_ms.max()]  # ignore the silence between lines
+    ceiling = np.sqrt(np.mean(active)) * 10 ** (crest_db / 20)
+    win = max(3, int(0.005 * sample_rate))
+    held = maximum_filter1d(peak, size=4 * win + 1)  # reach ±10 ms so the smoothed gain is down before a peak
+    want = np.minimum(1.0, ceiling / np.maximum(held, 1e-12))
+    gain = uniform_filter1d(uniform_filter1d(want, 2 * win + 1), 2 * win + 1)  # triangle smoothing: no steps
+    return x * (gain[:, None] if x.ndim == 2 else gain)
 
 
 def limit(x: np.ndarray, sample_rate: int, ceiling_dbfs: float) -> np.ndarray:

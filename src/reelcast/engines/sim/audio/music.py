@@ -94,13 +94,13 @@ class _Score:
         self.out = np.zeros((n, 2))
 
     def note(self, t: float, dur: float, midi: float, amp: float, wave: str, attack: float, decay: float | None,
-             pan: float = 0.0, detune: float = 0.0) -> None:
+             pan: float = 0.0, detune: float = 0.0, max_h: int = 16) -> None:
         sr = self.sr
         m = int((dur + 0.05) * sr)
         if m <= 0:
             return
         f = _hz(midi + detune)
-        x = oscillator(wave, f, m, sr, phase0=(midi * 0.137) % 1.0)
+        x = oscillator(wave, f, m, sr, phase0=(midi * 0.137) % 1.0, max_h=max_h)
         env = _adsr(m, sr, attack, min(0.25, dur * 0.5))
         if decay is not None:
             env *= np.exp(-np.arange(m) / (decay * sr))
@@ -116,9 +116,9 @@ def _drum_hits(score: _Score, kind: str, beat: float, n_beats: int, rng: np.rand
     tt = np.arange(m) / sr
     soft = np.clip(tt / 0.004, 0, 1)  # 4 ms attacks
     kick = np.sin(2 * np.pi * (50 * tt + 70 * 0.04 * (1 - np.exp(-tt / 0.04)))) * np.exp(-tt / 0.13) * soft
-    snare_noise = bandpass(rng.standard_normal(m), 200, 3000, sr)
+    snare_noise = bandpass(rng.standard_normal(m), 150, 1200, sr)
     snare = (0.6 * snare_noise / np.std(snare_noise) * np.exp(-tt / 0.07)
-             + np.sin(2 * np.pi * 185 * tt) * np.exp(-tt / 0.05)) * np.clip(tt / 0.006, 0, 1)
+             + np.sin(2 * np.pi * 185 * tt) * np.exp(-tt / 0.05)) * np.sin(0.5 * np.pi * np.clip(tt / 0.02, 0, 1)) ** 2
     taiko = np.sin(2 * np.pi * (55 * tt + 30 * 0.05 * (1 - np.exp(-tt / 0.05)))) * np.exp(-tt / 0.3) * soft
     shaker_noise = bandpass(rng.standard_normal(m), 2000, 5000, sr)
     shaker = shaker_noise / np.std(shaker_noise) * np.sin(np.pi * np.clip(tt / 0.06, 0, 1)) ** 2
@@ -144,7 +144,7 @@ def _drum_hits(score: _Score, kind: str, beat: float, n_beats: int, rng: np.rand
                 add_at(out, 0.6 * taiko, int((t + beat / 2) * sr))
         elif kind == "pulse":
             add_at(out, 0.6 * kick, s)
-    return lowpass(out, 4000, sr)
+    return lowpass(out, 3500, sr, order=4)
 
 
 def render_music(mood: str | None, seed: int, n_samples: int, sample_rate: int) -> np.ndarray:
@@ -172,7 +172,7 @@ def render_music(mood: str | None, seed: int, n_samples: int, sample_rate: int) 
         for i, c in enumerate(chord):
             for det, pan in ((-0.08, -0.5), (0.08, 0.5)):
                 score.note(t0, 4 * beat + 0.2, c + 12 * (spec.pad == "triangle"), 0.12, spec.pad, 0.25, None,
-                           pan=pan * (0.5 + 0.15 * i), detune=det)
+                           pan=pan * (0.5 + 0.15 * i), detune=det, max_h=10)
         # bass
         bass_note = tonic + root - (12 if root > 6 else 0)
         if spec.bass == "whole":
@@ -196,7 +196,7 @@ def render_music(mood: str | None, seed: int, n_samples: int, sample_rate: int) 
                 score.note(t0 + k * step, step * 1.6, tone, amp, spec.arp_wave, 0.005, 0.18,
                            pan=0.35 * np.sin(k * 0.9))
                 k += 1
-    music = lowpass(score.out, min(spec.pad_cutoff * 2.0, 3500.0), sr)
+    music = lowpass(score.out, min(spec.pad_cutoff * 2.0, 3500.0), sr, order=4)
     if spec.drums != "none":
         drums = _drum_hits(score, spec.drums, beat, int(np.ceil(duration / beat)) + 1, rng)
         music += 0.6 * drums[:, None]

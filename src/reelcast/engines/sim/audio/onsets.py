@@ -2,7 +2,7 @@
 
 Method (measured in the engine notes, §4): a 2nd-difference (high-frequency) signal, its RMS over a 1 ms causal
 window, a detection where that envelope jumps well above both the recent median background and its own level a
-few milliseconds earlier, then refinement back to the 20 % rise point.
+few milliseconds earlier and is already near its coming peak, then refinement back to the 20 % rise point.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 JUMP = 6.0  # × median background of the last ~100 ms
-SHARPNESS = 3.0  # × the envelope 3 ms earlier: a ramped swell is not an onset
+SHARPNESS = 3.0  # × the envelope 3–8 ms earlier: a ramped swell is not an onset
 FLOOR_DB = -50.0  # below the loudest envelope block: ignore noise in near-silence
 MIN_GAP_S = 0.03
+PEAK_AHEAD = 15  # ms
+NEAR_PEAK = 0.3
 
 
 def hf_envelope(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -45,13 +47,19 @@ def detect_onsets(samples: np.ndarray, sample_rate: int) -> list[float]:
     shift = span // 2 + 3
     bg[shift:] = med[: blocks.size - shift]
     bg[:shift] = med[0]
-    earlier = np.empty_like(blocks)
-    earlier[3:] = blocks[:-3]
-    earlier[:3] = blocks[0]
+    # loudest block 3–8 ms earlier: beating tones and vibrato dip and recover, but they were loud just before
+    padded = np.concatenate([np.full(8, blocks[0]), blocks])
+    earlier = np.lib.stride_tricks.sliding_window_view(padded, 6)[: blocks.size].max(axis=1)
     floor = np.max(blocks) * 10 ** (FLOOR_DB / 20)
     tiny = 1e-9
-    hits = (blocks > JUMP * np.maximum(bg, tiny)) & (blocks > SHARPNESS * np.maximum(earlier, tiny)) & (
-        blocks > floor
+    # how close each block already is to the peak of the next ~15 ms: a hit gets there at once, a swell does not
+    ahead = np.lib.stride_tricks.sliding_window_view(np.pad(blocks, (0, PEAK_AHEAD - 1), mode="edge"), PEAK_AHEAD)
+    near_peak = blocks >= NEAR_PEAK * ahead.max(axis=1)
+    hits = (
+        (blocks > JUMP * np.maximum(bg, tiny))
+        & (blocks > SHARPNESS * np.maximum(earlier, tiny))
+        & (blocks > floor)
+        & near_peak
     )
     onsets: list[float] = []
     last = -np.inf

@@ -9,7 +9,7 @@ import numpy as np
 from reelcast.engines.sim.audio.ambience import render_ambience, scene_kind
 from reelcast.engines.sim.audio.impacts import render_impacts
 from reelcast.engines.sim.audio.loops import render_loops
-from reelcast.engines.sim.audio.mix import duck_gain, master
+from reelcast.engines.sim.audio.mix import duck_gain, master, tame_peaks
 from reelcast.engines.sim.audio.music import render_music
 from reelcast.engines.sim.audio.reverb import add_reverb
 from reelcast.engines.sim.audio.speech import render_dialogue
@@ -18,6 +18,9 @@ from reelcast.prompt.plan import ScenePlan
 
 MUSIC_DUCK_DB = 10.0
 AMBIENCE_DUCK_DB = 5.0
+# peak-to-RMS allowed in the smooth stems, so the master limiter (no look-ahead) mostly acts on impacts alone
+SPEECH_CREST_DB = 12.0
+MUSIC_CREST_DB = 14.0
 
 
 @dataclass
@@ -33,12 +36,13 @@ class Stems:
     def mixdown(self, sample_rate: int) -> np.ndarray:
         """Sum of the stems with music and ambience ducked under speech (not yet mastered)."""
         mix = self.impacts.astype(np.float64) + self.loops
+        music = tame_peaks(self.music, sample_rate, MUSIC_CREST_DB)
         if self.speech.any():
-            mix = mix + self.speech
-            mix = mix + self.music * duck_gain(self.speech, sample_rate, MUSIC_DUCK_DB)[:, None]
+            mix = mix + tame_peaks(self.speech, sample_rate, SPEECH_CREST_DB)
+            mix = mix + music * duck_gain(self.speech, sample_rate, MUSIC_DUCK_DB)[:, None]
             mix = mix + self.ambience * duck_gain(self.speech, sample_rate, AMBIENCE_DUCK_DB)[:, None]
         else:
-            mix = mix + self.music + self.ambience
+            mix = mix + music + self.ambience
         return mix
 
 
