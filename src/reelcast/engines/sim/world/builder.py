@@ -112,7 +112,9 @@ def _wire_shots(ctx: BuildContext, plan: ScenePlan) -> list[ShotInfo]:
             ctx.note("sim: added a basketball for the shot")
         used.add(ball_id)
         start, _ = ctx.timings.get(idx, (0.3, 2.3))
-        want = a.outcome if a.outcome in ("make", "miss") else (
+        # "the ball bounces off the backboard/rim" (an action of the ball) means the shot misses
+        rebound = any(b.actor == ball_id and b.verb in ("bounce", "rebound", "deflect", "hit") for b in plan.actions)
+        want = a.outcome if a.outcome in ("make", "miss") else "miss" if rebound or a.outcome == "fail" else (
             "make" if stable_rng(ctx.seed, "outcome", str(idx)).random() < 0.5 else "miss")
         release_step = int(math.ceil((start + SHOOT_RELEASE) * STEPS_PER_SECOND - 1e-9))
         shots.append(ShotInfo(idx, a.actor, ball_id, hoop, want, release_step))

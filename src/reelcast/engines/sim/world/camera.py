@@ -67,8 +67,8 @@ def shot_cameras(cam: Camera, n: int, subject: np.ndarray, subject_size: float, 
     side = np.cross(view, [0.0, 0.0, 1.0])
     spread_side = float(np.ptp(pts @ side)) if framing == "wide" else 0.0
     spread_up = float(np.ptp(pts[:, 2])) if framing == "wide" else 0.0
-    dist_v = max(frame_h, spread_up * 1.25 + subject_size * 0.6) / 2 / math.tan(half_v)
-    dist_h = (spread_side * 1.15 + subject_size) / 2 / math.tan(half_h)
+    dist_v = max(frame_h, spread_up * 1.4 + subject_size * 0.6) / 2 / math.tan(half_v)
+    dist_h = (spread_side * 1.3 + subject_size) / 2 / math.tan(half_h)
     dist = max(dist_v, dist_h, 0.6)
     depth = float(np.ptp(pts @ view)) / 2 if framing == "wide" else 0.0
     dist += depth

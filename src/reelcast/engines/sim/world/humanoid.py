@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pybullet as pb
@@ -18,6 +23,7 @@ from reelcast.engines.sim.world.quat import rot_x, translate
 URDF = "humanoid/humanoid.urdf"
 BASE_SCALE = 0.25  # the URDF is in quarter units; at 0.25 the character stands 1.62 m tall
 NATIVE_HEIGHT = 1.62
+_QUIET_LOCK = threading.Lock()
 
 SKIN_TONES = [(0.96, 0.80, 0.69), (0.87, 0.67, 0.52), (0.72, 0.50, 0.36), (0.55, 0.37, 0.25), (0.38, 0.25, 0.17)]
 HAIR = [(0.08, 0.06, 0.05), (0.25, 0.15, 0.08), (0.55, 0.38, 0.18), (0.85, 0.7, 0.4)]
@@ -82,10 +88,31 @@ BODY_SPEC: list[tuple[str, str, str, tuple[float, ...], tuple[float, float, floa
 ]
 
 
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence the URDF importer's C-level warnings (missing joint axes) that would litter the CLI output."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    with _QUIET_LOCK:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+
+
 def _load(client: int, scale: float, fixed: bool) -> tuple[int, dict[str, int]]:
     pb.setAdditionalSearchPath(pybullet_data.getDataPath(), physicsClientId=client)
-    body = pb.loadURDF(URDF, [0, 0, 0], globalScaling=BASE_SCALE * scale, useFixedBase=fixed,
-                       physicsClientId=client)
+    with _quiet_stdout():
+        body = pb.loadURDF(URDF, [0, 0, 0], globalScaling=BASE_SCALE * scale, useFixedBase=fixed,
+                           physicsClientId=client)
     index = {}
     for j in range(pb.getNumJoints(body, physicsClientId=client)):
         index[pb.getJointInfo(body, j, physicsClientId=client)[1].decode()] = j
