@@ -39,7 +39,7 @@ lint: venv
 	$(BIN)/ruff check src tests bench
 
 pytest: setup services
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: setup services lint pytest ## ruff + the whole suite (SQLite and PostgreSQL)
 

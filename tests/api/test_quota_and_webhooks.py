@@ -38,9 +38,17 @@ def hook_server():
 
 
 @pytest.fixture(scope="module")
-def limited(tmp_path_factory, hook_server):
-    srv = start_server(server_settings(tmp_path_factory.mktemp("quota"), daily_video_quota=2,
-                                     webhook_url=hook_server, webhook_secret=SECRET))
+def limited(tmp_path_factory):
+    srv = start_server(server_settings(tmp_path_factory.mktemp("quota"), daily_video_quota=2))
+    yield srv
+    srv.stop()
+    srv.rt.close()
+
+
+@pytest.fixture(scope="module")
+def hooked(tmp_path_factory, hook_server):
+    srv = start_server(server_settings(tmp_path_factory.mktemp("hooks"), webhook_url=hook_server,
+                                       webhook_secret=SECRET))
     yield srv
     srv.stop()
     srv.rt.close()
@@ -58,16 +66,26 @@ def test_quota_headers_count_down_and_429_carries_retry_after(limited):
     assert e.value.code == "daily_quota_exceeded"
 
 
-def test_completed_video_sends_webhook_the_sdk_verifies(limited):
-    c = client(limited)
-    vid = c.videos.list(limit=1, order="asc").data[0].id
-    c.videos.poll(vid, poll_interval_ms=50)
-    receiver = openai.OpenAI(api_key="unused", base_url=limited.api, webhook_secret=SECRET)
+def _wait_for_event(video_id: str) -> tuple[bytes, dict[str, str]]:
     for _ in range(100):
-        events = [json.loads(b) for b, _ in _Receiver.received]
-        if any(e["data"]["id"] == vid for e in events):
-            break
+        for body, headers in _Receiver.received:
+            if json.loads(body)["data"]["id"] == video_id:
+                return body, headers
         threading.Event().wait(0.1)
-    body, headers = next((b, h) for b, h in _Receiver.received if json.loads(b)["data"]["id"] == vid)
-    event = receiver.webhooks.unwrap(body, headers)
+    raise AssertionError(f"no webhook for {video_id}")
+
+
+def test_completed_video_sends_webhook_the_sdk_verifies(hooked):
+    c = client(hooked)
+    vid = c.videos.create_and_poll(prompt="a ball", poll_interval_ms=50, **TINY).id
+    receiver = openai.OpenAI(api_key="unused", base_url=hooked.api, webhook_secret=SECRET)
+    event = receiver.webhooks.unwrap(*_wait_for_event(vid))
     assert event.type == "video.completed" and event.data.id == vid
+
+
+def test_failed_video_sends_failed_webhook(hooked):
+    c = client(hooked)
+    vid = c.videos.create_and_poll(prompt="reelcast-test-fail", poll_interval_ms=50, **TINY).id
+    receiver = openai.OpenAI(api_key="unused", base_url=hooked.api, webhook_secret=SECRET)
+    event = receiver.webhooks.unwrap(*_wait_for_event(vid))
+    assert event.type == "video.failed"

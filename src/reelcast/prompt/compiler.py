@@ -766,6 +766,8 @@ def _actions(st: _State) -> None:
                     if tgt is None and verb.default_target:
                         tgt = _ensure(st, verb.default_target, f"'{m.phrase}' needs a {verb.default_target}")
                     act.target = tgt if tgt is None or plan.entity(tgt) else _members(st, tgt)[0]
+                for prop in verb.implies:
+                    _ensure(st, prop, f"'{m.phrase}' needs a {prop}")
                 for k, v in preps.items():
                     if v != act.target:
                         act.attributes.setdefault(k, _members(st, v)[0] if v in st.groups else v)

@@ -309,6 +309,7 @@ class Verb:
     needs_target: bool = False  # look for the object after the verb
     default_target: str | None = None  # archetype to add when the prompt names no target
     inanimate_actor: bool = False  # physics verbs: a ball can bounce
+    implies: tuple[str, ...] = ()  # props the action cannot happen without (a shot needs a ball)
 
 
 def _forms(base: str, *extra: str) -> list[str]:
@@ -318,8 +319,9 @@ def _forms(base: str, *extra: str) -> list[str]:
 _VERB_FORMS: list[tuple[list[str], Verb]] = [
     (["shoot", "shoots", "shooting", "shot at", "takes a shot", "take a shot", "taking a shot",
       "jump shot", "free throw", "three pointer", "layup", "lay up", "throws up a shot"],
-     Verb("shoot", needs_target=True, default_target="hoop")),
-    (["dunk", "dunks", "dunking", "slam dunk"], Verb("shoot", {"style": "dunk"}, True, "hoop")),
+     Verb("shoot", needs_target=True, default_target="hoop", implies=("basketball",))),
+    (["dunk", "dunks", "dunking", "slam dunk"],
+     Verb("shoot", {"style": "dunk"}, True, "hoop", implies=("basketball",))),
     (["backflip", "backflips", "back flip", "back flips", "backflipping", "flip", "flips"], Verb("backflip")),
     (["frontflip", "front flip", "front flips"], Verb("frontflip")),
     (["cartwheel", "cartwheels"], Verb("cartwheel")),

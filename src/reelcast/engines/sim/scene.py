@@ -19,7 +19,8 @@ class Part:
     name: str  # unique, e.g. "player/torso", "ball"
     entity: str  # entity id from the plan (or a world feature like "court")
     shape: str  # box | sphere | capsule | cylinder | cone | mesh
-    size: tuple[float, ...]  # box: half extents (x,y,z); sphere: (r,); capsule/cylinder/cone: (r, half_length) along local z
+    # box: half extents (x,y,z); sphere: (r,); capsule/cylinder/cone: (r, half_length) along local z
+    size: tuple[float, ...]
     color: tuple[float, float, float]  # linear-ish RGB 0..1
     material: str = "default"  # rubber | wood | metal | glass | ice | water | skin | fur | cloth | grass | concrete | …
     mesh_vertices: np.ndarray | None = None  # (n, 3) float32, local frame, for shape == "mesh"
