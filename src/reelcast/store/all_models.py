@@ -1,0 +1,6 @@
+"""Imports every module that defines tables, so Alembic (autogenerate) sees the whole schema.
+
+Feature packages add their model module here (one import line each).
+"""
+
+from reelcast.store import models  # noqa: F401
