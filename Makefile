@@ -45,7 +45,7 @@ pytest: setup services
 test: setup services lint pytest ## ruff + the whole suite (SQLite and PostgreSQL)
 
 bench: setup ## speed figures; results go to docs/benchmarks.md
-	$(BIN)/python bench/render.py --write docs/benchmarks.md
+	$(BIN)/python -m bench.render --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -19,6 +19,11 @@ from reelcast.media.encode import encode_mp4
 from reelcast.media.probe import decode_audio, decode_frames
 from reelcast.store.blobs import BlobStore
 
+try:
+    from bench.report import write_section
+except ImportError:  # run as a script from bench/
+    from report import write_section  # type: ignore[no-redef]
+
 PROMPT = "a basketball player shoots and misses, the ball bounces off the backboard"
 CASES = [("1280x720", 1.0), ("854x480", 0.5)]
 
@@ -74,7 +79,7 @@ def main() -> None:
               f"{row.rtf:.2f} (target ≤ {target}); encode-only {row.encode_only:.2f}s → render/encode "
               f"{row.wall / row.encode_only:.2f}x", flush=True)
     if args.write:
-        args.write.write_text(render_markdown(rows, args))
+        write_section(args.write, "render", render_markdown(rows, args))
         print(f"wrote {args.write}")
 
 
@@ -82,7 +87,7 @@ def render_markdown(rows: list[Row], args: argparse.Namespace) -> str:
     """The benchmarks page."""
     load = os.getloadavg()[0]
     lines = [
-        "# Benchmarks",
+        "## Render speed (sim engine)",
         "",
         "Written by `make bench` (`bench/render.py`). Real-time factor (RTF) = end-to-end wall time to produce the",
         "MP4 (simulate, render, audio, encode, pipelined) / clip duration; the encode-only column re-encodes the same",
