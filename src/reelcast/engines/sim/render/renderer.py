@@ -344,10 +344,15 @@ class Renderer:
                     proj = perspective(cam.fov_y, aspect)
                     tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
                     for prog in (parts_prog, bg_prog):
-                        prog["u_eye"].value = tuple(float(x) for x in eye)
-                        prog["u_light_vp"].write(_f4(light_vp))
-                        prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
-                        prog["u_shadow_normal_offset"].value = 1.2 * texel_world
+                        # a sky without ground (space) compiles these uniforms out of the background program
+                        if "u_eye" in prog:
+                            prog["u_eye"].value = tuple(float(x) for x in eye)
+                        if "u_light_vp" in prog:
+                            prog["u_light_vp"].write(_f4(light_vp))
+                        if "u_shadow_bias" in prog:
+                            prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
+                        if "u_shadow_normal_offset" in prog:
+                            prog["u_shadow_normal_offset"].value = 1.2 * texel_world
                     if "u_viewproj" in parts_prog:
                         parts_prog["u_viewproj"].write(_f4(proj @ view))
                     bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
