@@ -6,6 +6,7 @@ import hashlib
 
 import numpy as np
 
+from reelcast.engines.base import ContactEvent
 from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.physics import PhysicsWorld
 
@@ -30,6 +31,14 @@ class Actor:
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Return the point cameras aim at, given this actor's sampled part matrices."""
         return poses[:, :3, 3].mean(axis=0)
+
+    def sound_events(self) -> list[ContactEvent]:
+        """Return contacts this actor made outside pybullet (a kinematic skate landing, a splash), after the run."""
+        return []
+
+    def sound_loops(self, fps: int, n_frames: int) -> dict[str, np.ndarray]:
+        """Return continuous sources (name → per-frame loudness 0..1) this actor drives, after the run."""
+        return {}
 
 
 class StaticActor(Actor):

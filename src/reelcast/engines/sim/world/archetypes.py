@@ -145,6 +145,10 @@ def person(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
         height = 1.2
     if ctx.plan.setting.place == "basketball_court" and not h:
         height = 1.9
+    if any(a.verb == "spin_jump" for _, a in ctx.actions_of(e.id)):
+        from reelcast.engines.sim.world.skating import build_skater
+
+        return build_skater(ctx, e, pos, yaw, person_colors(ctx, e), height)
     track = MotionTrack(spans, ctx.plan.duration, (float(pos[0]), float(pos[1])), yaw, height / NATIVE_HEIGHT)
     return HumanoidActor(e.id, track, ctx.kin, person_colors(ctx, e), height, fall_at, fall_push)
 

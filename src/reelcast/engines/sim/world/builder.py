@@ -21,6 +21,7 @@ from reelcast.engines.sim.world.humanoid import HumanoidActor, Kinematics
 from reelcast.engines.sim.world.motions import SHOOT_RELEASE
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.places import PLACES, build_environment, place_spec, scenery_actor
+from reelcast.engines.sim.world.skating import attach_riders
 from reelcast.prompt.plan import Camera, Entity, ScenePlan, Shot
 
 BALLS = ("basketball", "ball", "tennis_ball", "soccer_ball", "football", "beach_ball")
@@ -149,6 +150,7 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
                 twin = Entity(id=f"{e.id}#{k}", archetype=e.archetype, attributes=e.attributes, source=e.source)
                 offset = np.array([0.0, 0.9 * k, 0.0])
                 ctx.extra.append(build_entity(ctx, twin, pos + offset, yaw))
+        attach_riders(ctx)
         shots = _wire_shots(ctx, plan)
         controllers: list[Actor] = []
         for s in shots:
@@ -204,6 +206,11 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
             for a in movers:
                 a.after_step(world, world.t)
         events = list(world.flush())
+        loops: dict[str, np.ndarray] = {}
+        for a in movers:  # sounds of kinematic actors (skate blades, splashes) join the physics events
+            events += a.sound_events()
+            loops.update(a.sound_loops(fps, n_frames))
+        events.sort(key=lambda e: (e.t, e.body_a, e.body_b))
         outcomes: dict[int, str] = {}
         for s in shots:
             path = paths[s.ball][s.release_step:]
@@ -213,7 +220,7 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
             outcomes[s.action] = "make" if through else ("miss" if hit else "airball")
         cameras, cuts = _cameras(plan, seed, n_frames, focus, actors, ctx, entity_ids)
         timeline = SimTimeline(fps=fps, n_frames=n_frames, parts=parts, poses=poses, cameras=cameras, env=env,
-                               events=events, cuts=cuts,
+                               events=events, cuts=cuts, loops=loops,
                                shutter_angle=plan.shots[0].camera.shutter_angle if plan.shots else 180.0)
         for note in ctx.notes:
             if note not in plan.notes:
