@@ -82,6 +82,7 @@ def shot_cameras(cam: Camera, n: int, subject: np.ndarray, subject_size: float, 
     def eye_at(c: np.ndarray, d: float, a: float, h: float) -> np.ndarray:
         return np.array([c[0] + d * math.cos(a), c[1] + d * math.sin(a), h])
 
+    airborne = len(sub) > 0 and float(sub[:, 2].min()) > 3.0  # a flying subject: cameras fly with it
     phases = rng.uniform(0, 2 * math.pi, 6)
     shake_amp = 0.012 if move == "handheld" else 0.0
     target_fn: Callable[[int], np.ndarray]
@@ -98,6 +99,10 @@ def shot_cameras(cam: Camera, n: int, subject: np.ndarray, subject_size: float, 
         if move in ("track", "follow"):
             base = sub[i]
             d = max(frame_h, 1.0) / 2 / math.tan(half_v) if framing != "wide" else dist
+            if airborne:  # aerial pacing: at the subject's altitude, easing closer on a slight inward arc
+                d = max(frame_h, 1.0) / 2 / math.tan(half_v) * (1.0 - 0.22 * u)
+                a = az + 0.3 * u
+                h = float(base[2]) + 0.04 * d
             eye = eye_at(base, d, a, h)
         elif move in ("dolly", "push"):
             eye = eye_at(focus_static, dist * (1.25 - 0.45 * u), a, h)

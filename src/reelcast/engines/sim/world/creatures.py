@@ -272,12 +272,6 @@ def horse(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
     return _quadruped(ctx, e, pos, yaw, "horse")
 
 
-@register("dragon")
-def dragon(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
-    """A dragon proxy: green quadruped with horns, long tail and flapping wings."""
-    return _quadruped(ctx, e, pos, yaw, "dragon")
-
-
 class BirdActor(Actor):
     """A small bird: body, head, beak, flapping wings; flies in a wide circle for fly verbs, else perches."""
 
@@ -321,3 +315,7 @@ def bird(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
     _, flying = _spans(ctx, e, SPECS["cat"])
     ctx.note("sim: bird is a simple primitive proxy in this version")
     return BirdActor(e.id, pos, color_of(e.attributes.get("color"), (0.3, 0.35, 0.6)), flying)
+
+
+# richer creatures live in their own modules and register themselves (the flying dragon overrides nothing here)
+from reelcast.engines.sim.world import dragon as _dragon  # noqa: E402,F401

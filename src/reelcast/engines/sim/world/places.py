@@ -252,6 +252,20 @@ def studio_scenery(seed: int) -> Scenery:
             _box("studio/floor", (12, 10, 0.01), (0, 0, -0.008), (0.6, 0.6, 0.62), "paint")]
 
 
+def glacier_fjord_scenery(seed: int) -> Scenery:
+    """The glacier, its corridor of ice spires and the far ridgelines of the fjord (landscapes.py)."""
+    from reelcast.engines.sim.world.landscapes import glacier_scenery
+
+    return glacier_scenery(seed)
+
+
+def station_world_scenery(seed: int) -> Scenery:
+    """The station module's interior plus its exterior hull, door frame, rings and the planet (landscapes.py)."""
+    from reelcast.engines.sim.world.landscapes import station_exterior
+
+    return station_scenery(seed) + station_exterior(seed)
+
+
 GRASS = Ground((0.33, 0.52, 0.25), "grass", 0.45, 0.9)
 PLACES: dict[str, PlaceSpec] = {
     "basketball_court": PlaceSpec(Ground((0.78, 0.55, 0.32), "wood", 0.92, 0.7), court_scenery,
@@ -259,8 +273,9 @@ PLACES: dict[str, PlaceSpec] = {
     "ice_rink": PlaceSpec(Ground((0.88, 0.93, 0.97), "ice", 0.3, 0.03), rink_scenery),
     "lake": PlaceSpec(Ground((0.12, 0.3, 0.4), "water", 0.1, 0.3), forest_scenery),
     "sea": PlaceSpec(Ground((0.08, 0.28, 0.45), "water", 0.1, 0.3)),
-    "fjord": PlaceSpec(Ground((0.08, 0.22, 0.3), "water", 0.1, 0.3), fjord_scenery, fog=0.002),
-    "space_station": PlaceSpec(Ground((0.5, 0.52, 0.55), "metal", 0.5, 0.5), station_scenery, space=True, fog=0.0),
+    "fjord": PlaceSpec(Ground((0.08, 0.22, 0.3), "water", 0.1, 0.3), glacier_fjord_scenery, fog=0.002),
+    "space_station": PlaceSpec(Ground((0.5, 0.52, 0.55), "metal", 0.5, 0.5), station_world_scenery, space=True,
+                                fog=0.0, anchors={"inside": (-2.0, 0.0), "outside": (-30.0, -6.0)}),
     "festival_town": PlaceSpec(Ground((0.45, 0.42, 0.4), "stone", 0.4, 0.8), town_scenery),
     "city_street": PlaceSpec(Ground((0.5, 0.5, 0.5), "concrete", 0.5, 0.8), street_scenery),
     "stadium": PlaceSpec(GRASS, stadium_scenery),
