@@ -145,6 +145,11 @@ def person(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
         height = 1.2
     if ctx.plan.setting.place == "basketball_court" and not h:
         height = 1.9
+    from reelcast.engines.sim.world.horses import build_standing_rider, stands_on_horses
+
+    mount = stands_on_horses(ctx, e)
+    if mount is not None:
+        return build_standing_rider(ctx, e, pos, yaw, person_colors(ctx, e), height, mount)
     if any(a.verb == "spin_jump" for _, a in ctx.actions_of(e.id)):
         from reelcast.engines.sim.world.skating import build_skater
 
@@ -232,3 +237,4 @@ def generic_prop(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> A
 
 # creatures register themselves on import
 from reelcast.engines.sim.world import creatures as _creatures  # noqa: E402,F401
+from reelcast.engines.sim.world import horses as _horses  # noqa: E402,F401  (replaces the proxy horse)

@@ -143,6 +143,8 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
         # hoops and other static colliders first, then movers: body creation order is part of determinism
         order = sorted(plan.entities, key=lambda e: (e.archetype != "hoop", e.archetype in BALLS))
         for e in order:
+            if e.id in ctx.actors:  # built already by another entity's builder (the horses under a rider)
+                continue
             pos, yaw = spots[e.id]
             actor = build_entity(ctx, e, pos, yaw)
             ctx.actors[e.id] = actor
