@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     extra_sizes: str = Field(default="", description="Comma-separated extra WxH sizes to accept (tiny test clips).")
     extra_seconds: str = Field(default="", description="Comma-separated extra durations to accept, e.g. '1,2'.")
     test_hooks: bool = Field(default=False, description="Enable test-only behaviour (magic failure prompts).")
+    # diffusers engine (issue 12)
+    diffusers_models: Path | None = Field(default=None, description="Directory of local diffusers weights, one "
+                                          "sub-directory per model (wan-t2v, wan-i2v, ltx-video); unset = engine off.")
+    diffusers_device: str = Field(default="auto", description="auto | cuda | cuda:N | cpu.")
+    diffusers_dtype: str = Field(default="auto", description="auto (bf16 on a GPU, fp32 on CPU) | bfloat16 | "
+                                 "float16 | float32.")
+    diffusers_offload: str = Field(default="none", description="none | model | sequential CPU offload.")
+    diffusers_vae_tiling: bool = Field(default=False, description="Decode the VAE in tiles (less GPU memory).")
+    diffusers_steps: int = Field(default=0, description="Denoising steps per generation; 0 = the model's default.")
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -95,6 +95,10 @@ def _common(rt: Runtime, body: Body, *, default_size: str | None = None, default
     st = rt.settings
     prompt = rules.check_prompt(body.get("prompt"))
     model, profile = rules.resolve_model(body.get("model"))
+    if profile.engine == "diffusers" and not st.diffusers_models:
+        raise BadRequest(f"Model '{model}' runs on the diffusers engine, which this server is not configured for: "
+                         "the operator must set REELCAST_DIFFUSERS_MODELS to a directory of local weights "
+                         "(README, 'Using a GPU').", param="model", code="model_not_available")
     size, _, _ = rules.parse_size(body.get("size") or default_size, st.extra_size_list)
     seconds = rules.parse_seconds(body.get("seconds") or default_seconds, st.extra_seconds_list)
     seed = rules.parse_seed(body.get("seed"))

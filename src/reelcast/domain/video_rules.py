@@ -21,11 +21,20 @@ class ModelProfile:
     engine: str
     quality: str  # render tier: fast | high | auto
     description: str
+    model_key: str = ""  # engine-specific model (the diffusers engine: the weights sub-directory)
 
 
 PROFILES: dict[str, ModelProfile] = {
     "sim": ModelProfile("sim", "sim", "auto", "Deterministic world simulator (default profile)."),
     "sim-hq": ModelProfile("sim-hq", "sim", "high", "World simulator, high-quality render tier."),
+    "wan-t2v": ModelProfile("wan-t2v", "diffusers", "auto", "Wan 2.x text-to-video on a GPU worker (local weights).",
+                            "wan-t2v"),
+    "wan-t2v-hq": ModelProfile("wan-t2v-hq", "diffusers", "high", "Wan 2.x text-to-video at its largest trained "
+                               "resolution (720p; needs the 14B weights).", "wan-t2v"),
+    "wan-i2v": ModelProfile("wan-i2v", "diffusers", "auto", "Wan 2.x image-to-video (needs input_reference).",
+                            "wan-i2v"),
+    "ltx-video": ModelProfile("ltx-video", "diffusers", "auto", "LTX-Video text- and image-to-video on a GPU "
+                              "worker (local weights).", "ltx-video"),
 }
 
 MODEL_ALIASES: dict[str, str] = {

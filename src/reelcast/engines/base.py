@@ -13,6 +13,15 @@ from reelcast.prompt.plan import ScenePlan
 ProgressFn = Callable[[float, str], None]  # (fraction 0..1, stage label)
 
 
+class EngineError(Exception):
+    """An engine cannot render this job (missing weights, bad configuration); `code` is machine-readable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 @dataclass
 class ContactEvent:
     """One physical contact logged by the simulator (drives impact sounds)."""

@@ -6,12 +6,12 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from reelcast.engines.base import Clip
+from reelcast.engines.base import Clip, EngineError
 from reelcast.media.encode import encode_mp4
 from reelcast.media.images import decode_image, fit_cover, spritesheet_jpeg, thumbnail_webp
 from reelcast.media.probe import MediaError, decode_audio, decode_frames
@@ -51,6 +51,7 @@ class RenderRequest:
     reference: np.ndarray | None = None  # RGB image shown as the first frame
     prefix_video: Path | None = None  # extend: this clip plays first, the render continues it
     base_prompt: str | None = None  # remix/edit: the source prompt the change applies to
+    engine_options: dict[str, object] = field(default_factory=dict)  # extra get_engine keywords (diffusers model…)
 
 
 @dataclass
@@ -108,9 +109,12 @@ def render(
     from reelcast.engines import get_engine  # engines import heavy GL/physics modules; load them lazily
 
     try:
-        engine = get_engine(req.engine, quality=req.quality)
+        engine = get_engine(req.engine, quality=req.quality, **req.engine_options)
+    except EngineError as exc:
+        raise JobFailed(exc.code, exc.message) from exc
     except ValueError as exc:
         raise JobFailed("engine_unavailable", str(exc)) from exc
+    share = float(getattr(engine, "progress_share", 0.1))  # part of the bar the engine's own work takes
 
     prefix_frames: list[np.ndarray] = []
     prefix_audio = np.zeros((0, 2), np.float32)
@@ -123,9 +127,12 @@ def render(
 
     def engine_progress(frac: float, stage: str) -> None:
         if on_progress is not None and stage != "render":
-            on_progress(min(0.1, frac * 0.1))
+            on_progress(min(share, frac * share))
 
-    clip: Clip = engine.generate(plan, req.seed, engine_progress)
+    try:
+        clip: Clip = engine.generate(plan, req.seed, engine_progress)
+    except EngineError as exc:
+        raise JobFailed(exc.code, exc.message) from exc
     frames: Iterator[np.ndarray] = iter(clip.frames)
     if req.reference is not None:
         frames = _with_reference(frames, fit_cover(req.reference, req.width, req.height), clip.fps)
@@ -144,7 +151,7 @@ def render(
 
     def on_frame(i: int) -> None:
         if on_progress is not None:
-            on_progress(0.1 + 0.88 * i / total)
+            on_progress(share + (0.98 - share) * i / total)
 
     out = blobs.temp_path(".mp4")
     started = time.perf_counter()

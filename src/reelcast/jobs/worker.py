@@ -71,6 +71,9 @@ def build_request(rt: Runtime, job: VideoJob) -> RenderRequest:
             src = repo.get_video(s, job.source_video_id) if job.source_video_id else None
             if src is not None:
                 req.base_prompt = src.prompt
+    from reelcast.engines import engine_options_for  # the diffusers engine needs its model key and weights dir
+
+    req.engine_options = engine_options_for(rt.settings, job.model, job.engine, req.reference)
     return req
 
 
