@@ -89,6 +89,12 @@ def generate(
     except (rules.RuleError, ImageError, OSError) as exc:
         _fail(str(exc))
         return
+    from reelcast.safety.service import policy_for
+
+    verdict = policy_for(st).check(prompt)
+    if not verdict.allowed:
+        _fail(f"moderation_blocked: {verdict.message}")
+        return
     seed_v = new_seed() if seed is None else seed
     req = RenderRequest(prompt=prompt, seconds=float(secs), width=w, height=h, seed=seed_v,
                         engine=profile.engine, quality=profile.quality, reference=ref)

@@ -43,6 +43,22 @@ class Settings(BaseSettings):
     diffusers_vae_tiling: bool = Field(default=False, description="Decode the VAE in tiles (less GPU memory).")
     diffusers_steps: int = Field(default=0, description="Denoising steps per generation; 0 = the model's default.")
 
+    # safety (issue 7): per-category similarity thresholds (lower blocks more), allowed categories, estates
+    safety_threshold_sexual_minors: float = Field(default=0.55, description="Never allowed; only the threshold.")
+    safety_threshold_sexual: float = 0.62
+    safety_threshold_violence: float = 0.62
+    safety_threshold_self_harm: float = 0.60
+    safety_threshold_hate: float = 0.62
+    safety_threshold_extremism: float = 0.62
+    safety_threshold_harassment: float = 0.62
+    safety_threshold_dangerous: float = 0.62
+    safety_allow: str = Field(default="", description="Comma-separated policy categories this operator allows "
+                              "(e.g. 'public_figure'); sexual_minors can never be allowed.")
+    safety_estates: str = Field(default="", description="Comma-separated deceased people whose estate allows use.")
+    safety_output_check: bool = Field(default=True, description="Check sampled frames of finished videos (nudity).")
+    safety_output_frames: int = Field(default=6, description="Frames sampled per finished video.")
+    safety_nudity_threshold: float = Field(default=0.45, description="Detector score that fails a video.")
+
     @cached_property
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to SQLite under data_dir."""

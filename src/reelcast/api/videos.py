@@ -19,6 +19,7 @@ from reelcast.jobs.runtime import Runtime
 from reelcast.media.images import ImageError, decode_image
 from reelcast.media.probe import MediaError, probe
 from reelcast.prompt.compiler import compile_prompt
+from reelcast.safety import service as safety
 from reelcast.store import videos as repo
 from reelcast.store.models import User, VideoJob
 
@@ -82,6 +83,7 @@ def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | Non
     size = str(fields["size"])
     w, h = (int(x) for x in size.split("x"))
     text = str(fields["prompt"]) if not base_prompt else f"{base_prompt}\n\n{fields['prompt']}"
+    safety.check_prompt(rt.db, rt.settings, user, text, kind=str(fields.get("kind", "create")))
     plan = compile_prompt(text, float(str(fields["seconds"])), w, h)
     with rt.db.session() as s:
         job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)

@@ -1,0 +1,1 @@
+"""Safety: prompt policy (normalisation, rules, embedding exemplars, real-person guard), output checks, reports."""

@@ -1,0 +1,100 @@
+"""The policy applied to requests: registered users as real people, refusals, and the audit log."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reelcast.domain.ids import new_id
+from reelcast.domain.video_rules import RuleError
+from reelcast.safety.models import SafetyAudit
+from reelcast.safety.people import PersonHit, mentions, name_candidates
+from reelcast.safety.policy import Decision, PolicyConfig, PromptPolicy
+from reelcast.store.db import Database
+from reelcast.store.models import User
+
+log = logging.getLogger("reelcast.safety")
+
+
+class ModerationBlocked(RuleError):
+    """A prompt the policy refuses: `400 moderation_blocked`, `param: prompt`, naming the category."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.message, param="prompt", code="moderation_blocked")
+        self.decision = decision
+
+
+def audit(s: Session, *, action: str, outcome: str, actor_id: str | None = None, target_type: str | None = None,
+          target_id: str | None = None, category: str | None = None, detail: dict | None = None) -> SafetyAudit:
+    """Append one entry to the safety audit log."""
+    row = SafetyAudit(id=new_id("audit"), created_at=int(time.time()), actor_id=actor_id, action=action,
+                      target_type=target_type, target_id=target_id, outcome=outcome, category=category,
+                      detail=detail or {})
+    s.add(row)
+    s.flush()
+    return row
+
+
+def _cameo_handles(s: Session, handles: list[str]) -> set[str]:
+    """Handles that are cameos (their use is decided by the cameo access rules, not here)."""
+    try:
+        from reelcast.store.social_models import Cameo  # the social core's cameos, when installed
+    except ImportError:
+        return set()
+    rows = s.scalars(select(Cameo.handle).where(func.lower(Cameo.handle).in_(handles))).all()
+    return {h.lower() for h in rows}
+
+
+def registered_people(s: Session, requester: User | None) -> Callable[[str], list[PersonHit]]:
+    """A resolver of registered users a prompt names: by @handle without a cameo, or by a full display name."""
+
+    def resolve(text: str) -> list[PersonHit]:
+        hits: list[PersonHit] = []
+        own = requester.id if requester is not None else None
+        handles = mentions(text)
+        if handles:
+            cameos = _cameo_handles(s, handles)
+            users = s.scalars(select(User).where(func.lower(User.handle).in_(handles))).all()
+            for u in users:
+                if u.id != own and u.handle.lower() not in cameos:
+                    hits.append(PersonHit(f"@{u.handle}", "real_person", f"@{u.handle}"))
+        names = [n for n in name_candidates(text) if " " in n]
+        if names:
+            users = s.scalars(select(User).where(func.lower(User.display_name).in_(names))).all()
+            for u in users:
+                if u.id != own:
+                    hits.append(PersonHit(u.display_name, "real_person", u.display_name.lower()))
+        return hits
+
+    return resolve
+
+
+_policies: dict[tuple, PromptPolicy] = {}
+
+
+def policy_for(settings: object) -> PromptPolicy:
+    """The prompt policy configured by these settings (one per distinct configuration)."""
+    cfg = PolicyConfig.from_settings(settings)
+    key = (tuple(sorted(cfg.thresholds.items())), cfg.allowed, cfg.estates, cfg.semantic)
+    if key not in _policies:
+        _policies[key] = PromptPolicy(cfg)
+    return _policies[key]
+
+
+def check_prompt(db: Database, settings: object, user: User | None, text: str, *, kind: str) -> Decision:
+    """Run the policy on a generation prompt, audit the decision, and raise ModerationBlocked on a refusal."""
+    started = time.perf_counter()
+    with db.session() as s:
+        decision = policy_for(settings).check(text, registered_people(s, user))
+        took_ms = round((time.perf_counter() - started) * 1000, 1)
+        detail = {"kind": kind, "prompt": text[:500], "ms": took_ms, **decision.to_dict()}
+        audit(s, action="prompt_check", outcome="allowed" if decision.allowed else "blocked",
+              actor_id=user.id if user is not None else None, category=decision.category, detail=detail)
+    if not decision.allowed:
+        log.info("prompt blocked (%s via %s) for %s", decision.category, decision.layer, user.id if user else "-")
+        raise ModerationBlocked(decision)
+    return decision
