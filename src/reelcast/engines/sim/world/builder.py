@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,7 +20,13 @@ from reelcast.engines.sim.world.camera import shot_cameras
 from reelcast.engines.sim.world.humanoid import HumanoidActor, Kinematics
 from reelcast.engines.sim.world.motions import SHOOT_RELEASE
 from reelcast.engines.sim.world.physics import PhysicsWorld
-from reelcast.engines.sim.world.places import PLACES, build_environment, place_spec, scenery_actor
+from reelcast.engines.sim.world.places import (
+    PLACES,
+    build_environment,
+    interior_bounds,
+    place_spec,
+    scenery_actor,
+)
 from reelcast.engines.sim.world.skating import attach_riders
 from reelcast.prompt.plan import Camera, Entity, ScenePlan, Shot
 
@@ -275,8 +281,29 @@ def _cameras(plan: ScenePlan, seed: int, n_frames: int, focus: dict[str, np.ndar
         others = [focus[eid][a:b] for eid in focus if eid != target and eid in ctx.actors
                   and ctx.actors[eid].size < 5]
         context = np.concatenate(others) if others else np.zeros((0, 3))
-        cameras += shot_cameras(s.camera, b - a, sub, size, context, aspect, fps, seed, k, axis)
+        cams = shot_cameras(s.camera, b - a, sub, size, context, aspect, fps, seed, k, axis)
+        cameras += shot_interior(plan, s, cams)
     return cameras, cuts
+
+
+def shot_interior(plan: ScenePlan, shot: Shot, cams: list) -> list:
+    """Honour a shot's place/indoor override: an indoor shot of a place with an interior keeps its camera inside."""
+    place = shot.place or plan.setting.place
+    indoor = shot.indoor if shot.indoor is not None else plan.setting.indoor
+    bounds = interior_bounds(place)
+    if not indoor or bounds is None:
+        return cams
+    lo, hi = bounds
+    out = []
+    for c in cams:
+        eye, tgt = np.array(c.eye, dtype=float), np.clip(np.array(c.target, dtype=float), lo, hi)
+        d = eye - tgt
+        # pull the eye in along its line of sight until it is inside the walls (a little short of them)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lim = np.where(d > 1e-9, (hi - tgt) / d, np.where(d < -1e-9, (lo - tgt) / d, np.inf))
+        k = min(1.0, 0.92 * float(np.min(lim)))
+        out.append(replace(c, eye=tuple(float(v) for v in tgt + k * d), target=tuple(float(v) for v in tgt)))
+    return out
 
 
 def simulate(plan: ScenePlan, seed: int) -> SimResult:

@@ -248,6 +248,10 @@ def _quadruped(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float, kind: 
     if "golden" in words.lower() or "retriever" in words.lower():
         fur = (0.85, 0.6, 0.28)
     fur = color_of(a.get("color") or a.get("fur"), fur)
+    if kind == "dog" and ctx.plan.setting.place == "space_station" and ctx.gravity <= 1e-6:
+        from reelcast.engines.sim.world.space import astro_dog
+
+        return astro_dog(ctx, e, fur)
     spans, flying = _spans(ctx, e, spec)
     if kind in ("horse", "dragon"):
         ctx.note(f"sim: {kind} is a simple primitive proxy in this version")
@@ -319,3 +323,4 @@ def bird(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
 
 # richer creatures live in their own modules and register themselves (the flying dragon overrides nothing here)
 from reelcast.engines.sim.world import dragon as _dragon  # noqa: E402,F401
+from reelcast.engines.sim.world import space as _space  # noqa: E402,F401

@@ -81,6 +81,17 @@ def glacier_scenery(seed: int) -> Scenery:
     return out
 
 
+def _torus(major: float, minor: float, width: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return (vertices, faces) of a ring around local z (a flat band of the given width when width is set)."""
+    import trimesh
+
+    m = trimesh.creation.torus(major_radius=major, minor_radius=minor, major_sections=48, minor_sections=8)
+    v = np.asarray(m.vertices, np.float32)
+    if width is not None:
+        v[:, 2] *= width / minor
+    return v, np.asarray(m.faces, np.int32)
+
+
 def station_exterior(seed: int) -> Scenery:
     """The station seen from outside: a ringed hull around the interior module, a door frame, a planet, beacons.
 
@@ -103,11 +114,12 @@ def station_exterior(seed: int) -> Scenery:
     out.append((_part("station/door_frame", "box", (0.3, 1.1, 0.06), accent, "paint", emissive=0.4),
                 translate(-8.5, 0, 2.46)))
     # rings and solar wings make it read as a station, not a box
-    for k, x in enumerate((-5.0, 0.0, 5.0)):
-        out.append((_part(f"station/ring{k}", "cylinder", (4.4, 0.35), (0.6, 0.62, 0.68), "metal"),
+    ring, glow = _torus(4.1, 0.38), _torus(4.1, 0.42, 0.02)
+    for k, x in enumerate((-5.0, 0.0, 5.0)):  # hollow rings: the interior module stays visible through them
+        out.append((Part(f"station/ring{k}", "scenery", "mesh", (1.0,), (0.6, 0.62, 0.68), "metal", *ring),
                     translate(x, 0, 1.6) @ rot_y(math.pi / 2)))
-        out.append((_part(f"station/ringlight{k}", "cylinder", (4.45, 0.05), accent, "paint", emissive=0.8,
-                          shadow=False), translate(x, 0, 1.6) @ rot_y(math.pi / 2)))
+        out.append((Part(f"station/ringlight{k}", "scenery", "mesh", (1.0,), accent, "paint", *glow, emissive=0.8,
+                         casts_shadow=False), translate(x, 0, 1.6) @ rot_y(math.pi / 2)))
     for side in (1, -1):
         out.append((_part(f"station/mast{side}", "cylinder", (0.12, 4.0), (0.5, 0.5, 0.55), "metal"),
                     translate(2.5, side * 7.5, 1.6) @ rot_y(math.pi / 2) @ rot_y(0) @ rot_z(0)))

@@ -275,7 +275,8 @@ PLACES: dict[str, PlaceSpec] = {
     "sea": PlaceSpec(Ground((0.08, 0.28, 0.45), "water", 0.1, 0.3)),
     "fjord": PlaceSpec(Ground((0.08, 0.22, 0.3), "water", 0.1, 0.3), glacier_fjord_scenery, fog=0.002),
     "space_station": PlaceSpec(Ground((0.5, 0.52, 0.55), "metal", 0.5, 0.5), station_world_scenery, space=True,
-                                fog=0.0, anchors={"inside": (-2.0, 0.0), "outside": (-30.0, -6.0)}),
+                                fog=0.0, anchors={"inside_lo": (-7.6, -2.6), "inside_hi": (7.6, 2.6),
+                                                 "inside_z": (0.4, 2.9)}),
     "festival_town": PlaceSpec(Ground((0.45, 0.42, 0.4), "stone", 0.4, 0.8), town_scenery),
     "city_street": PlaceSpec(Ground((0.5, 0.5, 0.5), "concrete", 0.5, 0.8), street_scenery),
     "stadium": PlaceSpec(GRASS, stadium_scenery),
@@ -289,6 +290,15 @@ PLACES: dict[str, PlaceSpec] = {
 def place_spec(place: str) -> PlaceSpec:
     """Return the spec of a place key (unknown keys get the studio)."""
     return PLACES.get(place, PLACES["studio"])
+
+
+def interior_bounds(place: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the (lo, hi) box a camera must stay in for indoor shots of this place, if it has an interior."""
+    a = place_spec(place).anchors
+    if "inside_lo" not in a or "inside_hi" not in a:
+        return None
+    z = a.get("inside_z", (0.3, 3.0))
+    return np.array([*a["inside_lo"], z[0]]), np.array([*a["inside_hi"], z[1]])
 
 
 def build_environment(place: str, time_of_day: str, weather: str, indoor: bool, gravity: float) -> Environment:

@@ -1,0 +1,341 @@
+"""Space: an astronaut dog that flies on a jet pack from outside the station through its doors, a helmet that opens,
+station doors that slide open, comets with glowing tails, and tennis balls that float and collide in zero-g.
+
+The station interior and exterior are one world (places.station_scenery + landscapes.station_exterior): the
+interior module spans x −8..8, y −3..3, z 0..3.3 with its door at x = −8.45; the dog's path crosses the door
+between shot 1 (outside) and shot 2 (inside), so nothing teleports across the cut.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reelcast.engines.sim.scene import Part
+from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
+from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
+from reelcast.engines.sim.world.creatures import SPECS, QuadrupedActor
+from reelcast.engines.sim.world.physics import PhysicsWorld
+from reelcast.engines.sim.world.quat import rot_y, rot_z, translate
+from reelcast.prompt.plan import Entity
+
+INTERIOR_LO = np.array([-7.7, -2.75, 0.25])  # inside the module's walls (metres)
+INTERIOR_HI = np.array([7.7, 2.75, 3.05])
+DOOR_X = -8.45
+DOOR_Z = 1.25
+BALL_SPEED = 0.7  # m/s: tennis balls drift about and hit each other and the walls
+
+
+def rot_x(a: float) -> np.ndarray:
+    """Return the 4x4 rotation about x."""
+    c, s = math.cos(a), math.sin(a)
+    m = np.eye(4)
+    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s, s, c
+    return m
+
+
+def scale(k: float) -> np.ndarray:
+    """Return a uniform 4x4 scale."""
+    m = np.eye(4)
+    m[0, 0] = m[1, 1] = m[2, 2] = k
+    return m
+
+
+def smoothstep(u: float) -> float:
+    """Return the cubic ease 3u² − 2u³ of u clamped to 0..1."""
+    u = min(1.0, max(0.0, u))
+    return u * u * (3 - 2 * u)
+
+
+def cut_time(ctx: BuildContext) -> float:
+    """When the plan's first indoor shot starts (the dog is through the door by then); else 55 % of the clip."""
+    inside = [s.start for s in ctx.plan.shots if s.indoor]
+    return inside[0] if inside and inside[0] > 0.5 else 0.55 * ctx.plan.duration
+
+
+def in_station(ctx: BuildContext) -> bool:
+    """Whether this plan takes place at the space station."""
+    return ctx.plan.setting.place == "space_station"
+
+
+class FlyingDogActor(QuadrupedActor):
+    """The dog on a jet pack: outside → through the door → floating inside, legs paddling, heading along the path."""
+
+    def __init__(self, entity: str, fur: tuple[float, float, float], seed: int, t_in: float, duration: float) -> None:
+        super().__init__(entity, SPECS["dog"], np.zeros(3), 0.0, [], fur, seed, flying=[(0.0, duration + 1)])
+        self.t_in = t_in
+        self.duration = duration
+        self.outside = np.array([DOOR_X - 18.0, -7.0, 4.0])
+        self.door = np.array([DOOR_X - 0.6, 0.0, DOOR_Z])
+        self.inside = np.array([-3.0, 0.3, 1.4])
+        self._alt = 0.0
+
+    def path(self, t: float) -> np.ndarray:
+        """Body centre at time t: an arc to the door (arriving just before the cut), then a drift inside."""
+        arrive = self.t_in - 0.15
+        if t <= arrive:
+            u = smoothstep(t / arrive) * 0.85 + 0.15 * (t / arrive)
+            mid = (self.outside + self.door) / 2 + np.array([0.0, -3.0, 1.5])
+            return (1 - u) ** 2 * self.outside + 2 * (1 - u) * u * mid + u * u * self.door
+        u = smoothstep((t - arrive) / 1.6)
+        p = self.door + (self.inside - self.door) * u
+        k = t - arrive
+        return p + np.array([0.0, 0.15 * math.sin(0.9 * k), 0.12 * math.sin(1.3 * k)])
+
+    def thrust(self, t: float) -> float:
+        """Jet pack throttle 0..1: full while propelling towards the station, a trickle once inside."""
+        if t < self.t_in - 0.4:
+            return 1.0
+        return max(0.15, 1.0 - (t - (self.t_in - 0.4)) / 0.8)
+
+    def _altitude(self, t: float) -> float:
+        return self._alt
+
+    def _travel(self, t: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
+        """Pose the quadruped rig along the flight path, facing its direction of travel."""
+        p = self.path(t)
+        q = self.path(t + 0.05)
+        d = q - p
+        if np.hypot(d[0], d[1]) > 1e-4:
+            self.yaw = math.atan2(d[1], d[0])
+        elif t > self.t_in:
+            self.yaw = 0.0
+        s = self.s
+        hip_h = s.leg_len * 0.95 + s.body_r * 0.2
+        self.start = p[:2].copy()
+        self._alt = float(p[2]) - hip_h
+        return super().sample(world, t)
+
+
+class JetPackActor(Actor):
+    """A tiny jet pack strapped to the dog's back: tank, two nozzles and emissive flames sized by the throttle."""
+
+    def __init__(self, entity: str, dog: FlyingDogActor) -> None:
+        self.entity = entity
+        self.dog = dog
+        self.size = 0.4
+        metal, accent = (0.78, 0.8, 0.85), (0.95, 0.5, 0.15)
+        self.parts = [
+            Part(f"{entity}/tank", entity, "capsule", (0.09, 0.12), metal, "metal"),
+            Part(f"{entity}/strap", entity, "box", (0.05, 0.17, 0.16), accent, "cloth"),
+            Part(f"{entity}/nozzle_l", entity, "cone", (0.05, 0.06), (0.3, 0.3, 0.32), "metal"),
+            Part(f"{entity}/nozzle_r", entity, "cone", (0.05, 0.06), (0.3, 0.3, 0.32), "metal"),
+            Part(f"{entity}/flame_l", entity, "cone", (0.06, 0.2), (1.0, 0.62, 0.2), "fire", emissive=1.0,
+                 casts_shadow=False),
+            Part(f"{entity}/flame_r", entity, "cone", (0.06, 0.2), (1.0, 0.62, 0.2), "fire", emissive=1.0,
+                 casts_shadow=False),
+        ]
+
+    def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
+        """Ride on the dog's body; flames point backwards and scale with thrust."""
+        B = self.dog.sample(world, t)[0]
+        back = B @ translate(-0.05, 0.0, 0.2)
+        k = max(0.05, self.dog.thrust(t) * (0.85 + 0.15 * math.sin(47 * t)))
+        out = [back @ rot_y(math.pi / 2), back @ translate(0, 0, -0.05)]
+        for side in (1, -1):
+            n = back @ translate(-0.2, side * 0.07, -0.02) @ rot_y(math.pi / 2)
+            out.append(n)
+            # cones point +z; flip so the flame widens at the nozzle and tapers away behind
+            out.append(back @ translate(-0.26 - 0.2 * k, side * 0.07, -0.02) @ rot_y(-math.pi / 2) @ scale(k))
+        return np.array(out)
+
+    def focus(self, poses: np.ndarray) -> np.ndarray:
+        """Aim at the tank."""
+        return poses[0, :3, 3]
+
+    def sound_loops(self, fps: int, n_frames: int) -> dict[str, np.ndarray]:
+        """The thrust loop follows the throttle."""
+        return {"jet": np.array([self.dog.thrust(i / fps) for i in range(n_frames)], np.float32)}
+
+
+class HelmetActor(Actor):
+    """An astronaut helmet: a collar ring and a glass-dome frame that hinges back (opens) at `open_at`."""
+
+    def __init__(self, entity: str, dog: FlyingDogActor, open_at: float) -> None:
+        self.entity = entity
+        self.dog = dog
+        self.open_at = open_at
+        self.size = 0.4
+        white, glass = (0.93, 0.93, 0.95), (0.55, 0.75, 0.95)
+        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.2, 0.035), white, "plastic")]
+        self.n_ribs = 5
+        for k in range(self.n_ribs):
+            self.parts.append(Part(f"{entity}/rib{k}", entity, "capsule", (0.012, 0.17), glass, "glass",
+                                   emissive=0.35, casts_shadow=False))
+        self.parts.append(Part(f"{entity}/visor_glint", entity, "sphere", (0.025,), (1.0, 1.0, 1.0), "glass",
+                               emissive=1.0, casts_shadow=False))
+
+    def openness(self, t: float) -> float:
+        """0 = dome closed over the head, 1 = hinged fully back."""
+        return smoothstep((t - self.open_at) / 0.8)
+
+    def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
+        """Collar round the neck; the dome's ribs arc over the head and swing back about the collar's rear hinge."""
+        poses = self.dog.sample(world, t)
+        H = poses[3]  # the head
+        neck = poses[2]
+        collar = translate(*neck[:3, 3]) @ rot_z(self.dog.yaw) @ rot_y(-0.5)
+        hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
+        out = [collar]
+        for k in range(self.n_ribs):
+            a = -1.0 + 2.0 * k / (self.n_ribs - 1)  # ribs fan from one side of the head over to the other
+            rib = hinge @ translate(0.16, 0.0, 0.05) @ rot_x(a) @ translate(0.0, 0.0, 0.2) @ rot_y(math.pi / 2)
+            out.append(rib)
+        out.append(hinge @ translate(0.34, 0.06, 0.16))
+        return np.array(out)
+
+    def focus(self, poses: np.ndarray) -> np.ndarray:
+        """Aim at the collar."""
+        return poses[0, :3, 3]
+
+
+class DoorsActor(Actor):
+    """The station's two door leaves at x = DOOR_X: they slide apart as the dog approaches and close behind him."""
+
+    def __init__(self, open_from: float, open_to: float) -> None:
+        self.entity = "station_doors"
+        self.size = 6.0  # part of the station: not framed as a subject
+        self.open_from, self.open_to = open_from, open_to
+        col = (0.88, 0.6, 0.25)
+        self.parts = [Part("station/door_l", "station_doors", "box", (0.08, 0.5, 1.2), col, "metal"),
+                      Part("station/door_r", "station_doors", "box", (0.08, 0.5, 1.2), col, "metal")]
+
+    def openness(self, t: float) -> float:
+        """0 closed … 1 open."""
+        return smoothstep((t - self.open_from) / 0.9) * (1 - smoothstep((t - self.open_to) / 0.9))
+
+    def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
+        """Each leaf slides sideways into the wall."""
+        k = self.openness(t)
+        return np.array([translate(DOOR_X - 0.1, side * (0.5 + 1.0 * k), 1.2) for side in (1, -1)])
+
+
+class CometActor(Actor):
+    """A comet streaking across the black sky: a glowing head and a tail of fading puffs behind it."""
+
+    def __init__(self, entity: str, seed: int, duration: float) -> None:
+        self.entity = entity
+        rng = stable_rng(seed, "comet", entity)
+        self.size = 50.0  # far away: cameras do not try to frame it
+        az = rng.uniform(0.3, 2.8)
+        dist = rng.uniform(120, 220)
+        self.p0 = np.array([dist * math.cos(az) - 60, dist * math.sin(az), rng.uniform(20, 90)])
+        heading = rng.uniform(0, 2 * math.pi)
+        self.v = rng.uniform(12, 25) * np.array([math.cos(heading), math.sin(heading), rng.uniform(-0.3, 0.3)])
+        self.t0 = rng.uniform(-1.0, duration * 0.5)
+        col = (0.75, 0.9, 1.0) if rng.random() < 0.5 else (1.0, 0.85, 0.6)
+        self.parts = [Part(f"{entity}/head", entity, "sphere", (1.6,), col, "ice", emissive=1.0, casts_shadow=False)]
+        self.parts += [Part(f"{entity}/tail{k}", entity, "sphere", (1.3 * (1 - k / 8),), col, "ice",
+                            emissive=0.9 - 0.08 * k, casts_shadow=False) for k in range(7)]
+
+    def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
+        """Head at p0 + v·(t − t0); tail puffs trail back along −v."""
+        head = self.p0 + self.v * (t - self.t0)
+        back = -self.v / np.linalg.norm(self.v)
+        return np.array([translate(*head)] + [translate(*(head + back * 2.2 * (k + 1))) for k in range(7)])
+
+
+# ------------------------------------------------------------------------------------------- builders
+def _dog_of(ctx: BuildContext, e: Entity) -> FlyingDogActor | None:
+    owner = e.attributes.get("worn_by") or next(
+        (eid for eid, a in ctx.actors.items() if isinstance(a, FlyingDogActor)), None)
+    actor = ctx.actors.get(owner or "")
+    return actor if isinstance(actor, FlyingDogActor) else None
+
+
+def astro_dog(ctx: BuildContext, e: Entity, fur: tuple[float, float, float]) -> Actor:
+    """The dog in space: flies on its jet pack into the station (used by creatures.dog when in the station)."""
+    t_in = cut_time(ctx)
+    dog = FlyingDogActor(e.id, fur, ctx.seed, t_in, ctx.plan.duration)
+    dog.size = 0.9
+    ctx.extra.append(DoorsActor(t_in - 2.0, t_in + 0.9))
+    ctx.note("sim: the dog flies on its jet pack from outside the station through the opening doors")
+    return dog
+
+
+@register("jet_pack", "jetpack")
+def jet_pack(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
+    """A tiny jet pack on its wearer's back (a standalone prop if nobody wears it)."""
+    dog = _dog_of(ctx, e)
+    if dog is None:
+        ctx.note(f"sim: {e.id} has no wearer; drawn as a prop")
+        m = translate(pos[0], pos[1], 0.3)
+        return StaticActor(e.id, [(Part(f"{e.id}/tank", e.id, "capsule", (0.09, 0.12), (0.78, 0.8, 0.85), "metal"),
+                                   m)], size=0.5)
+    return JetPackActor(e.id, dog)
+
+
+@register("helmet", "space_helmet")
+def helmet(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
+    """An astronaut helmet on its wearer; an "open" action hinges the dome back."""
+    dog = _dog_of(ctx, e)
+    if dog is None:
+        ctx.note(f"sim: {e.id} has no wearer; drawn as a prop")
+        m = translate(pos[0], pos[1], 0.2)
+        return StaticActor(e.id, [(Part(f"{e.id}/collar", e.id, "sphere", (0.2,), (0.9, 0.9, 0.95), "plastic"),
+                                   m)], size=0.5)
+    opens = [a for _, a in ctx.actions_of(e.id) if a.verb == "open"]
+    t_in = dog.t_in
+    open_at = (opens[0].start if opens and opens[0].start is not None else t_in) + 0.9 if opens else 1e9
+    return HelmetActor(e.id, dog, open_at)
+
+
+@register("comet", "meteor", "shooting_star")
+def comet(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
+    """A comet far off in the sky."""
+    return CometActor(e.id, ctx.seed, ctx.plan.duration)
+
+
+class FloatingBall(BodyActor):
+    """A tennis ball inside the station: starts at a random point in the module with a random drift velocity."""
+
+    def __init__(self, entity: str, body: int, parts: list, size: float, velocity: np.ndarray) -> None:
+        super().__init__(entity, body, parts, size)
+        self.v0 = velocity
+        self._started = False
+
+    def before_step(self, world: PhysicsWorld, t: float) -> None:
+        """Give the ball its drift on the first step (after the builder's generic zero-g nudge)."""
+        if not self._started:
+            world.set_state(self.body, world.position(self.body), self.v0)
+            self._started = True
+
+
+def _station_colliders(ctx: BuildContext) -> None:
+    """Walls, floor and ceiling of the interior module as static bodies (once per world)."""
+    if getattr(ctx.world, "_station_walls", False):
+        return
+    lo, hi = INTERIOR_LO - 0.25, INTERIOR_HI + 0.25
+    c = (lo + hi) / 2
+    for name, half, pos in (("floor", (8, 3, 0.1), (c[0], c[1], lo[2] - 0.1)),
+                            ("ceiling", (8, 3, 0.1), (c[0], c[1], hi[2] + 0.1)),
+                            ("wall_l", (8, 0.1, 1.8), (c[0], hi[1] + 0.1, c[2])),
+                            ("wall_r", (8, 0.1, 1.8), (c[0], lo[1] - 0.1, c[2])),
+                            ("wall_back", (0.1, 3, 1.8), (hi[0] + 0.1, c[1], c[2])),
+                            ("wall_front", (0.1, 3, 1.8), (lo[0] - 0.1, c[1], c[2]))):
+        ctx.world.add_box(f"station/{name}", half, pos, material="metal", restitution=0.7, friction=0.3)
+    ctx.world._station_walls = True  # type: ignore[attr-defined]
+
+
+_plain_tennis_ball = ARCHETYPES["tennis_ball"]
+
+
+@register("tennis_ball")
+def tennis_ball_in_station(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
+    """Tennis balls in a zero-g station float at random points of the module and drift, hitting walls and each other."""
+    if not (in_station(ctx) and ctx.gravity <= 1e-6):
+        return _plain_tennis_ball(ctx, e, pos, yaw)
+    _station_colliders(ctx)
+    rng = stable_rng(ctx.seed, "float", e.id)
+    p = rng.uniform(INTERIOR_LO + [4.0, 0.4, 0.3], INTERIOR_HI - [1.0, 0.4, 0.3])
+    body = ctx.world.add_sphere(e.id, 0.033, tuple(p), 0.058, "rubber", 0.85, 0.7, 0.002)
+    d = rng.normal(size=3)
+    v = BALL_SPEED * rng.uniform(0.5, 1.0) * d / np.linalg.norm(d)
+    part = Part(e.id, e.id, "sphere", (0.033,), (0.8, 0.9, 0.2), "rubber")
+    seam = Part(f"{e.id}/seam", e.id, "cylinder", (0.0335, 0.004), (0.95, 0.95, 0.9), "rubber")
+    # size > 5: a cloud of small balls is not something the camera tries to fit in frame (the dog is)
+    return FloatingBall(e.id, body, [(part, np.eye(4)), (seam, rot_x(0.4))], 6.0, v)
