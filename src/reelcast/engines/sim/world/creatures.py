@@ -323,4 +323,5 @@ def bird(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
 
 # richer creatures live in their own modules and register themselves (the flying dragon overrides nothing here)
 from reelcast.engines.sim.world import dragon as _dragon  # noqa: E402,F401
+from reelcast.engines.sim.world import festival as _festival  # noqa: E402,F401
 from reelcast.engines.sim.world import space as _space  # noqa: E402,F401
