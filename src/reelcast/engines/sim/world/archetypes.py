@@ -146,7 +146,11 @@ def person(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
     if ctx.plan.setting.place == "basketball_court" and not h:
         height = 1.9
     from reelcast.engines.sim.world.horses import build_standing_rider, stands_on_horses
+    from reelcast.engines.sim.world.water import board_under, build_board_rider
 
+    board = board_under(ctx, e)
+    if board is not None:
+        return build_board_rider(ctx, e, pos, yaw, person_colors(ctx, e), height, board)
     mount = stands_on_horses(ctx, e)
     if mount is not None:
         return build_standing_rider(ctx, e, pos, yaw, person_colors(ctx, e), height, mount)
@@ -238,3 +242,4 @@ def generic_prop(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> A
 # creatures register themselves on import
 from reelcast.engines.sim.world import creatures as _creatures  # noqa: E402,F401
 from reelcast.engines.sim.world import horses as _horses  # noqa: E402,F401  (replaces the proxy horse)
+from reelcast.engines.sim.world import water as _water  # noqa: E402,F401

@@ -28,6 +28,7 @@ from reelcast.engines.sim.world.places import (
     scenery_actor,
 )
 from reelcast.engines.sim.world.skating import attach_riders
+from reelcast.engines.sim.world.water import water_actor
 from reelcast.prompt.plan import Camera, Entity, ScenePlan, Shot
 
 BALLS = ("basketball", "ball", "tennis_ball", "soccer_ball", "football", "beach_ball")
@@ -179,7 +180,12 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
                     world.set_state(actor.body, world.position(actor.body), drift,
                                     ang_vel=tuple(r.uniform(-0.5, 0.5, 3)))
         scenery = scenery_actor(setting.place, seed)
-        actors: list[Actor] = ([scenery] if scenery else []) + [ctx.actors[e.id] for e in order] + ctx.extra
+        water = water_actor(setting.place, np.zeros(3))
+        if water is not None:
+            scenery_and_water = ([scenery] if scenery else []) + [water]
+        else:
+            scenery_and_water = [scenery] if scenery else []
+        actors: list[Actor] = scenery_and_water + [ctx.actors[e.id] for e in order] + ctx.extra
         movers = actors + controllers
         parts: list[Part] = [p for a in actors for p in a.parts]
         poses = np.zeros((n_frames, len(parts), 4, 4), dtype=np.float32)
