@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     extra_sizes: str = Field(default="", description="Comma-separated extra WxH sizes to accept (tiny test clips).")
     extra_seconds: str = Field(default="", description="Comma-separated extra durations to accept, e.g. '1,2'.")
     test_hooks: bool = Field(default=False, description="Enable test-only behaviour (magic failure prompts).")
+    c2pa_cert_chain: Path | None = Field(default=None, description="PEM chain (leaf first, no root) for C2PA signing; "
+                                          "default: a local CA under data_dir/c2pa, created on first run.")
+    c2pa_key: Path | None = Field(default=None, description="PEM private key (ES256) of the C2PA signing certificate.")
+    c2pa_trust_anchor: Path | None = Field(default=None, description="Root PEM that verify/trace trust.")
     # diffusers engine (issue 12)
     diffusers_models: Path | None = Field(default=None, description="Directory of local diffusers weights, one "
                                           "sub-directory per model (wan-t2v, wan-i2v, ltx-video); unset = engine off.")

@@ -17,6 +17,7 @@ from reelcast.media.images import decode_image, fit_cover, spritesheet_jpeg, thu
 from reelcast.media.probe import MediaError, decode_audio, decode_frames
 from reelcast.prompt.compiler import compile_prompt
 from reelcast.prompt.plan import ScenePlan
+from reelcast.provenance.watermark import embed_frames, payload_for_id
 from reelcast.store.blobs import BlobStore
 
 log = logging.getLogger("reelcast.jobs")
@@ -48,6 +49,7 @@ class RenderRequest:
     seed: int
     engine: str = "sim"
     quality: str = "auto"
+    watermark_id: str | None = None  # invisible watermark payload source (the video id); None = unmarked
     reference: np.ndarray | None = None  # RGB image shown as the first frame
     prefix_video: Path | None = None  # extend: this clip plays first, the render continues it
     base_prompt: str | None = None  # remix/edit: the source prompt the change applies to
@@ -146,6 +148,8 @@ def render(
         prefix_audio = prefix_audio[: round(n_prefix / clip.fps * clip.sample_rate)]
         audio = np.concatenate([prefix_audio, audio])
         n_frames += n_prefix
+    if req.watermark_id:
+        frames = embed_frames(frames, payload_for_id(req.watermark_id), req.width, req.height)
 
     total = n_frames
 

@@ -44,6 +44,7 @@ SPECS: dict[str, ModelSpec] = {
                            ((768, 512), (1216, 704)), 50, 3.0, LTX_NEGATIVE, 128),
 }
 
+ASPECT_TOLERANCE = 0.2  # |log aspect| within this of the nearest counts as the same shape (16:9 ≈ 832x480)
 OVERRIDABLE = ("resolutions", "steps", "guidance", "fps", "max_frames", "max_sequence_length", "negative_prompt")
 
 
@@ -69,7 +70,7 @@ def model_size(spec: ModelSpec, width: int, height: int, quality: str = "auto") 
     options = [(h, w) if portrait and w > h else (w, h) for w, h in spec.resolutions]
     want = math.log(width / height)
     best = min(abs(math.log(w / h) - want) for w, h in options)
-    fitting = [(w, h) for w, h in options if abs(math.log(w / h) - want) <= best + 1e-9]
+    fitting = [(w, h) for w, h in options if abs(math.log(w / h) - want) <= best + ASPECT_TOLERANCE]
     pick = max(fitting, key=lambda s: s[0] * s[1]) if quality == "high" else min(fitting, key=lambda s: s[0] * s[1])
     m = spec.multiple
     return max(m, pick[0] // m * m), max(m, pick[1] // m * m)
@@ -78,7 +79,7 @@ def model_size(spec: ModelSpec, width: int, height: int, quality: str = "auto") 
 def frame_count(spec: ModelSpec, seconds: float) -> int:
     """Frames (step*n + 1, at least one step) covering `seconds` at the model's frame rate, capped at max_frames."""
     k = spec.frame_step
-    n = max(1, math.ceil(max(seconds, 0.0) * spec.fps / k))
+    n = max(1, math.ceil(max(seconds, 0.0) * spec.fps / k - 1e-6))
     cap = (spec.max_frames - 1) // k
     return min(n, cap) * k + 1
 

@@ -1,0 +1,1 @@
+"""Provenance: visible and invisible watermarks, C2PA signing and verification, fingerprints and trace."""
