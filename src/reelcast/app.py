@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from reelcast import __version__
-from reelcast.api import models_api, videos
+from reelcast.api import limits, models_api, ops, videos, webhook_endpoints
 from reelcast.api.errors import install_error_handlers
+from reelcast.api.ops import install_upload_limit, observe_request, readiness
 from reelcast.config import Settings
 from reelcast.jobs.runtime import Runtime
+from reelcast.jobs.webhooks import OutboxDispatcher
 from reelcast.jobs.worker import InlineWorker
+from reelcast.logs import request_id_var
 from reelcast.store import accounts
 
 log = logging.getLogger("reelcast")
@@ -52,12 +55,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             log.warning("created local admin '%s' with API key %s (saved in %s)", st.admin_handle, new_key,
                         st.data_dir / ADMIN_KEY_FILE)
         worker = None
-        if st.worker == "inline":
-            worker = InlineWorker(rt, threads=st.worker_threads)
+        if rt.settings.job_backend == "inline":
+            worker = InlineWorker(rt, threads=rt.settings.worker_threads)
             worker.start()
+        hooks = OutboxDispatcher(rt)  # webhook deliveries; safe to run in every server and worker
+        hooks.start()
         try:
             yield
         finally:
+            hooks.stop()
             if worker is not None:
                 worker.stop()
             if runtime is None:
@@ -75,9 +81,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
         rid = "req_" + secrets.token_hex(12)
         request.state.request_id = rid
-        response = await call_next(request)
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
         response.headers["x-request-id"] = rid
+        for k, v in getattr(request.state, "ratelimit_headers", {}).items():
+            response.headers.setdefault(k, v)
+        observe_request(request, response.status_code, time.perf_counter() - started, rid)
         return response
+
+    install_upload_limit(app, st)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     def healthz() -> dict[str, str]:
@@ -86,20 +102,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @app.get("/readyz", tags=["ops"], summary="Readiness")
     def readyz(request: Request) -> JSONResponse:
-        """The database answers and the blob directory is writable."""
+        """The database answers, the blob store is writable and (with Celery) the broker answers."""
         rt: Runtime = request.app.state.runtime
-        try:
-            with rt.db.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            probe = rt.blobs.temp_path()
-            probe.unlink()
-        except Exception as exc:  # readiness reports, never raises
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        checks = readiness(rt)
+        ok = all(c == "ok" for c in checks.values())
+        return JSONResponse({"status": "ready" if ok else "unavailable", "checks": checks},
+                            status_code=200 if ok else 503)
 
+    app.include_router(ops.router)
+    app.include_router(limits.router)
+    app.include_router(webhook_endpoints.router)
     app.include_router(videos.router)
     app.include_router(models_api.router)
-    from reelcast.api import provenance as provenance_api  # provenance routes (trace, verify)
-
-    app.include_router(provenance_api.router)
     return app

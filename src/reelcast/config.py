@@ -27,16 +27,28 @@ class Settings(BaseSettings):
     asset_ttl_days: int = Field(default=0, description="Days after completion until assets expire; 0 = never.")
     auth: bool = Field(default=True, description="Require Bearer API keys.")
     admin_handle: str = "admin"
-    daily_video_quota: int = Field(default=200, description="Videos each user may create per UTC day.")
+    daily_video_quota: int = Field(default=30, description="Videos each regular user may create per UTC day.")
     webhook_url: str | None = None
     webhook_secret: str | None = None
     extra_sizes: str = Field(default="", description="Comma-separated extra WxH sizes to accept (tiny test clips).")
     extra_seconds: str = Field(default="", description="Comma-separated extra durations to accept, e.g. '1,2'.")
     test_hooks: bool = Field(default=False, description="Enable test-only behaviour (magic failure prompts).")
-    c2pa_cert_chain: Path | None = Field(default=None, description="PEM chain (leaf first, no root) for C2PA signing; "
-                                          "default: a local CA under data_dir/c2pa, created on first run.")
-    c2pa_key: Path | None = Field(default=None, description="PEM private key (ES256) of the C2PA signing certificate.")
-    c2pa_trust_anchor: Path | None = Field(default=None, description="Root PEM that verify/trace trust.")
+    # scale-out and reliability (issue 11)
+    workers: str = Field(default="", description="celery: enqueue jobs on Celery (REELCAST_BROKER_URL); "
+                         "empty = use REELCAST_WORKER.")
+    broker_url: str | None = Field(default=None, description="Celery broker and rate-limit store, e.g. redis://…/0.")
+    redis_url: str | None = Field(default=None, description="Redis for rate-limit counters (default broker_url).")
+    celery_queue: str = Field(default="reelcast", description="Celery queue name for render jobs.")
+    visibility_timeout: int = Field(default=7200, description="Broker redelivery timeout; longer than any job.")
+    sweep_seconds: float = Field(default=5.0, description="How often workers re-enqueue stranded jobs.")
+    quota_tiers: str = Field(default="pro=300,unlimited=0",
+                             description="Daily generation quota per user tier, e.g. 'pro=300'; 0 = unlimited.")
+    requests_per_minute: int = Field(default=600, description="API requests per user per minute; 0 = unlimited.")
+    max_upload_mb: int = Field(default=200, description="Largest request body in MB, rejected while streaming.")
+    max_upload_pixels: int = Field(default=40_000_000, description="Largest uploaded image or frame in pixels.")
+    max_upload_seconds: float = Field(default=60.0, description="Longest uploaded video in seconds.")
+    webhook_retry_seconds: float = Field(default=5.0, description="First webhook retry delay; doubles each try.")
+    log_json: bool = Field(default=False, description="Structured JSON logs with request ids.")
     # diffusers engine (issue 12)
     diffusers_models: Path | None = Field(default=None, description="Directory of local diffusers weights, one "
                                           "sub-directory per model (wan-t2v, wan-i2v, ltx-video); unset = engine off.")
@@ -84,3 +96,18 @@ class Settings(BaseSettings):
     def blob_dir(self) -> Path:
         """Where content-addressed media blobs are stored."""
         return self.data_dir / "blobs"
+
+    @property
+    def job_backend(self) -> str:
+        """Where jobs run: `celery`, `inline` or `none` (REELCAST_WORKERS wins over REELCAST_WORKER)."""
+        return "celery" if self.workers.strip().lower() == "celery" else self.worker
+
+    @property
+    def quota_tier_map(self) -> dict[str, int]:
+        """Daily quota per tier name; `regular` is daily_video_quota."""
+        tiers = {"regular": self.daily_video_quota}
+        for part in self.quota_tiers.split(","):
+            name, _, value = part.partition("=")
+            if name.strip() and value.strip().isdigit():
+                tiers[name.strip()] = int(value)
+        return tiers

@@ -16,7 +16,15 @@ def runtime(request: Request) -> Runtime:
 
 
 def current_user(request: Request) -> User:
-    """The user of the Bearer API key (or the local admin when auth is off)."""
+    """The user of the Bearer API key (or the local admin when auth is off), counted against the rate limit."""
+    from reelcast.api.limits import check_request
+
+    user = _authenticate(request)
+    check_request(request.app.state.runtime, user, request)
+    return user
+
+
+def _authenticate(request: Request) -> User:
     rt: Runtime = request.app.state.runtime
     with rt.db.session() as s:
         if not rt.settings.auth:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 
 from reelcast.api.deps import current_user, runtime
-from reelcast.api.errors import BadRequest, NotFound, RateLimited
+from reelcast.api.errors import BadRequest, NotFound
 from reelcast.api.forms import Body, image_from_reference, read_body, video_reference
+from reelcast.api.limits import check_generation
 from reelcast.api.schemas import CharacterOut, RemixBody, Video, VideoDeleted, VideoList, VideoPlan
 from reelcast.domain import video_rules as rules
 from reelcast.jobs.pipeline import new_seed
@@ -29,35 +29,6 @@ RT = Annotated[Runtime, Depends(runtime)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
-
-
-def _day_start() -> int:
-    now = datetime.now(UTC)
-    return int(datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp())
-
-
-def _quota_headers(rt: Runtime, user: User) -> dict[str, str]:
-    """Daily video quota as x-ratelimit-* headers; raises 429 when it is spent."""
-    limit = rt.settings.daily_video_quota
-    start = _day_start()
-    with rt.db.session() as s:
-        used = repo.count_created_since(s, user.id, start)
-    remaining = rules.quota_remaining(limit, used)
-    reset = start + 86400 - int(time.time())
-    headers = {
-        "x-ratelimit-limit-videos": str(limit),
-        "x-ratelimit-remaining-videos": str(remaining),
-        "x-ratelimit-reset-videos": f"{reset}s",
-    }
-    if remaining <= 0:
-        raise RateLimited(
-            f"Daily video quota of {limit} reached; it resets in {timedelta(seconds=reset)} (UTC midnight).",
-            code="daily_quota_exceeded",
-            headers={**headers, "retry-after-ms": str(reset * 1000), "retry-after": str(reset),
-                     "x-should-retry": "false"},
-        )
-    headers["x-ratelimit-remaining-videos"] = str(remaining - 1)
-    return headers
 
 
 def _poll_headers(rt: Runtime, job: VideoJob, response: Response) -> None:
@@ -79,7 +50,7 @@ def _store_reference(rt: Runtime, body: Body) -> str | None:
 def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | None = None,
              **fields: object) -> Video:
     """Validate the quota, store a queued job with its plan preview and wake the worker."""
-    response.headers.update(_quota_headers(rt, user))
+    response.headers.update(check_generation(rt, user))
     size = str(fields["size"])
     w, h = (int(x) for x in size.split("x"))
     text = str(fields["prompt"]) if not base_prompt else f"{base_prompt}\n\n{fields['prompt']}"
@@ -87,7 +58,7 @@ def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | Non
     plan = compile_prompt(text, float(str(fields["seconds"])), w, h)
     with rt.db.session() as s:
         job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)
-    rt.wakeup.set()
+    rt.dispatch(job.id)
     _poll_headers(rt, job, response)
     return Video.from_job(job)
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from reelcast.config import Settings
 from reelcast.store.blobs import BlobStore
 from reelcast.store.db import Database
+
+if TYPE_CHECKING:
+    from reelcast.jobs.dispatch import CeleryDispatcher
+
+log = logging.getLogger("reelcast.runtime")
 
 
 @dataclass
@@ -18,6 +25,8 @@ class Runtime:
     db: Database
     blobs: BlobStore
     wakeup: threading.Event = field(default_factory=threading.Event)
+    dispatcher: CeleryDispatcher | None = None  # set when REELCAST_WORKERS=celery
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Runtime:
@@ -26,8 +35,32 @@ class Runtime:
         db = Database(settings.resolved_database_url)
         if migrate:
             db.migrate()
-        return cls(settings=settings, db=db, blobs=BlobStore(settings.blob_dir))
+        dispatcher = None
+        if settings.job_backend == "celery":
+            from reelcast.jobs.dispatch import CeleryDispatcher
+
+            dispatcher = CeleryDispatcher(settings)
+        return cls(settings=settings, db=db, blobs=BlobStore(settings.blob_dir), dispatcher=dispatcher)
+
+    def dispatch(self, job_id: str) -> None:
+        """Hand a new job to the workers: a Celery message, or a wake-up of the in-process worker.
+
+        A broker that is down is not an error here: the job is in the database and the sweeper publishes it.
+        """
+        if self.dispatcher is None:
+            self.wakeup.set()
+            return
+        try:
+            self.dispatcher.dispatch(job_id)
+        except Exception as exc:
+            log.warning("could not enqueue %s now (the sweeper will): %s", job_id, exc)
+
+    def broker_queue_length(self) -> int | None:
+        """Messages waiting in the Celery queue, or None without a broker."""
+        return self.dispatcher.queue_length() if self.dispatcher is not None else None
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database and broker connections."""
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         self.db.dispose()

@@ -8,14 +8,18 @@ import socket
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from reelcast.domain.ids import new_id
 from reelcast.domain.video_rules import parse_size
-from reelcast.jobs import webhooks
+from reelcast.jobs import metrics
 from reelcast.jobs.pipeline import JobCancelled, JobFailed, RenderRequest, load_reference, render
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.probe import MediaError, decode_frames, probe
+from reelcast.store import outbox
 from reelcast.store import videos as repo
 from reelcast.store.models import VideoJob
 
@@ -93,19 +97,33 @@ class JobRunner:
         self.process(job)
         return True
 
+    def run_job(self, job_id: str) -> bool:
+        """Claim this job (queued, or its lease expired) and process it; False if it is done, gone or leased."""
+        with self.rt.db.session() as s:
+            job = repo.claim(s, job_id, self.worker_id, self.rt.settings.lease_seconds)
+        if job is None:
+            return False
+        self.process(job)
+        return True
+
     def process(self, job: VideoJob) -> None:
         """Render a claimed job and record completion or failure."""
         rt, wid = self.rt, self.worker_id
         lease = rt.settings.lease_seconds
+        started = time.monotonic()
         last_beat = [0.0, -1]
 
         def on_progress(frac: float) -> None:
             pct = max(0, min(99, int(frac * 100)))
             now = time.monotonic()
             if pct != last_beat[1] and (now - last_beat[0] > 0.5 or pct - last_beat[1] >= 5):
-                with rt.db.session() as s:
-                    if not repo.heartbeat(s, job.id, wid, lease, pct):
-                        raise JobCancelled(job.id)
+                try:
+                    with rt.db.session() as s:
+                        if not repo.heartbeat(s, job.id, wid, lease, pct):
+                            raise JobCancelled(job.id)
+                except DBAPIError as exc:  # a dropped connection: keep rendering, beat again next time
+                    log.warning("job %s heartbeat failed (database unavailable): %s", job.id, exc)
+                    return
                 last_beat[0], last_beat[1] = now, pct
 
         def on_plan(plan: object) -> None:
@@ -114,12 +132,8 @@ class JobRunner:
 
         try:
             req = build_request(rt, job)
-            req.watermark_id = job.id
             out = render(req, rt.blobs, on_plan=on_plan, on_progress=on_progress)
             try:
-                from reelcast.jobs.provenance import finish_job_outputs  # c2pa/faiss load only in workers
-
-                out.thumbnail, out.spritesheet = finish_job_outputs(rt, job, out)  # signs: keep it last
                 video_key = rt.blobs.put_file(out.video_path, "mp4")
                 thumb_key = rt.blobs.put_bytes(out.thumbnail, "webp")
                 sprite_key = rt.blobs.put_bytes(out.spritesheet, "jpg")
@@ -133,30 +147,60 @@ class JobRunner:
             )
             if job.kind == "extend":
                 fields["seconds"] = format_seconds(out.seconds)
-            with rt.db.session() as s:
-                done = repo.complete(s, job.id, wid, **fields)
+            done = _retry_db(lambda: self._finish(job, "video.completed", fields), deadline=lease)
             if done:
                 log.info("job %s completed", job.id)
-                self._notify("video.completed", job.id)
+                metrics.JOBS_FINISHED.labels("completed").inc()
+                metrics.RENDER_SECONDS.observe(time.monotonic() - started)
             else:
                 log.warning("job %s was completed or taken over elsewhere; result discarded", job.id)
+        except DBAPIError as exc:  # the database went away for longer than we retry: the lease expires, it re-runs
+            log.error("job %s abandoned, database unavailable: %s", job.id, exc)
         except JobCancelled:
             log.info("job %s cancelled while rendering", job.id)
         except JobFailed as exc:
-            self._fail(job.id, exc.code, exc.message)
+            self._fail(job, exc.code, exc.message)
         except Exception as exc:  # a render bug must fail the job, not kill the worker
             log.error("job %s crashed: %s\n%s", job.id, exc, traceback.format_exc())
-            self._fail(job.id, "render_failed", f"Rendering failed: {type(exc).__name__}: {exc}")
+            self._fail(job, "render_failed", f"Rendering failed: {type(exc).__name__}: {exc}")
 
-    def _fail(self, job_id: str, code: str, message: str) -> None:
-        with self.rt.db.session() as s:
-            if repo.fail(s, job_id, self.worker_id, code, message):
-                self._notify("video.failed", job_id)
-
-    def _notify(self, event: str, job_id: str) -> None:
+    def _finish(self, job: VideoJob, event: str, fields: dict[str, object], error: tuple[str, str] | None = None
+                ) -> bool:
+        """Complete or fail the job and write its webhook deliveries in one transaction (so exactly once)."""
         st = self.rt.settings
-        if st.webhook_url and st.webhook_secret:
-            webhooks.send(st.webhook_url, st.webhook_secret, event, job_id)
+        default = outbox.DefaultEndpoint(st.webhook_url, st.webhook_secret) if (
+            st.webhook_url and st.webhook_secret) else None
+        with self.rt.db.session() as s:
+            if error is None:
+                done = repo.complete(s, job.id, self.worker_id, commit=False, **fields)
+            else:
+                done = repo.fail(s, job.id, self.worker_id, error[0], error[1], commit=False)
+            if done:
+                outbox.record_event(s, event, job.id, job.user_id, default)
+        return done
+
+    def _fail(self, job: VideoJob, code: str, message: str) -> None:
+        try:
+            if _retry_db(lambda: self._finish(job, "video.failed", {}, (code, message)),
+                         deadline=self.rt.settings.lease_seconds):
+                metrics.JOBS_FINISHED.labels("failed").inc()
+        except DBAPIError as exc:
+            log.error("job %s: could not record failure, database unavailable: %s", job.id, exc)
+
+
+def _retry_db(fn: Callable[[], bool], deadline: float, first_delay: float = 0.2) -> bool:
+    """Run a database write, retrying dropped connections with backoff for up to `deadline` seconds."""
+    end = time.monotonic() + max(1.0, deadline)
+    delay = first_delay
+    while True:
+        try:
+            return fn()
+        except DBAPIError as exc:
+            if time.monotonic() + delay > end:
+                raise
+            log.warning("database unavailable, retrying in %.1fs: %s", delay, exc)
+            time.sleep(delay)
+            delay = min(5.0, delay * 2)
 
 
 class InlineWorker:

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -68,3 +69,20 @@ class BlobStore:
     def delete(self, key: str) -> None:
         """Remove the blob if present."""
         self.path(key).unlink(missing_ok=True)
+
+    def sweep_temp(self, max_age: float) -> int:
+        """Remove temp files untouched for max_age seconds (left by a crashed writer); returns how many."""
+        cutoff = time.time() - max_age
+        removed = 0
+        for p in (self.root / "tmp").iterdir():
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
+    def keys(self) -> list[str]:
+        """Every stored blob key (not temp files)."""
+        return sorted(p.name for p in self.root.glob("??/*") if p.is_file())

@@ -84,6 +84,45 @@ def claim_next(s: Session, worker_id: str, lease_seconds: int) -> VideoJob | Non
     return None
 
 
+def claim(s: Session, job_id: str, worker_id: str, lease_seconds: int) -> VideoJob | None:
+    """Atomically claim this job if it is queued or its lease expired; None if done, deleted or leased."""
+    now = int(time.time())
+    ready = and_(
+        VideoJob.deleted_at.is_(None),
+        or_(VideoJob.status == "queued", and_(VideoJob.status == "in_progress", VideoJob.lease_expires_at < now)),
+    )
+    res = s.execute(
+        update(VideoJob)
+        .where(VideoJob.id == job_id, ready)
+        .values(status="in_progress", lease_owner=worker_id, lease_expires_at=now + lease_seconds,
+                attempts=VideoJob.attempts + 1, started_at=func.coalesce(VideoJob.started_at, now))
+        .execution_options(synchronize_session=False)
+    )
+    if res.rowcount != 1:
+        s.rollback()
+        return None
+    s.commit()
+    return s.get(VideoJob, job_id, populate_existing=True)
+
+
+def stranded(s: Session, older_than: int, limit: int = 500) -> list[tuple[str, int]]:
+    """(id, attempts) of jobs queued before `older_than` or whose lease expired: candidates to re-enqueue."""
+    now = int(time.time())
+    q = select(VideoJob.id, VideoJob.attempts).where(
+        VideoJob.deleted_at.is_(None),
+        or_(and_(VideoJob.status == "queued", VideoJob.created_at <= older_than),
+            and_(VideoJob.status == "in_progress", VideoJob.lease_expires_at < now)),
+    ).order_by(VideoJob.id).limit(limit)
+    return [(r[0], r[1]) for r in s.execute(q)]
+
+
+def count_by_status(s: Session) -> dict[str, int]:
+    """Live jobs per status (for metrics)."""
+    rows = s.execute(select(VideoJob.status, func.count()).where(VideoJob.deleted_at.is_(None))
+                     .group_by(VideoJob.status))
+    return {str(k): int(v) for k, v in rows}
+
+
 def heartbeat(s: Session, job_id: str, worker_id: str, lease_seconds: int, progress: int) -> bool:
     """Extend the lease and record progress; False if the job was deleted or taken over."""
     res = s.execute(
@@ -97,8 +136,11 @@ def heartbeat(s: Session, job_id: str, worker_id: str, lease_seconds: int, progr
     return res.rowcount == 1
 
 
-def complete(s: Session, job_id: str, worker_id: str, **fields: object) -> bool:
-    """Mark the job completed with its blobs, once; False if another worker owns it or it is done."""
+def complete(s: Session, job_id: str, worker_id: str, *, commit: bool = True, **fields: object) -> bool:
+    """Mark the job completed with its blobs, once; False if another worker owns it or it is done.
+
+    With commit=False the caller commits, so that rows written alongside (the webhook outbox) land atomically.
+    """
     res = s.execute(
         update(VideoJob)
         .where(VideoJob.id == job_id, VideoJob.lease_owner == worker_id, VideoJob.status == "in_progress")
@@ -106,12 +148,13 @@ def complete(s: Session, job_id: str, worker_id: str, **fields: object) -> bool:
                 lease_expires_at=None, **fields)
         .execution_options(synchronize_session=False)
     )
-    s.commit()
+    if commit:
+        s.commit()
     return res.rowcount == 1
 
 
-def fail(s: Session, job_id: str, worker_id: str | None, code: str, message: str) -> bool:
-    """Mark the job failed with a reason."""
+def fail(s: Session, job_id: str, worker_id: str | None, code: str, message: str, *, commit: bool = True) -> bool:
+    """Mark the job failed with a reason (commit=False: the caller commits, as for complete)."""
     cond = [VideoJob.id == job_id, VideoJob.status.in_(PENDING)]
     if worker_id is not None:
         cond.append(VideoJob.lease_owner == worker_id)
@@ -122,7 +165,8 @@ def fail(s: Session, job_id: str, worker_id: str | None, code: str, message: str
                 lease_owner=None, lease_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    s.commit()
+    if commit:
+        s.commit()
     return res.rowcount == 1
 
 

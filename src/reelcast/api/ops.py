@@ -1,0 +1,109 @@
+"""Operations: Prometheus `/metrics`, readiness checks, request logging and the streaming upload limit."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reelcast.api.errors import PayloadTooLarge
+from reelcast.config import Settings
+from reelcast.jobs.metrics import HTTP_LATENCY, REGISTRY, StoreCollector
+from reelcast.jobs.runtime import Runtime
+
+log = logging.getLogger("reelcast.http")
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}})
+def metrics(request: Request) -> Response:
+    """Jobs by status, queue depth, render seconds and HTTP latency in the Prometheus text format."""
+    rt: Runtime = request.app.state.runtime
+    store = rt.extras.get("metrics_registry")
+    if store is None:
+        store = rt.extras["metrics_registry"] = CollectorRegistry(auto_describe=False)
+        store.register(StoreCollector(rt))
+    return Response(generate_latest(REGISTRY) + generate_latest(store), media_type=CONTENT_TYPE_LATEST)
+
+
+def readiness(rt: Runtime) -> dict[str, str]:
+    """Check the database, the blob store and (with Celery) the broker; each maps to `ok` or the error."""
+    checks: dict[str, str] = {}
+    try:
+        with rt.db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, never raises
+        checks["database"] = f"error: {exc}"[:300]
+    try:
+        rt.blobs.temp_path().unlink()
+        checks["storage"] = "ok"
+    except Exception as exc:
+        checks["storage"] = f"error: {exc}"[:300]
+    if rt.dispatcher is not None:
+        try:
+            rt.dispatcher.ping()
+            checks["broker"] = "ok"
+        except Exception as exc:
+            checks["broker"] = f"error: {exc}"[:300]
+    return checks
+
+
+def observe_request(request: Request, status: int, seconds: float, request_id: str) -> None:
+    """Record HTTP latency by route template and log one structured line per request."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or "unmatched"
+    HTTP_LATENCY.labels(request.method, template, str(status)).observe(seconds)
+    log.info("%s %s %d %.1fms", request.method, request.url.path, status, seconds * 1000,
+             extra={"request_id": request_id, "method": request.method, "path": request.url.path,
+                    "route": template, "status": status, "duration_ms": round(seconds * 1000, 2)})
+
+
+class UploadLimit:
+    """Rejects request bodies over the limit while they stream in: at once by Content-Length, else by counting."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self) -> str:
+        return f"Request body is larger than the {self.max_bytes // (1024 * 1024)} MB limit."
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap `receive` so an over-long body raises PayloadTooLarge inside the handler."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            err = PayloadTooLarge(self._message(), code="request_too_large")
+            body = json.dumps(err.body()).encode()
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
+                                    (b"x-should-retry", b"false")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise PayloadTooLarge(self._message(), code="request_too_large")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def install_upload_limit(app: FastAPI, st: Settings) -> None:
+    """Add the streaming body limit (REELCAST_MAX_UPLOAD_MB)."""
+    app.add_middleware(UploadLimit, max_bytes=st.max_upload_mb * 1024 * 1024)
