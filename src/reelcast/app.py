@@ -114,4 +114,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(webhook_endpoints.router)
     app.include_router(videos.router)
     app.include_router(models_api.router)
+    from reelcast.api import provenance as provenance_api  # provenance routes (trace, verify)
+
+    app.include_router(provenance_api.router)
     return app

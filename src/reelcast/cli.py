@@ -75,6 +75,7 @@ def generate(
     reference: Annotated[Path | None, typer.Option(help="Image shown as the first frame.")] = None,
 ) -> None:
     """Render a video locally without a server, with a progress bar."""
+    from reelcast.domain.ids import new_id
     from reelcast.jobs.pipeline import JobFailed, RenderRequest, new_seed, render
     from reelcast.media.images import ImageError, decode_image
     from reelcast.store.blobs import BlobStore
@@ -97,7 +98,8 @@ def generate(
         return
     seed_v = new_seed() if seed is None else seed
     req = RenderRequest(prompt=prompt, seconds=float(secs), width=w, height=h, seed=seed_v,
-                        engine=profile.engine, quality=profile.quality, reference=ref)
+                        engine=profile.engine, quality=profile.quality, reference=ref,
+                        watermark_id=new_id("video"))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="reelcast-") as tmp, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
@@ -111,6 +113,7 @@ def generate(
             return
         bar.update(task, completed=100)
         output.parent.mkdir(parents=True, exist_ok=True)
+        _sign_cli_output(out, req, model)  # C2PA signing is the very last step
         shutil.move(str(out.video_path), output)
     took = time.perf_counter() - started
     console.print(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB, {secs}s {size_s}, seed {seed_v}) "
@@ -256,6 +259,65 @@ def apikey_create(
     finally:
         rt.close()
     typer.echo(key)
+
+
+def _sign_cli_output(out: object, req: object, model: str) -> None:
+    """Sign a locally rendered MP4 with the operator identity under REELCAST_DATA_DIR."""
+    from reelcast.jobs import provenance
+
+    st = Settings()
+    ident = provenance.identity_for(st.data_dir, st.c2pa_cert_chain, st.c2pa_key, st.c2pa_trust_anchor)
+    vid = getattr(req, "watermark_id", None)
+    inp = provenance.SignInputs(video_id=vid, title=vid or "clip", engine=getattr(req, "engine", "sim"), model=model,
+                                cameos=provenance.consent_entries(list(out.plan.cameos)))  # type: ignore[attr-defined]
+    out.thumbnail, out.spritesheet = provenance.sign_outputs(  # type: ignore[attr-defined]
+        ident, inp, out.video_path, out.thumbnail, out.spritesheet)  # type: ignore[attr-defined]
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc}")
+        raise
+
+
+@app.command()
+def trace(
+    file: Annotated[Path, typer.Argument(help="A video or image to trace back to its source.")],
+) -> None:
+    """Find which reelcast video a file comes from (C2PA, invisible watermark, fingerprint)."""
+    from reelcast.jobs import provenance
+    from reelcast.jobs.runtime import Runtime
+
+    data = _read_file(file)
+    rt = Runtime.open(Settings())
+    try:
+        result = provenance.trace_file(rt, data, file)
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    finally:
+        rt.close()
+    typer.echo(json.dumps(result, indent=2, default=str))
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="A file whose C2PA manifest to validate.")],
+    trust_anchor: Annotated[Path | None, typer.Option(help="Root PEM to trust (default: this data dir's).")] = None,
+) -> None:
+    """Validate a file's C2PA manifest; exit 1 unless it is Trusted."""
+    from reelcast.jobs import provenance
+
+    data = _read_file(file)
+    st = Settings()
+    root = trust_anchor.read_bytes() if trust_anchor else provenance.identity_for(
+        st.data_dir, st.c2pa_cert_chain, st.c2pa_key, st.c2pa_trust_anchor).root_pem
+    report = provenance.verify_file(None, data, root)
+    typer.echo(json.dumps(report, indent=2, default=str))
+    if not report["trusted"]:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     max_upload_seconds: float = Field(default=60.0, description="Longest uploaded video in seconds.")
     webhook_retry_seconds: float = Field(default=5.0, description="First webhook retry delay; doubles each try.")
     log_json: bool = Field(default=False, description="Structured JSON logs with request ids.")
+    c2pa_cert_chain: Path | None = Field(default=None, description="PEM chain (leaf first, no root) for C2PA signing; "
+                                          "default: a local CA under data_dir/c2pa, created on first run.")
+    c2pa_key: Path | None = Field(default=None, description="PEM private key (ES256) of the C2PA signing certificate.")
+    c2pa_trust_anchor: Path | None = Field(default=None, description="Root PEM that verify/trace trust.")
     # diffusers engine (issue 12)
     diffusers_models: Path | None = Field(default=None, description="Directory of local diffusers weights, one "
                                           "sub-directory per model (wan-t2v, wan-i2v, ltx-video); unset = engine off.")

@@ -132,8 +132,12 @@ class JobRunner:
 
         try:
             req = build_request(rt, job)
+            req.watermark_id = job.id
             out = render(req, rt.blobs, on_plan=on_plan, on_progress=on_progress)
             try:
+                from reelcast.jobs.provenance import finish_job_outputs  # c2pa/faiss load only in workers
+
+                out.thumbnail, out.spritesheet = finish_job_outputs(rt, job, out)  # signs: keep it last
                 video_key = rt.blobs.put_file(out.video_path, "mp4")
                 thumb_key = rt.blobs.put_bytes(out.thumbnail, "webp")
                 sprite_key = rt.blobs.put_bytes(out.spritesheet, "jpg")
