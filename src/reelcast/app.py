@@ -13,7 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from reelcast import __version__
+from reelcast.api import cameos as cameo_api
 from reelcast.api import limits, models_api, ops, videos, webhook_endpoints
+from reelcast.api import posts as post_api
+from reelcast.api import social as social_api
 from reelcast.api.errors import install_error_handlers
 from reelcast.api.ops import install_upload_limit, observe_request, readiness
 from reelcast.config import Settings
@@ -114,6 +117,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(webhook_endpoints.router)
     app.include_router(videos.router)
     app.include_router(models_api.router)
+    app.include_router(social_api.router)
+    app.include_router(post_api.router)
+    app.include_router(cameo_api.router)
     from reelcast.api import provenance as provenance_api  # provenance routes (trace, verify)
 
     app.include_router(provenance_api.router)

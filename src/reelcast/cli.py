@@ -29,6 +29,8 @@ app = typer.Typer(help="reelcast: prompt → video with sound, and an OpenAI-com
                   no_args_is_help=True, add_completion=False)
 apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
+invites_app = typer.Typer(help="Manage sign-up invite codes.", no_args_is_help=True)
+app.add_typer(invites_app, name="invites")
 console = Console(stderr=True)
 
 
@@ -318,6 +320,29 @@ def verify(
     typer.echo(json.dumps(report, indent=2, default=str))
     if not report["trusted"]:
         raise typer.Exit(1)
+
+
+@invites_app.command("create")
+def invites_create(
+    n: Annotated[int, typer.Option("-n", "--count", min=1, max=1000, help="How many codes to mint.")] = 1,
+    owner: Annotated[str, typer.Option(help="Handle that owns the codes (default: the admin).")] = "",
+) -> None:
+    """Mint single-use sign-up codes (operator) and print one per line."""
+    from reelcast.jobs.runtime import Runtime
+    from reelcast.social import accounts as social_accounts
+    from reelcast.store import accounts
+
+    st = Settings()
+    rt = Runtime.open(st)
+    try:
+        with rt.db.session() as s:
+            handle = owner or st.admin_handle
+            user = accounts.get_or_create_user(s, handle, is_admin=(handle == st.admin_handle))
+            codes = social_accounts.mint_invites(s, user.id, n)
+    finally:
+        rt.close()
+    for code in codes:
+        typer.echo(code)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     asset_ttl_days: int = Field(default=0, description="Days after completion until assets expire; 0 = never.")
     auth: bool = Field(default=True, description="Require Bearer API keys.")
     admin_handle: str = "admin"
+    open_registration: bool = Field(default=False, description="Sign-up without an invite code (social, issue 5).")
     daily_video_quota: int = Field(default=30, description="Videos each regular user may create per UTC day.")
     webhook_url: str | None = None
     webhook_secret: str | None = None

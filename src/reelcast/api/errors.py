@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reelcast.domain.video_rules import RuleError
+from reelcast.social.errors import SocialError
 
 log = logging.getLogger("reelcast.api")
 
@@ -102,6 +103,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RuleError)
     async def _rule_error(request: Request, exc: RuleError) -> JSONResponse:
         return _response(BadRequest(exc.message, param=exc.param, code=exc.code), request)
+
+    @app.exception_handler(SocialError)
+    async def _social_error(request: Request, exc: SocialError) -> JSONResponse:
+        err = {401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict}.get(exc.status, BadRequest)(
+            exc.message, param=exc.param, code=exc.code)
+        err.status = exc.status
+        return _response(err, request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -20,8 +20,10 @@ from reelcast.media.images import ImageError, decode_image
 from reelcast.media.probe import MediaError, probe
 from reelcast.prompt.compiler import compile_prompt
 from reelcast.safety import service as safety
+from reelcast.social import cameos as cameo_service
 from reelcast.store import videos as repo
 from reelcast.store.models import User, VideoJob
+from reelcast.store.social_models import Cameo
 
 router = APIRouter(prefix="/v1", tags=["videos"])
 
@@ -57,7 +59,9 @@ def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | Non
     safety.check_prompt(rt.db, rt.settings, user, text, kind=str(fields.get("kind", "create")))
     plan = compile_prompt(text, float(str(fields["seconds"])), w, h)
     with rt.db.session() as s:
+        uses = cameo_service.authorize(s, user, plan, text)  # 400/403 per @mention; applies preferences
         job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)
+        cameo_service.record_appearances(s, job, uses)
     rt.dispatch(job.id)
     _poll_headers(rt, job, response)
     return Video.from_job(job)
@@ -176,9 +180,9 @@ async def create_character(request: Request, rt: RT, user: CurrentUser) -> Chara
     if "video" not in body.files:
         raise BadRequest("Missing required parameter: 'video' (a video file).", param="video",
                          code="missing_required_parameter")
-    key = _store_video_upload(rt, body.files["video"])
-    with rt.db.session() as s:
-        ch = repo.create_character(s, user.id, name.strip(), key)
+    from reelcast.api.cameos import create_character as create_character_cameo
+
+    ch = create_character_cameo(rt, user, name.strip(), body.files["video"])
     return CharacterOut(id=ch.id, created_at=ch.created_at, name=ch.name)
 
 
@@ -186,8 +190,8 @@ async def create_character(request: Request, rt: RT, user: CurrentUser) -> Chara
 def get_character(character_id: str, rt: RT, user: CurrentUser) -> CharacterOut:
     """Return a character created with create_character."""
     with rt.db.session() as s:
-        ch = repo.get_character(s, character_id, user.id)
-    if ch is None:
+        ch = s.get(Cameo, character_id)
+    if ch is None or ch.owner_id != user.id or ch.kind != "character":
         raise NotFound(f"Character '{character_id}' not found.", param="character_id", code="character_not_found")
     return CharacterOut(id=ch.id, created_at=ch.created_at, name=ch.name)
 

@@ -15,6 +15,7 @@ from reelcast.engines.base import Clip, EngineError
 from reelcast.media.encode import encode_mp4
 from reelcast.media.images import decode_image, fit_cover, spritesheet_jpeg, thumbnail_webp
 from reelcast.media.probe import MediaError, decode_audio, decode_frames
+from reelcast.prompt.cameos import apply_cameo_preferences
 from reelcast.prompt.compiler import compile_prompt
 from reelcast.prompt.plan import ScenePlan
 from reelcast.provenance.watermark import embed_frames, payload_for_id
@@ -53,6 +54,7 @@ class RenderRequest:
     reference: np.ndarray | None = None  # RGB image shown as the first frame
     prefix_video: Path | None = None  # extend: this clip plays first, the render continues it
     base_prompt: str | None = None  # remix/edit: the source prompt the change applies to
+    cameo_preferences: dict[str, str] = field(default_factory=dict)  # "@handle" → its owner's preferences
     engine_options: dict[str, object] = field(default_factory=dict)  # extra get_engine keywords (diffusers model…)
 
 
@@ -77,6 +79,7 @@ def build_plan(req: RenderRequest) -> ScenePlan:
     """Compile the prompt (with a remix/edit's source prompt first) into a plan."""
     text = req.prompt if not req.base_prompt else f"{req.base_prompt}\n\n{req.prompt}"
     plan = compile_prompt(text, req.seconds, req.width, req.height)
+    apply_cameo_preferences(plan, req.cameo_preferences)
     if req.base_prompt:
         plan.notes.append("remix/edit: the source prompt was compiled first and the new instruction applied on top")
     if req.reference is not None:

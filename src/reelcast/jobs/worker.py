@@ -19,6 +19,8 @@ from reelcast.jobs import metrics
 from reelcast.jobs.pipeline import JobCancelled, JobFailed, RenderRequest, load_reference, render
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.probe import MediaError, decode_frames, probe
+from reelcast.social import cameos as cameo_service
+from reelcast.social.errors import SocialError
 from reelcast.store import outbox
 from reelcast.store import videos as repo
 from reelcast.store.models import VideoJob
@@ -52,6 +54,11 @@ def build_request(rt: Runtime, job: VideoJob) -> RenderRequest:
     _, w, h = parse_size(job.size, rt.settings.extra_size_list + (job.size,))
     req = RenderRequest(prompt=job.prompt, seconds=float(job.seconds), width=w, height=h, seed=job.seed,
                         engine=job.engine, quality=job.quality, reference=load_reference(rt.blobs, job.reference_blob))
+    with rt.db.session() as s:  # cameo permissions are checked again right before rendering
+        try:
+            req.cameo_preferences = cameo_service.recheck(s, job)
+        except SocialError as exc:
+            raise JobFailed(exc.code or "cameo_permission_revoked", exc.message) from exc
     if job.kind in ("remix", "edit") and job.source_video_id:
         with rt.db.session() as s:
             src = repo.get_video(s, job.source_video_id)

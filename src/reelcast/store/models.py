@@ -20,6 +20,12 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(128), default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[int] = mapped_column(BigInteger)
+    # social profile (migration 0002_social)
+    password_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    birthdate: Mapped[str | None] = mapped_column(String(10), nullable=True)  # YYYY-MM-DD
+    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
+    avatar_blob: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    invited_by_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ApiKey(Base):

@@ -1,0 +1,208 @@
+"""Cameos: create, settings, approvals, appearances (co-ownership) and takedowns."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+
+from reelcast.api.deps import current_user, runtime
+from reelcast.api.errors import BadRequest, NotFound
+from reelcast.api.forms import Body, Upload, read_body
+from reelcast.api.social_schemas import AppearanceOut, CameoOut, ListOut, TakedownOut
+from reelcast.domain import social_rules as rules
+from reelcast.jobs.runtime import Runtime
+from reelcast.media.images import ImageError, decode_image
+from reelcast.media.probe import MediaError, probe
+from reelcast.social import accounts as acc
+from reelcast.social import cameos as svc
+from reelcast.social.errors import not_found
+from reelcast.store.models import User, VideoJob
+from reelcast.store.social_models import Cameo
+
+router = APIRouter(prefix="/v1", tags=["cameos"])
+
+RT = Annotated[Runtime, Depends(runtime)]
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def cameo_out(s: Any, c: Cameo) -> CameoOut:
+    """A cameo as its owner sees it."""
+    owner = s.get(User, c.owner_id)
+    return CameoOut(id=c.id, kind=c.kind, handle=c.handle, name=c.name, owner=owner.handle if owner else "",
+                    status=c.status, access=c.access, approved=svc.approved_handles(s, c),
+                    preferences=c.preferences, restrictions=c.restrictions, created_at=c.created_at)
+
+
+def store_reference(rt: Runtime, up: Upload) -> str:
+    """Check an uploaded image or video and store it; returns its blob key."""
+    try:
+        decode_image(up.data)
+        return rt.blobs.put_bytes(up.data, "img")
+    except ImageError:
+        pass
+    key = rt.blobs.put_bytes(up.data, "mp4")
+    try:
+        info = probe(rt.blobs.path(key))
+    except MediaError as exc:
+        raise BadRequest(f"'{up.filename}' is neither a readable image nor a video: {exc}", param="video",
+                         code="invalid_reference") from exc
+    if info.n_frames == 0:
+        raise BadRequest(f"'{up.filename}' has no frames.", param="video", code="invalid_reference")
+    return key
+
+
+def _character_handle(s: Any, name: str) -> str:
+    base = re.sub(r"[^a-z0-9_.]+", "_", name.lower()).strip("_.")[:24] or "character"
+    if len(base) < 3:
+        base = f"{base}_char"
+    candidate = base
+    while candidate in rules.RESERVED_HANDLES or acc.handle_taken(s, candidate):
+        candidate = f"{base}_{secrets.token_hex(2)}"
+    return candidate
+
+
+def create_character(rt: Runtime, user: User, name: str, upload: Upload) -> Cameo:
+    """A character cameo from the OpenAI `create_character` call (handle derived from the name)."""
+    key = store_reference(rt, upload)
+    with rt.db.session() as s:
+        return svc.create(s, user, kind="character", handle=_character_handle(s, name), name=name,
+                          reference_blobs=[key])
+
+
+@router.post("/cameos", status_code=201, response_model=CameoOut, summary="Create a cameo")
+async def create_cameo(request: Request, rt: RT, user: CurrentUser) -> CameoOut:
+    """`kind=person` (your handle, pending verification) or `kind=character` with `handle` and reference files."""
+    body: Body = await read_body(request)
+    kind = body.get("kind") or "character"
+    refs: list[str] = []
+    if kind == "character":
+        if not body.files:
+            raise BadRequest("A character cameo needs a short video or images (file parts).", param="video",
+                             code="missing_required_parameter")
+        refs = [store_reference(rt, up) for up in body.files.values()]
+    with rt.db.session() as s:
+        c = svc.create(s, user, kind=str(kind), handle=body.get("handle"), name=str(body.get("name") or ""),
+                       reference_blobs=refs, access=str(body.get("access") or "only_me"),
+                       preferences=body.get("preferences") or "", restrictions=body.get("restrictions") or "")
+        return cameo_out(s, c)
+
+
+@router.get("/cameos", response_model=ListOut, summary="Your cameos")
+def list_cameos(rt: RT, user: CurrentUser) -> ListOut:
+    """Your person and character cameos."""
+    with rt.db.session() as s:
+        return ListOut(data=[cameo_out(s, c) for c in svc.my_cameos(s, user)])
+
+
+@router.get("/cameos/{cameo_id}", response_model=CameoOut, summary="A cameo")
+def get_cameo(cameo_id: str, rt: RT, user: CurrentUser) -> CameoOut:
+    """One of your cameos."""
+    with rt.db.session() as s:
+        return cameo_out(s, svc.get_owned(s, cameo_id, user))
+
+
+@router.patch("/cameos/{cameo_id}", response_model=CameoOut, summary="Change a cameo's settings")
+async def patch_cameo(cameo_id: str, request: Request, rt: RT, user: CurrentUser) -> CameoOut:
+    """Set `access`, `preferences`, `restrictions` or `name`; applies to every later request at once."""
+    body = await read_body(request)
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        svc.update_settings(s, c, access=body.get("access"), preferences=body.get("preferences"),
+                            restrictions=body.get("restrictions"), name=body.get("name"))
+        s.flush()
+        return cameo_out(s, c)
+
+
+@router.delete("/cameos/{cameo_id}", summary="Delete a cameo")
+def delete_cameo(cameo_id: str, rt: RT, user: CurrentUser) -> dict[str, Any]:
+    """Delete a cameo and its reference assets; queued videos that use it will fail."""
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        refs = list(c.reference_blobs or [])
+        s.delete(c)
+    for key in refs:
+        rt.blobs.delete(key)
+    return {"id": cameo_id, "object": "cameo.deleted", "deleted": True}
+
+
+@router.post("/cameos/{cameo_id}/approvals", response_model=CameoOut, summary="Approve a user")
+async def approve(cameo_id: str, request: Request, rt: RT, user: CurrentUser) -> CameoOut:
+    """Add `handle` to the cameo's approved list."""
+    body = await read_body(request)
+    raw = body.get("handle")
+    if not isinstance(raw, str) or not raw.strip():
+        raise BadRequest("Missing required parameter: 'handle'.", param="handle", code="missing_required_parameter")
+    handle = raw.strip().lstrip("@").lower()
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        target = acc.user_by_handle(s, handle)
+        if target is None:
+            raise not_found("User", handle, "handle")
+        svc.approve(s, c, target)
+        return cameo_out(s, c)
+
+
+@router.delete("/cameos/{cameo_id}/approvals/{handle}", response_model=CameoOut, summary="Revoke an approval")
+def revoke(cameo_id: str, handle: str, rt: RT, user: CurrentUser) -> CameoOut:
+    """Remove `handle` from the approved list; takes effect for every later request."""
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        target = acc.user_by_handle(s, handle)
+        if target is None:
+            raise not_found("User", handle, "handle")
+        svc.revoke(s, c, target)
+        return cameo_out(s, c)
+
+
+@router.get("/cameos/{cameo_id}/appearances", response_model=ListOut, summary="Videos that use a cameo")
+def appearances(cameo_id: str, rt: RT, user: CurrentUser) -> ListOut:
+    """Every video that uses your cameo, other people's drafts included."""
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        out = []
+        for app, job, post in svc.appearances(s, c):
+            if job.deleted_at is not None and app.taken_down_at is None:
+                continue  # its creator deleted it: it no longer exists anywhere
+            creator = s.get(User, job.user_id)
+            gone = app.taken_down_at is not None or job.deleted_at is not None
+            out.append(AppearanceOut(
+                cameo_id=c.id, video_id=job.id, creator=creator.handle if creator else None, prompt=job.prompt,
+                status=job.status, posted=post is not None, post_id=post.id if post else None,
+                taken_down=app.taken_down_at is not None,
+                content_url=None if gone else f"/v1/cameos/{c.id}/appearances/{job.id}/content",
+                created_at=app.created_at))
+        return ListOut(data=out)
+
+
+@router.get("/cameos/{cameo_id}/appearances/{video_id}/content", summary="Watch an appearance")
+def appearance_content(cameo_id: str, video_id: str, rt: RT, user: CurrentUser,
+                       variant: str = "video") -> FileResponse:
+    """The MP4 (or thumbnail/spritesheet) of a video that uses your cameo, draft or not."""
+    from reelcast.api.posts import _asset
+
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        job = s.get(VideoJob, video_id)
+        if job is None or job.deleted_at is not None or not any(x.id == c.id for x in svc.subjects_of(s, job.id)):
+            raise not_found("Appearance", video_id, "video_id")
+    if job.status != "completed":
+        raise NotFound(f"Video '{video_id}' is {job.status}.", param="video_id", code="video_not_ready")
+    return _asset(rt, job, variant)
+
+
+@router.post("/cameos/{cameo_id}/appearances/{video_id}/takedown", response_model=TakedownOut,
+             summary="Take a video down")
+async def takedown(cameo_id: str, video_id: str, request: Request, rt: RT, user: CurrentUser) -> TakedownOut:
+    """Remove a video that uses your cameo, and its post, for everyone (audited; the creator is notified)."""
+    body = await read_body(request)
+    reason = rules.check_text(body.get("reason"), "reason", 1000) or "removed by the cameo's subject"
+    with rt.db.session() as s:
+        c = svc.get_owned(s, cameo_id, user)
+        keys = svc.take_down(s, c, video_id, user, reason)
+    for key in keys:
+        rt.blobs.delete(key)
+    return TakedownOut(cameo_id=cameo_id, video_id=video_id, taken_down=True, reason=reason)

@@ -1,0 +1,1 @@
+"""Social core: accounts, invites, the follow/block graph, posts, notifications, audit and cameo consent."""
