@@ -10,6 +10,7 @@ from reelcast.prompt.dialogue import find_language, find_quotes, generated_lines
 from reelcast.prompt.lexicon import correct_spelling, phrase_index
 from reelcast.prompt.plan import Action, Camera, DialogueLine, Entity, ScenePlan, Shot
 from reelcast.prompt.sections import Section, parse_sections, section_at
+from reelcast.prompt.semantic import semantic_matches
 from reelcast.prompt.shots import ShotSpec, find_timecoded_shots, focal_lengths, is_single_shot, split_free_text, tile
 from reelcast.prompt.text import Match, Token, tokenize, tokens_in
 
@@ -104,6 +105,10 @@ def compile_prompt(prompt: str, seconds: float, width: int, height: int, fps: in
     for typed, fixed in fixes:
         plan.notes.append(f"read '{typed}' as '{fixed}'")
     st.matches = phrase_index().scan(st.tokens, st.used)
+    by_meaning, meaning_notes = semantic_matches(st.tokens, st.used, st.matches)
+    if by_meaning:
+        st.matches = sorted(st.matches + by_meaning, key=lambda m: (m.first, m.last))
+        plan.notes.extend(meaning_notes)
     _negations(st)
     _setting(st)
     _entities(st)
