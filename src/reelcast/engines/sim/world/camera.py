@@ -53,6 +53,8 @@ def shot_cameras(cam: Camera, n: int, subject: np.ndarray, subject_size: float, 
     half_h = math.atan(math.tan(half_v) * aspect)
     sub = smooth(subject, max(1, fps // 3) | 1)
     framing = cam.framing if cam.framing in FRAMING_HEIGHT else "wide"
+    if framing in ("close_up", "extreme_close_up") and subject_size >= 1.2:
+        sub = sub + np.array([0.0, 0.0, 0.3 * subject_size])  # a standing figure's close-up is of the face
     axis_yaw = math.atan2(axis[1], axis[0])
     az = axis_yaw + [-math.pi / 2 + 0.35, math.pi + 0.25, math.pi / 2 - 0.35][setup % 3]
     if framing != "wide" and setup % 3 == 1:

@@ -13,11 +13,11 @@ from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, stable_rng
 from reelcast.engines.sim.world.archetypes import BuildContext, register
 from reelcast.engines.sim.world.physics import PhysicsWorld
-from reelcast.engines.sim.world.quat import translate
-from reelcast.prompt.plan import Entity
+from reelcast.engines.sim.world.quat import rot_z, translate
+from reelcast.prompt.plan import Entity, ScenePlan
 
 SPEED_OF_SOUND = 343.0  # m/s
-SPARKS = 12  # particles per burst
+SPARKS = 16  # particles per burst
 BURST_LIFE = 1.8  # seconds a burst glows
 LISTENER = np.array([0.0, 0.0, 1.6])  # the characters' ears: they stand around the origin
 COLORS = [(1.0, 0.45, 0.3), (0.5, 0.8, 1.0), (1.0, 0.85, 0.35), (0.75, 0.5, 1.0), (0.5, 1.0, 0.6)]
@@ -38,16 +38,21 @@ class FireworksActor(Actor):
         self.entity = entity
         self.size = 50.0  # sky: cameras do not frame it
         rng = stable_rng(seed, "fireworks", entity)
-        n = max(2, int(round(duration / 1.3)))
-        self.times = np.sort(rng.uniform(0.1, max(0.2, duration - 0.6), n))
-        self.centers = np.stack([rng.uniform(-60, 60, n), rng.uniform(60, 130, n), rng.uniform(35, 70, n)], 1)
+        n = max(2, int(round(duration / 0.6)))
+        self.times = np.sort(rng.uniform(0.0, max(0.2, duration - 0.4), n))
+        # all around the sky (stratified azimuths), 60-100 m away, 20-40 degrees up
+        az = (np.arange(n) + rng.uniform(0, 1, n)) * 2 * math.pi / n
+        rng.shuffle(az)
+        dist = rng.uniform(60, 100, n)
+        elev = np.radians(rng.uniform(20, 40, n))
+        self.centers = np.stack([dist * np.cos(az), dist * np.sin(az), 1.6 + dist * np.tan(elev)], 1)
         dirs = rng.normal(size=(n, SPARKS, 3))
         self.dirs = dirs / np.linalg.norm(dirs, axis=2, keepdims=True)
-        self.speed = rng.uniform(9, 14, n)
+        self.speed = rng.uniform(14, 22, n)
         self.parts = []
         for b in range(n):
             col = COLORS[int(rng.integers(len(COLORS)))]
-            self.parts += [Part(f"{entity}/burst{b}_{k}", entity, "sphere", (0.9,), col, "spark", emissive=1.0,
+            self.parts += [Part(f"{entity}/burst{b}_{k}", entity, "sphere", (1.8,), col, "spark", emissive=1.0,
                                 casts_shadow=False) for k in range(SPARKS)]
 
     def boom_times(self) -> list[float]:
@@ -104,9 +109,140 @@ class LanternStrings(Actor):
         return poses
 
 
+# ------------------------------------------------------------------------------ talking characters (anime)
+def rot_x(a: float) -> np.ndarray:
+    """Return the 4x4 rotation about x."""
+    c, s_ = math.cos(a), math.sin(a)
+    m = np.eye(4)
+    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s_, s_, c
+    return m
+
+
+def speech_envelopes(plan: ScenePlan, n_frames: int, fps: int) -> dict[str, np.ndarray]:
+    """Per-speaker mouth opening 0..1 per frame from the very speech the soundtrack will contain.
+
+    Each line is synthesised with the same voice and placed with the same rule as `audio.speech.render_dialogue`
+    (its start, or after the previous line), and its loudness per frame becomes the jaw opening: lips move exactly
+    while, and as much as, that character's voice sounds.
+    """
+    from reelcast.engines.sim.audio.speech import FIRST_LINE_S, LINE_GAP_S, speak, speaker_voices
+
+    sr = 16000
+    out: dict[str, np.ndarray] = {}
+    if not plan.sound.dialogue:
+        return out
+    voices = speaker_voices(plan)
+    cursor = FIRST_LINE_S
+    hop = sr / fps
+    for line in plan.sound.dialogue:
+        if not line.text.strip():
+            continue
+        pcm = speak(line.text, line.language or "en", voices[line.speaker], sr)
+        start = line.start if line.start is not None else cursor
+        cursor = start + pcm.size / sr + LINE_GAP_S
+        env = out.setdefault(line.speaker, np.zeros(n_frames, np.float32))
+        n = int(pcm.size // hop)
+        if n == 0:
+            continue
+        rms = np.sqrt(np.mean(pcm[: int(n * hop)].reshape(n, -1) ** 2, axis=1)) if hop.is_integer() else np.array(
+            [np.sqrt(np.mean(pcm[int(i * hop): int((i + 1) * hop)] ** 2)) for i in range(n)])
+        level = np.clip(rms / (0.6 * max(float(rms.max()), 1e-6)), 0.0, 1.0)
+        f0 = int(round(start * fps))
+        for i, v in enumerate(level):
+            if 0 <= f0 + i < n_frames:
+                env[f0 + i] = max(env[f0 + i], float(v))
+    return out
+
+
+# hair styles in the humanoid's neck-link frame (x forward, y up the neck, z to the right), at height scale 1
+HAIR_STYLES: dict[str, list[tuple[str, str, tuple[float, ...], tuple[float, float, float], tuple[float, float]]]] = {
+    # (name, shape, size, position, (tilt about z, tilt about x))
+    "spiky": [("cap", "sphere", (0.108,), (-0.01, 0.195, 0.0), (0.0, 0.0))]
+    + [(f"spike{i}", "cone", (0.035, 0.055), (-0.04 + 0.03 * math.cos(a), 0.25, 0.06 * math.sin(a)),
+        (0.6 + 0.5 * math.cos(a), 0.8 * math.sin(a))) for i, a in enumerate(np.linspace(0, 2 * math.pi, 7)[:-1])]
+    + [(f"bang{i}", "cone", (0.022, 0.04), (0.09, 0.235, z), (-2.3, 0.0)) for i, z in enumerate((-0.045, 0.0, 0.045))],
+    "long": [("cap", "sphere", (0.108,), (-0.01, 0.195, 0.0), (0.0, 0.0)),
+             ("back", "capsule", (0.085, 0.09), (-0.06, 0.09, 0.0), (0.15, 0.0)),
+             ("bun", "sphere", (0.05,), (-0.1, 0.26, 0.0), (0.0, 0.0)),
+             ("flower", "sphere", (0.028,), (0.0, 0.25, 0.1), (0.0, 0.0))]
+    + [(f"bang{i}", "cone", (0.025, 0.045), (0.09, 0.23, z), (-2.4, 0.0)) for i, z in enumerate((-0.05, 0.0, 0.05))],
+}
+HAIR_COLORS = [(0.07, 0.07, 0.16), (0.6, 0.22, 0.14)]
+YUKATA = [((0.15, 0.22, 0.45), (0.9, 0.75, 0.3)), ((0.9, 0.55, 0.65), (0.6, 0.15, 0.25))]  # (robe, obi)
+
+
+class TalkerDecor(Actor):
+    """Anime styling and lip sync for a talking humanoid: hair, yukata collar + obi, and a mouth that opens with
+    the character's own speech. Follows the humanoid's link frames (it is sampled right after it)."""
+
+    def __init__(self, ctx: BuildContext, entity_id: str, k: int, mouth: np.ndarray) -> None:
+        self.entity = entity_id
+        self.ctx = ctx
+        self.size = 1.7
+        self.mouth = mouth
+        style = list(HAIR_STYLES)[k % len(HAIR_STYLES)]
+        hair = HAIR_COLORS[k % len(HAIR_COLORS)]
+        robe, obi = YUKATA[k % len(YUKATA)]
+        self.hair = HAIR_STYLES[style]
+        self.parts = []
+        for name, shape, size, _, _ in self.hair:
+            col = (0.95, 0.3, 0.4) if name == "flower" else hair
+            self.parts.append(Part(f"{entity_id}/hair_{name}", entity_id, shape, size, col, "hair"))
+        self.parts += [
+            Part(f"{entity_id}/mouth", entity_id, "sphere", (0.022,), (0.35, 0.08, 0.1), "skin"),
+            Part(f"{entity_id}/robe", entity_id, "capsule", (0.155, 0.16), robe, "cloth"),
+            Part(f"{entity_id}/collar_l", entity_id, "box", (0.012, 0.09, 0.03), (0.95, 0.95, 0.92), "cloth"),
+            Part(f"{entity_id}/collar_r", entity_id, "box", (0.012, 0.09, 0.03), (0.95, 0.95, 0.92), "cloth"),
+            Part(f"{entity_id}/obi", entity_id, "cylinder", (0.16, 0.05), obi, "cloth"),
+            Part(f"{entity_id}/skirt", entity_id, "cone", (0.24, 0.42), robe, "cloth"),
+        ]
+
+    def mouth_open(self, t: float) -> float:
+        """Jaw opening 0..1 at time t (from the speech envelope)."""
+        fps = self.ctx.plan.fps
+        i = min(max(int(round(t * fps)), 0), len(self.mouth) - 1)
+        return float(self.mouth[i]) if len(self.mouth) else 0.0
+
+    def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
+        """Hair and mouth ride on the neck link; robe on the chest; obi and skirt on the pelvis."""
+        person = self.ctx.actors.get(self.entity)
+        frames = getattr(person, "last_frames", None) or {}
+        k = float(getattr(person, "scale", 1.0))
+        if not frames:
+            return np.zeros((len(self.parts), 4, 4))
+        S = np.diag([k, k, k, 1.0])
+        neck, chest, root = frames["neck"] @ S, frames["chest"] @ S, frames["root"] @ S
+        out = [neck @ translate(*pos) @ rot_z(tz) @ rot_x(tx) @ rot_x(-math.pi / 2)
+               for _, _, _, pos, (tz, tx) in self.hair]
+        m = self.mouth_open(t)
+        mouth = neck @ translate(0.098, 0.128, 0.0) @ np.diag([0.35, 0.25 + 0.9 * m, 1.0, 1.0])
+        out.append(mouth)
+        out.append(chest @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2) @ np.diag([0.82, 1.05, 1.0, 1.0]))
+        for side in (1, -1):
+            out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
+        out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
+        out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
+        return np.array(out)
+
+    def focus(self, poses: np.ndarray) -> np.ndarray:
+        """Aim at the mouth (the face)."""
+        return poses[len(self.hair), :3, 3]
+
+
 @register("fireworks", "firework")
 def fireworks(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
-    """Fireworks over the scene (plus lantern strings when the place is the festival town)."""
+    """Fireworks over the scene; at the festival town also lantern strings and anime-styled talking characters."""
     if ctx.plan.setting.place == "festival_town":
         ctx.extra.append(LanternStrings(ctx.seed))
+        n_frames = max(1, int(round(ctx.plan.duration * ctx.plan.fps)))
+        env = speech_envelopes(ctx.plan, n_frames, ctx.plan.fps)
+        talkers = [x.id for x in ctx.plan.entities if x.archetype in ("person", "man", "woman", "child")]
+        for k, eid in enumerate(talkers):
+            ctx.extra.append(TalkerDecor(ctx, eid, k, env.get(eid, np.zeros(n_frames, np.float32))))
+        if talkers:
+            ctx.note("sim: festival characters wear yukata and anime hair; their mouths follow their own speech")
+        for shot in ctx.plan.shots:
+            if shot.camera.framing in ("close_up", "extreme_close_up") and shot.camera.height == "eye":
+                shot.camera.height = "low"
+                ctx.note("sim: close-ups under fireworks are shot from a low angle so the sky is in frame")
     return FireworksActor(e.id, ctx.seed, ctx.plan.duration)
