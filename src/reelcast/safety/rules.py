@@ -17,7 +17,7 @@ BENIGN_PHRASES = _rx(
     r"minor (?:key|chord|scale|league|details?|injur(?:y|ies)|changes?|role|character|planet)",
     r"suicide (?:squeeze|doors?|king|run)", r"killer (?:app|whale|whales|view|feature|serve|smile)",
     r"kill (?:the )?(?:lights?|engine|switch|time|the music)", r"shoot (?:a|the) (?:basketball|ball|hoop|hoops|film|movie|scene|video|photo|photos|picture|pictures|arrow|breeze)",
-    r"photo ?shoot", r"shoot(?:ing)? (?:hoops|star|stars)", r"shooting stars?", r"blood orange", r"blood moon",
+    r"photo ?shoot", r"(?:no|without|zero) (?:gore|blood|nudity)", r"shoot(?:ing)? (?:hoops|star|stars)", r"shooting stars?", r"blood orange", r"blood moon",
     r"bloodhound", r"sex of (?:the|a) (?:puppy|kitten|chick|animal|baby)", r"strip (?:mall|club sign|of (?:land|light|film|paper|tape))",
     r"comic strip", r"film strip", r"drag race", r"gun ?metal", r"glue gun", r"nail gun", r"water ?gun", r"staple gun",
     r"bath bomb", r"photo ?bomb", r"bomb(?:ed|s)? (?:the|a) (?:test|exam)", r"cherry bomb", r"(?:tackle|kick|hit|punch) (?:the|a) (?:ball|bag|pad|dummy)",
@@ -59,7 +59,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"children|kids|crowd|students|hostages)|rip(?:s|ped|ping)? (?:his|her|their|the) (?:face|heart|throat|head) (?:off|out)|"
         r"slit(?:s|ting)? (?:his|her|their|the victims?) throats?|stab(?:s|bed|bing)? (?:him|her|them|the victim|a man|a woman|a person|someone)"
         r"(?: \w+){0,3} (?:times|repeatedly|to death)|beat(?:s|en|ing)? (?:him|her|them|a man|a woman|someone|a homeless man) to death|"
-        r"snuff film|corpses? (?:rotting|mutilated)|rotting corpses?|execution video|executed on camera"),
+        r"beaten to death|throats? (?:slit|cut)|snuff film|corpses? (?:rotting|mutilated)|rotting corpses?|execution video|executed on camera"),
     "self_harm": _rx(
         r"suicid\w*|kill(?:s|ing)? (?:myself|himself|herself|themselves|yourself)|killed (?:himself|herself|themselves)|"
         r"self ?harm\w*|self ?injur\w*|cut(?:s|ting)? (?:my|his|her|their) (?:wrists?|arms?|thighs?)|"
@@ -114,7 +114,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"poison(?:s|ing)? (?:my|her|his|their|someone s|the) (?:husband|wife|boss|neighbou?r|coworker|family|drink|food)|"
         r"launder(?:ing)? money|money laundering scheme|credit card (?:fraud|skimm\w*)|counterfeit (?:money|bills|cash)|"
         r"buy(?:ing)? (?:drugs|cocaine|heroin|fentanyl|guns) (?:online|on the dark ?web)|dark ?web (?:drugs|guns|market)|"
-        r"date rape drug|roofie\w*|spike(?:s|d)? (?:her|his|a) drink|ghb recipe|convert\w* (?:an? )?(?:ar ?15|rifle|glock) to full auto"),
+        r"recipe for (?:ricin|sarin|meth|napalm|a bomb|explosives|nerve gas|poison)|to full auto|date rape drug|roofie\w*|spike(?:s|d)? (?:her|his|a) drink|ghb recipe|convert\w* (?:an? )?(?:ar ?15|rifle|glock) to full auto"),
 }
 
 
