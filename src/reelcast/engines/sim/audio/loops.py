@@ -53,11 +53,46 @@ def _hum(rng: np.random.Generator, n: int, sr: int) -> np.ndarray:
     return np.stack([tone, tone], axis=1) + 0.1 * lowpass(rng.standard_normal((n, 2)), 1500, sr)
 
 
+def _voices(rng: np.random.Generator, n: int, sr: int, lo: float, hi: float, glide: float, k: int) -> np.ndarray:
+    """k detuned sawtooth voices with slow vibrato, each panned; glide = relative pitch change over the clip."""
+    t = np.arange(n) / sr
+    out = np.zeros((n, 2))
+    table = wavetable("saw", 12)
+    for _ in range(k):
+        f0 = rng.uniform(lo, hi)
+        f = f0 * (1 + glide * t / max(t[-1], 1e-9) if n else 1) * (1 + 0.02 * smooth_random(rng, n, 5.0, sr))
+        phase = np.cumsum(f) / sr + rng.uniform()
+        v = table[(phase * table.size).astype(np.int64) % table.size] * np.clip(
+            1 + 0.6 * smooth_random(rng, n, 3.0, sr), 0.0, None)
+        pan = rng.uniform(0.2, 0.8)
+        out += np.stack([v * (1 - pan), v * pan], axis=1)
+    return out
+
+
+def _cheer(rng: np.random.Generator, n: int, sr: int) -> np.ndarray:
+    """A crowd cheering: bright "woo" voices gliding up over a roar, with hand claps."""
+    roar = bandpass(rng.standard_normal((n, 2)), 400, 3500, sr) * np.clip(
+        1 + 0.5 * smooth_random(rng, n, 6.0, sr), 0.1, None)[:, None]
+    woo = bandpass(_voices(rng, n, sr, 250, 520, 0.25, 14), 500, 3000, sr)
+    clap_env = np.clip(smooth_random(rng, n, 30.0, sr) - 0.8, 0, None)
+    claps = highpass(rng.standard_normal((n, 2)), 1500, sr) * clap_env[:, None]
+    return roar + 0.12 * woo / (np.sqrt(np.mean(woo**2)) + 1e-12) * np.sqrt(np.mean(roar**2)) * 8 + 0.5 * claps
+
+
+def _groan(rng: np.random.Generator, n: int, sr: int) -> np.ndarray:
+    """A crowd groaning "ohhh": low voices sliding down through a dark vowel, with a murmur underneath."""
+    ohh = lowpass(_voices(rng, n, sr, 100, 210, -0.3, 18), 700, sr, order=4)
+    murmur = bandpass(rng.standard_normal((n, 2)), 200, 1200, sr)
+    ohh = ohh / (np.sqrt(np.mean(ohh**2)) + 1e-12)
+    return ohh + 0.35 * murmur / (np.sqrt(np.mean(murmur**2)) + 1e-12)
+
+
 def _generic(rng: np.random.Generator, n: int, sr: int) -> np.ndarray:
     return highpass(lowpass(rng.standard_normal((n, 2)), 1000, sr), 80, sr)
 
 
 _SOURCES = {
+    "cheer": _cheer, "groan": _groan,
     "jet": _jetpack, "rocket": _jetpack, "thrust": _jetpack, "flame": _jetpack,
     "wind": _wind, "whoosh": _wind, "swing": _wind, "air": _wind,
     "water": _water, "river": _water, "splash": _water, "paddle": _water, "wave": _water,

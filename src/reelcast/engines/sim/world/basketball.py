@@ -348,3 +348,35 @@ class ShotController(Actor):
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """No parts of its own."""
         return np.zeros((0, 4, 4))
+
+
+# ------------------------------------------------------------------------------------------- crowd and camera
+REACTION_DELAY = 0.35  # s from the outcome to the crowd's audible reaction
+CROWD_AMBIENCES = ("gym", "crowd")  # scenes with spectators who react to a shot
+WIDE_VIEW_TURN = -0.9  # rad: turn the side-on set-up towards the shooter so the backboard's face shows (3/4 view)
+
+
+def outcome_time(outcome: str, path: np.ndarray, release_step: int, rim: np.ndarray, events: list,
+                 ball: str, dt: float) -> float | None:
+    """When the outcome became clear: the ball through the ring (make), its last touch of rim/backboard (miss)."""
+    if outcome == "make":
+        seg = path[release_step:]
+        for i in range(len(seg) - 1):
+            if through_ring(seg[i], seg[i + 1], rim):
+                return (release_step + i + 1) * dt
+        return None
+    touches = [e.t for e in events if e.body_a == ball and e.body_b in ("rim", "backboard")]
+    if touches:
+        return max(touches)
+    floor = [e.t for e in events if e.body_a == ball and e.body_b == "ground" and e.t > release_step * dt]
+    return min(floor) if floor else None
+
+
+def crowd_reaction(outcome: str, t_event: float, fps: int, n_frames: int) -> dict[str, np.ndarray]:
+    """A crowd cue after the outcome: a cheer after a make, a groan after a miss (per-frame loudness 0..1)."""
+    t = np.arange(n_frames) / fps - (t_event + REACTION_DELAY)
+    attack, hold, decay = (0.2, 1.0, 1.2) if outcome == "make" else (0.35, 0.5, 0.9)
+    env = np.clip(t / attack, 0.0, 1.0) * np.where(t < attack + hold, 1.0, np.exp(-(t - attack - hold) / decay))
+    env = np.where(t >= 0, env, 0.0)
+    name = "crowd/cheer" if outcome == "make" else "crowd/groan"
+    return {name: np.clip(env * (0.9 if outcome == "make" else 0.7), 0.0, 1.0)}

@@ -11,8 +11,12 @@ from reelcast.engines.sim.scene import Part, SimTimeline
 from reelcast.engines.sim.world.actors import Actor, BodyActor, stable_rng
 from reelcast.engines.sim.world.archetypes import BuildContext, build_entity
 from reelcast.engines.sim.world.basketball import (
+    CROWD_AMBIENCES,
+    WIDE_VIEW_TURN,
     HoopActor,
     ShotController,
+    crowd_reaction,
+    outcome_time,
     search_release,
     through_ring,
 )
@@ -232,6 +236,9 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
             through = any(through_ring(path[i], path[i + 1], rim) for i in range(len(path) - 1))
             hit = any(e.body_a == s.ball and e.body_b in ("rim", "backboard") for e in events)
             outcomes[s.action] = "make" if through else ("miss" if hit else "airball")
+            when = outcome_time(outcomes[s.action], paths[s.ball], s.release_step, rim, events, s.ball, world.dt)
+            if when is not None and plan.sound.ambience in CROWD_AMBIENCES:
+                loops.update(crowd_reaction(outcomes[s.action], when, fps, n_frames))
         cameras, cuts = _cameras(plan, seed, n_frames, focus, actors, ctx, entity_ids)
         timeline = SimTimeline(fps=fps, n_frames=n_frames, parts=parts, poses=poses, cameras=cameras, env=env,
                                events=events, cuts=cuts, loops=loops,
@@ -272,6 +279,9 @@ def _cameras(plan: ScenePlan, seed: int, n_frames: int, focus: dict[str, np.ndar
             d = focus[hoop.entity][0] - focus[primary][0]
             if np.hypot(d[0], d[1]) > 1e-6:
                 axis = np.array([d[0], d[1], 0.0]) / np.hypot(d[0], d[1])
+    if any(isinstance(a, HoopActor) for a in ctx.actors.values()):
+        c, sn = math.cos(WIDE_VIEW_TURN), math.sin(WIDE_VIEW_TURN)
+        axis = np.array([c * axis[0] - sn * axis[1], sn * axis[0] + c * axis[1], 0.0])
     cameras: list = []
     cuts: list[int] = []
     for k, (s, a, b) in enumerate(bounds):

@@ -127,7 +127,24 @@ def court_scenery(seed: int) -> Scenery:
             c = tuple(float(v) for v in rng.uniform(0.2, 0.9, 3))
             out.append(_box(f"court/fan{row}_{k}", (0.2, 0.2, 0.3), (base - 25 + k * 1.5 + rng.uniform(-0.3, 0.3),
                             hw + 4 + row * 1.2, 0.5 * row + 0.8), c, "cloth"))
-    return out
+    return out + hall_walls(base, hw)
+
+
+def hall_walls(base: float, hw: float) -> Scenery:
+    """Close the hall: an end wall behind the hoop with padding and a banner, side and far walls."""
+    wall, pad, band = (0.62, 0.58, 0.52), (0.12, 0.18, 0.4), (0.7, 0.16, 0.12)
+    x_end, x_far, y_l, y_r, h = base + 3.5, base - 32.0, hw + 10.0, -(hw + 10.0), 5.0
+    mid_x, half_x, half_y = (x_end + x_far) / 2, (x_end - x_far) / 2, (y_l - y_r) / 2
+    return [
+        _box("court/wall_end", (0.2, half_y, h), (x_end, 0.0, h), wall, "paint"),
+        _box("court/pad_end", (0.05, half_y, 0.9), (x_end - 0.25, 0.0, 0.9), pad, "rubber"),
+        _box("court/banner_end", (0.05, 6.0, 0.6), (x_end - 0.25, 0.0, 6.2), band, "cloth"),
+        _box("court/wall_far", (0.2, half_y, h), (x_far, 0.0, h), wall, "paint"),
+        _box("court/wall_l", (half_x, 0.2, h), (mid_x, y_l, h), wall, "paint"),
+        _box("court/wall_r", (half_x, 0.2, h), (mid_x, y_r, h), wall, "paint"),
+        _box("court/pad_r", (half_x, 0.05, 0.9), (mid_x, y_r + 0.25, 0.9), pad, "rubber"),
+        _box("court/banner_r", (8.0, 0.05, 0.6), (base - 10.0, y_r + 0.25, 6.2), band, "cloth"),
+    ]
 
 
 def rink_scenery(seed: int) -> Scenery:
@@ -263,7 +280,9 @@ def station_world_scenery(seed: int) -> Scenery:
     """The station module's interior plus its exterior hull, door frame, rings and the planet (landscapes.py)."""
     from reelcast.engines.sim.world.landscapes import station_exterior
 
-    return station_scenery(seed) + station_exterior(seed)
+    # the hull does not shadow the module: inside, the strip lights (not the sun) are what lights the cabin
+    return [(replace(p, casts_shadow=False) if p.name.startswith("station/") and p.name != "station/deck" else p, m)
+            for p, m in station_scenery(seed) + station_exterior(seed)]
 
 
 GRASS = Ground((0.33, 0.52, 0.25), "grass", 0.45, 0.9)
