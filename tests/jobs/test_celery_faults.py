@@ -83,7 +83,7 @@ class Cluster:
 
     def mp4_blobs(self) -> list[str]:
         assert self.server is not None
-        return [k for k in self.server.rt.blobs.keys() if k.endswith(".mp4")]
+        return [k for k in self.server.rt.blobs.stored_keys() if k.endswith(".mp4")]
 
     def deliveries(self, video_id: str) -> list[WebhookDelivery]:
         assert self.server is not None

@@ -77,31 +77,53 @@ class UploadLimit:
         return f"Request body is larger than the {self.max_bytes // (1024 * 1024)} MB limit."
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Wrap `receive` so an over-long body raises PayloadTooLarge inside the handler."""
+        """Refuse by Content-Length at once; otherwise count bytes and cut the body off at the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            err = PayloadTooLarge(self._message(), code="request_too_large")
-            body = json.dumps(err.body()).encode()
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                                    (b"x-should-retry", b"false")]})
-            await send({"type": "http.response.body", "body": body})
+            await self._reject(send)
             return
         seen = 0
+        over = False
+        started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise PayloadTooLarge(self._message(), code="request_too_large")
+                if seen > self.max_bytes:  # stop reading: the app sees a disconnect, the client gets 413
+                    over = True
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if over:
+                return  # whatever the app answers to the cut-off body is replaced by the 413
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        err = PayloadTooLarge(self._message(), code="request_too_large")
+        body = json.dumps(err.body()).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
+                                (b"content-length", str(len(body)).encode()), (b"x-should-retry", b"false")]})
+        await send({"type": "http.response.body", "body": body})
 
 
 def install_upload_limit(app: FastAPI, st: Settings) -> None:

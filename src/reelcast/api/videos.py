@@ -13,11 +13,12 @@ from reelcast.api.errors import BadRequest, NotFound
 from reelcast.api.forms import Body, image_from_reference, read_body, video_reference
 from reelcast.api.limits import check_generation
 from reelcast.api.schemas import CharacterOut, RemixBody, Video, VideoDeleted, VideoList, VideoPlan
+from reelcast.api.uploads import store_video_upload
 from reelcast.domain import video_rules as rules
 from reelcast.jobs.pipeline import new_seed
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.images import ImageError, decode_image
-from reelcast.media.probe import MediaError, probe
+from reelcast.media.probe import probe
 from reelcast.prompt.compiler import compile_prompt
 from reelcast.safety import service as safety
 from reelcast.social import cameos as cameo_service
@@ -152,14 +153,7 @@ def _store_video_upload(rt: Runtime, upload: object) -> str:
     from reelcast.api.forms import Upload
 
     assert isinstance(upload, Upload)
-    key = rt.blobs.put_bytes(upload.data, "mp4")
-    try:
-        info = probe(rt.blobs.path(key))
-    except MediaError as exc:
-        raise BadRequest(f"'video' is not a readable video file: {exc}", param="video", code="invalid_video") from exc
-    if info.n_frames == 0:
-        raise BadRequest("'video' has no frames.", param="video", code="invalid_video")
-    return key
+    return store_video_upload(rt, upload.data)
 
 
 def _upload_size(rt: Runtime, key: str | None) -> str:

@@ -8,6 +8,8 @@ import math
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+MAX_IMAGE_PIXELS = 40_000_000  # larger references are refused before decoding (decompression bombs)
+
 
 class ImageError(ValueError):
     """An uploaded image could not be read."""
@@ -45,7 +47,12 @@ def decode_image(data: bytes) -> np.ndarray:
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in {"PNG", "JPEG", "WEBP", "GIF", "BMP"}:
                 raise ImageError(f"unsupported image format {img.format}; use PNG, JPEG or WebP")
+            if img.width * img.height > MAX_IMAGE_PIXELS:  # checked from the header, before decoding a bomb
+                raise ImageError(f"image is {img.width}x{img.height}; at most {MAX_IMAGE_PIXELS:,} pixels are "
+                                 "accepted")
             return np.asarray(img.convert("RGB"))
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"image is too large to decode safely: {exc}") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise ImageError("input_reference is not a readable image (PNG, JPEG or WebP)") from exc
 

@@ -83,6 +83,6 @@ class BlobStore:
                 continue
         return removed
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         """Every stored blob key (not temp files)."""
         return sorted(p.name for p in self.root.glob("??/*") if p.is_file())
