@@ -93,7 +93,37 @@ def tiny_ltx() -> Any:
                        scheduler=FlowMatchEulerDiscreteScheduler())
 
 
-TINY_BUILDERS = {"wan-t2v": tiny_wan, "ltx-video": tiny_ltx}
+def tiny_stable_audio() -> Any:
+    """A StableAudioPipeline (text-to-audio, for the ambience bed) at toy size; its VAE runs at 4 samples/s."""
+    import torch
+    from diffusers import (
+        AutoencoderOobleck,
+        CosineDPMSolverMultistepScheduler,
+        StableAudioDiTModel,
+        StableAudioPipeline,
+        StableAudioProjectionModel,
+    )
+
+    tokenizer = tiny_tokenizer()
+    text_encoder = tiny_text_encoder(len(tokenizer), umt5=False)
+    torch.manual_seed(0)
+    transformer = StableAudioDiTModel(
+        sample_size=4, in_channels=3, num_layers=2, attention_head_dim=4, num_key_value_attention_heads=2,
+        out_channels=3, cross_attention_dim=4, time_proj_dim=8, global_states_input_dim=8, cross_attention_input_dim=4,
+    )
+    torch.manual_seed(0)
+    vae = AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[1, 2], decoder_channels=3,
+                             decoder_input_channels=3, audio_channels=2, channel_multiples=[2, 4], sampling_rate=4)
+    torch.manual_seed(0)
+    projection = StableAudioProjectionModel(text_encoder_dim=TINY_TEXT_DIM, conditioning_dim=4, min_value=0,
+                                            max_value=32)
+    scheduler = CosineDPMSolverMultistepScheduler(solver_order=2, prediction_type="v_prediction", sigma_data=1.0,
+                                                  sigma_schedule="exponential")
+    return StableAudioPipeline(vae=vae, text_encoder=text_encoder, projection_model=projection, tokenizer=tokenizer,
+                               transformer=transformer, scheduler=scheduler)
+
+
+TINY_BUILDERS = {"wan-t2v": tiny_wan, "ltx-video": tiny_ltx, "audio": tiny_stable_audio}
 # what a tiny model can generate: 32x32 latents-friendly pictures, few steps, a low frame rate (reelcast.json)
 TINY_OVERRIDES: dict[str, object] = {"resolutions": [[32, 32]], "steps": 2, "fps": 8, "max_frames": 17,
                                      "max_sequence_length": 32}
