@@ -66,22 +66,35 @@ class FlyingDogActor(QuadrupedActor):
         super().__init__(entity, SPECS["dog"], np.zeros(3), 0.0, [], fur, seed, flying=[(0.0, duration + 1)])
         self.t_in = t_in
         self.duration = duration
-        self.outside = np.array([DOOR_X - 18.0, -7.0, 4.0])
-        self.door = np.array([DOOR_X - 0.6, 0.0, DOOR_Z])
-        self.inside = np.array([-3.0, 0.3, 1.4])
+        self.outside = np.array([DOOR_X - 9.0, -4.5, 2.6])
+        self.door = np.array([DOOR_X + 1.9, 0.0, DOOR_Z])  # just through the doorway when the shot changes
+        self.inside = np.array([-2.6, 0.3, 1.4])
         self._alt = 0.0
+        self.rest_yaw: float | None = None
 
     def path(self, t: float) -> np.ndarray:
         """Body centre at time t: an arc to the door (arriving just before the cut), then a drift inside."""
-        arrive = self.t_in - 0.15
+        arrive = self.t_in - 0.05
         if t <= arrive:
             u = smoothstep(t / arrive) * 0.85 + 0.15 * (t / arrive)
-            mid = (self.outside + self.door) / 2 + np.array([0.0, -3.0, 1.5])
+            mid = (self.outside + self.door) / 2 + np.array([0.0, -1.5, 0.8])
             return (1 - u) ** 2 * self.outside + 2 * (1 - u) * u * mid + u * u * self.door
         u = smoothstep((t - arrive) / 1.6)
         p = self.door + (self.inside - self.door) * u
         k = t - arrive
         return p + np.array([0.0, 0.15 * math.sin(0.9 * k), 0.12 * math.sin(1.3 * k)])
+
+    def heading(self, t: float) -> float:
+        """Yaw along the direction of travel; once inside he turns smoothly to `rest_yaw` (e.g. towards a ball)."""
+        arrive = self.t_in - 0.05
+        if t < arrive:
+            d = self.path(t + 0.05) - self.path(t)
+            return math.atan2(d[1], d[0])
+        base = math.atan2(self.inside[1] - self.door[1], self.inside[0] - self.door[0])
+        if self.rest_yaw is None:
+            return base
+        turn = math.atan2(math.sin(self.rest_yaw - base), math.cos(self.rest_yaw - base))
+        return base + turn * smoothstep((t - arrive - 0.5) / 1.5)
 
     def thrust(self, t: float) -> float:
         """Jet pack throttle 0..1: full while propelling towards the station, a trickle once inside."""
@@ -98,12 +111,7 @@ class FlyingDogActor(QuadrupedActor):
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """Pose the quadruped rig along the flight path, facing its direction of travel."""
         p = self.path(t)
-        q = self.path(t + 0.05)
-        d = q - p
-        if np.hypot(d[0], d[1]) > 1e-4:
-            self.yaw = math.atan2(d[1], d[0])
-        elif t > self.t_in:
-            self.yaw = 0.0
+        self.yaw = self.heading(t)
         s = self.s
         hip_h = s.leg_len * 0.95 + s.body_r * 0.2
         self.start = p[:2].copy()
@@ -305,6 +313,41 @@ class FloatingBall(BodyActor):
             self._started = True
 
 
+class HeldBall(FloatingBall):
+    """The ball the dog grabs: it drifts towards where the dog's mouth will be and is held there once it arrives
+    (within GRAB_REACH of the mouth at or after the grab time); if a collision knocks it off course it is not."""
+
+    def __init__(self, entity: str, body: int, parts: list, size: float, velocity: np.ndarray,
+                 dog: FlyingDogActor, grab_at: float) -> None:
+        super().__init__(entity, body, parts, size, velocity)
+        self.dog = dog
+        self.grab_at = grab_at
+        self.held_from: float | None = None
+
+    def before_step(self, world: PhysicsWorld, t: float) -> None:
+        """Drift freely until the mouth is close after the grab time; then ride in the mouth."""
+        super().before_step(world, t)
+        if t < self.grab_at - 0.2:
+            return
+        m = mouth_point(self.dog, world, t)
+        if self.held_from is None and np.linalg.norm(world.position(self.body) - m) < GRAB_REACH:
+            self.held_from = t
+        if self.held_from is not None:
+            v = (mouth_point(self.dog, world, t + 0.02) - m) / 0.02
+            world.set_state(self.body, m, v)
+
+
+GRAB_REACH = 0.45  # metres from the mouth within which the dog catches the ball
+
+
+def mouth_point(dog: FlyingDogActor, world: PhysicsWorld, t: float) -> np.ndarray:
+    """Where a ball held in the dog's mouth sits: just in front of the nose."""
+    poses = dog.sample(world, t)
+    nose, head = poses[5, :3, 3], poses[3, :3, 3]
+    d = nose - head
+    return nose + 0.05 * d / (np.linalg.norm(d) + 1e-9)
+
+
 def _station_colliders(ctx: BuildContext) -> None:
     """Walls, floor and ceiling of the interior module as static bodies (once per world)."""
     if getattr(ctx.world, "_station_walls", False):
@@ -331,11 +374,32 @@ def tennis_ball_in_station(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: f
         return _plain_tennis_ball(ctx, e, pos, yaw)
     _station_colliders(ctx)
     rng = stable_rng(ctx.seed, "float", e.id)
+    part = Part(e.id, e.id, "sphere", (0.033,), (0.8, 0.9, 0.2), "rubber")
+    seam = Part(f"{e.id}/seam", e.id, "cylinder", (0.0335, 0.004), (0.95, 0.95, 0.9), "rubber")
+    parts = [(part, np.eye(4)), (seam, rot_x(0.4))]
+    dog = next((a for a in ctx.actors.values() if isinstance(a, FlyingDogActor)), None)
+    grab = next((a for _, a in ctx.actions_of(dog.entity) if a.verb in ("grab", "catch", "fetch")), None) if dog \
+        else None
+    if dog is not None and grab is not None and e.id == grab.target and "#" not in e.id:
+        # the grabbed ball: released so that it drifts into the mouth at the grab time
+        t_grab = grab_time(ctx, dog)
+        ahead = np.array([-0.85, -0.45, 0.0]) / np.linalg.norm([0.85, 0.45])
+        dog.rest_yaw = math.atan2(ahead[1], ahead[0])  # he turns to face the ball coming at him
+        m = mouth_point(dog, ctx.world, t_grab)
+        v = -0.2 * (ahead + np.array([0.0, 0.0, 0.25]))
+        p = np.clip(m - v * t_grab, INTERIOR_LO + 0.1, INTERIOR_HI - 0.1)
+        v = (m - p) / t_grab
+        body = ctx.world.add_sphere(e.id, 0.033, tuple(p), 0.058, "rubber", 0.85, 0.7, 0.002)
+        ctx.note(f"sim: {dog.entity} catches {e.id} in its mouth when it drifts within reach")
+        return HeldBall(e.id, body, parts, 6.0, v, dog, t_grab)
     p = rng.uniform(INTERIOR_LO + [4.0, 0.4, 0.3], INTERIOR_HI - [1.0, 0.4, 0.3])
     body = ctx.world.add_sphere(e.id, 0.033, tuple(p), 0.058, "rubber", 0.85, 0.7, 0.002)
     d = rng.normal(size=3)
     v = BALL_SPEED * rng.uniform(0.5, 1.0) * d / np.linalg.norm(d)
-    part = Part(e.id, e.id, "sphere", (0.033,), (0.8, 0.9, 0.2), "rubber")
-    seam = Part(f"{e.id}/seam", e.id, "cylinder", (0.0335, 0.004), (0.95, 0.95, 0.9), "rubber")
     # size > 5: a cloud of small balls is not something the camera tries to fit in frame (the dog is)
-    return FloatingBall(e.id, body, [(part, np.eye(4)), (seam, rot_x(0.4))], 6.0, v)
+    return FloatingBall(e.id, body, parts, 6.0, v)
+
+
+def grab_time(ctx: BuildContext, dog: FlyingDogActor) -> float:
+    """When the dog takes the ball: a second after its helmet has opened (or 75 % into the clip)."""
+    return min(dog.t_in + 2.0, ctx.plan.duration - 0.5) if dog.t_in < ctx.plan.duration else 0.75 * ctx.plan.duration
