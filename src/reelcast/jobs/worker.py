@@ -19,6 +19,7 @@ from reelcast.jobs import metrics
 from reelcast.jobs.pipeline import JobCancelled, JobFailed, RenderRequest, load_reference, render
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.probe import MediaError, decode_frames, probe
+from reelcast.safety.service import check_output
 from reelcast.social import cameos as cameo_service
 from reelcast.social.errors import SocialError
 from reelcast.store import outbox
@@ -141,6 +142,10 @@ class JobRunner:
             req = build_request(rt, job)
             req.watermark_id = job.id
             out = render(req, rt.blobs, on_plan=on_plan, on_progress=on_progress)
+            verdict = check_output(rt.db, rt.settings, job.id, job.user_id, out.video_path)
+            if not verdict.passed:  # nothing of a failing output is kept or served
+                out.video_path.unlink(missing_ok=True)
+                raise JobFailed("output_moderation", verdict.message)
             try:
                 from reelcast.jobs.provenance import finish_job_outputs  # c2pa/faiss load only in workers
 

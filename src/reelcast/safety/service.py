@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from reelcast.domain.ids import new_id
 from reelcast.domain.video_rules import RuleError
 from reelcast.safety.models import SafetyAudit
+from reelcast.safety.output import OutputVerdict, check_video
 from reelcast.safety.people import PersonHit, mentions, name_candidates
 from reelcast.safety.policy import Decision, PolicyConfig, PromptPolicy
 from reelcast.store.db import Database
@@ -98,3 +100,20 @@ def check_prompt(db: Database, settings: object, user: User | None, text: str, *
         log.info("prompt blocked (%s via %s) for %s", decision.category, decision.layer, user.id if user else "-")
         raise ModerationBlocked(decision)
     return decision
+
+
+def check_output(db: Database, settings: object, job_id: str, user_id: str | None, path: Path) -> OutputVerdict:
+    """Check sampled frames of a finished video (when enabled) and audit the result."""
+    if not getattr(settings, "safety_output_check", True):
+        return OutputVerdict(True)
+    started = time.perf_counter()
+    verdict = check_video(path, frames=int(getattr(settings, "safety_output_frames", 6)),
+                          threshold=float(getattr(settings, "safety_nudity_threshold", 0.45)))
+    detail = {"frames": verdict.frames_checked, "label": verdict.label, "score": round(verdict.score, 4),
+              "frame": verdict.frame, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    with db.session() as s:
+        audit(s, action="output_check", outcome="passed" if verdict.passed else "failed", actor_id=user_id,
+              target_type="video", target_id=job_id, category=None if verdict.passed else "sexual", detail=detail)
+    if not verdict.passed:
+        log.warning("video %s failed the output check: %s %.2f", job_id, verdict.label, verdict.score)
+    return verdict

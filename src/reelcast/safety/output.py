@@ -1,0 +1,91 @@
+"""Output checks on sampled frames of a finished video (nudity detector whose wheel ships its ONNX model)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+# Detector classes that fail a video (covered body parts, faces and feet do not).
+BLOCKED_CLASSES = frozenset({"FEMALE_GENITALIA_EXPOSED", "MALE_GENITALIA_EXPOSED", "FEMALE_BREAST_EXPOSED",
+                             "ANUS_EXPOSED", "BUTTOCKS_EXPOSED"})
+_lock = threading.Lock()
+_detector: Any = None
+
+
+@dataclass(frozen=True)
+class OutputVerdict:
+    """Whether a finished video may be served, and what failed it."""
+
+    passed: bool
+    label: str | None = None
+    score: float = 0.0
+    frame: int | None = None
+    frames_checked: int = 0
+
+    @property
+    def message(self) -> str:
+        """Plain words for the job's error."""
+        return "" if self.passed else "The finished video failed the output check (nudity) and was not kept."
+
+
+def detector() -> Any:
+    """The nudity detector (loaded once; the model file ships inside the `nudenet` wheel)."""
+    global _detector
+    with _lock:
+        if _detector is None:
+            from nudenet import NudeDetector
+
+            _detector = NudeDetector()
+    return _detector
+
+
+def verdict_for(detections: list[list[dict]], threshold: float, frame_indices: list[int]) -> OutputVerdict:
+    """Fail on the strongest blocked-class detection at or above the threshold in any frame."""
+    worst: tuple[float, str, int] | None = None
+    for idx, dets in zip(frame_indices, detections, strict=True):
+        for d in dets:
+            if d.get("class") in BLOCKED_CLASSES and float(d.get("score", 0.0)) >= threshold and (
+                    worst is None or float(d["score"]) > worst[0]):
+                worst = (float(d["score"]), str(d["class"]), idx)
+    if worst is None:
+        return OutputVerdict(True, frames_checked=len(frame_indices))
+    return OutputVerdict(False, worst[1], worst[0], worst[2], len(frame_indices))
+
+
+def sample_frames(path: Path, n: int) -> tuple[list[int], list[np.ndarray]]:
+    """Decode n frames evenly spaced through the video (RGB), with their indices."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        total = stream.frames or 0
+        if total <= 0:
+            frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+            total = len(frames)
+            picks = sorted({int(round(i * (total - 1) / max(1, n - 1))) for i in range(n)}) if total else []
+            return picks, [frames[i] for i in picks]
+        picks = sorted({int(round(i * (total - 1) / max(1, n - 1))) for i in range(n)})
+        want = set(picks)
+        out: list[np.ndarray] = []
+        idx: list[int] = []
+        for i, f in enumerate(container.decode(stream)):
+            if i in want:
+                out.append(f.to_ndarray(format="rgb24"))
+                idx.append(i)
+            if i >= picks[-1]:
+                break
+        return idx, out
+
+
+def check_video(path: Path, *, frames: int = 6, threshold: float = 0.45) -> OutputVerdict:
+    """Run the nudity detector on sampled frames of an MP4."""
+    idx, imgs = sample_frames(path, max(1, frames))
+    if not imgs:
+        return OutputVerdict(True)
+    det = detector()
+    # The detector reads images the way OpenCV loads files (BGR).
+    results = [det.detect(np.ascontiguousarray(img[:, :, ::-1])) for img in imgs]
+    return verdict_for(results, threshold, idx)
