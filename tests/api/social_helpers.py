@@ -43,7 +43,7 @@ class Account:
 def client_for(srv: Any, key: str | None) -> httpx.Client:
     """An httpx client on the server's /v1 with an optional Bearer key."""
     headers = {"authorization": f"Bearer {key}"} if key else {}
-    return httpx.Client(base_url=srv.api, headers=headers, timeout=60)
+    return httpx.Client(base_url=srv.api, headers=headers, timeout=300)
 
 
 def mint(srv: Any, n: int = 1) -> list[str]:
