@@ -194,3 +194,16 @@ def test_seed_worlds_are_deterministic() -> None:
     plan = compile_prompt(seeds.DRAGON, 1.0, 160, 90)
     a, b = simulate(plan, 3).timeline, simulate(plan, 3).timeline
     assert np.array_equal(a.poses, b.poses)
+
+
+def test_firework_and_wing_sounds_have_their_own_low_timbres() -> None:
+    from reelcast.engines.sim.audio.impacts import classify, grain
+
+    assert classify("firework", "air") == "boom"
+    assert classify("membrane", "air") == "wing_flap"
+    body, bright = grain("boom", 0, SR)
+    x = body + bright
+    spec = np.abs(np.fft.rfft(x))
+    freqs = np.fft.rfftfreq(x.size, 1 / SR)
+    assert float((spec * freqs).sum() / spec.sum()) < 600  # a boom is dark, not a knock
+    assert x.size / SR > 1.0  # and it rumbles on

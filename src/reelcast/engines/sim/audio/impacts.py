@@ -25,6 +25,8 @@ N_VARIANTS = 4
 
 # material words → material family
 _FAMILIES: dict[str, tuple[str, ...]] = {
+    "blast": ("firework", "explosive", "calving", "blast"),
+    "membrane": ("membrane", "wing", "sail", "canvas"),
     "water": ("water", "liquid", "pool", "sea", "lake", "river"),
     "ice": ("ice", "frost"),
     "metal": ("metal", "steel", "iron", "aluminium", "aluminum", "chrome", "tin", "rim", "brass", "copper"),
@@ -49,6 +51,10 @@ def material_family(material: str) -> str:
 def classify(material_a: str, material_b: str) -> str:
     """Impact timbre for a pair of materials (order-independent)."""
     pair = {material_family(material_a), material_family(material_b)}
+    if "blast" in pair:
+        return "boom"
+    if "membrane" in pair:
+        return "wing_flap"
     if "water" in pair:
         return "splash"
     if "ice" in pair:
@@ -91,6 +97,8 @@ TIMBRES: dict[str, Timbre] = {
     "metal_metal": Timbre(10.0, 0.40, 0.45, 1.6),
     "wood_knock": Timbre(5.0, 0.50, 0.35, 0.4),
     "default": Timbre(8.0, 0.45, 0.30, 0.4),
+    "boom": Timbre(40.0, 0.85, 0.15, 1.8),  # a firework or calving boom: low thump and a long rumble
+    "wing_flap": Timbre(60.0, 0.6, 0.05, 0.5),  # a big membrane wing's downstroke: a soft low whoomp
 }
 
 
@@ -172,6 +180,14 @@ def grain(category: str, variant: int, sample_rate: int) -> tuple[np.ndarray, np
         body = partials([380 * d, 960 * d, 1720 * d], [0.6, 0.35, 0.2], [0.06, 0.04, 0.025], n, sr, ph[:3])
         body += 0.4 * pitch_drop(160 * d, 100 * d, 0.02, 0.04, n, sr)
         bright = 0.3 * bandpass(_noise_burst(rng, n, 0.01, sr), 2000, 7000, sr)
+    elif category == "boom":
+        body = pitch_drop(75 * d, 32 * d, 0.08, 0.35, n, sr)
+        body += 0.9 * lowpass(rng.standard_normal(n) * (exp_decay(n, 0.5, sr) * 0.6 + exp_decay(n, 0.06, sr)), 220, sr)
+        bright = 0.35 * bandpass(_noise_burst(rng, n, 0.25, sr), 900, 4000, sr)  # crackle of the shell
+    elif category == "wing_flap":
+        body = 0.9 * lowpass(rng.standard_normal(n) * exp_decay(n, 0.09, sr), 260, sr)
+        body += 0.5 * pitch_drop(70 * d, 45 * d, 0.04, 0.1, n, sr)
+        bright = 0.15 * bandpass(_noise_burst(rng, n, 0.05, sr), 500, 2500, sr)
     else:
         body = 0.6 * pitch_drop(180 * d, 110 * d, 0.02, 0.05, n, sr)
         body += partials([520 * d, 1300 * d], [0.3, 0.15], [0.05, 0.03], n, sr, ph[:2])
