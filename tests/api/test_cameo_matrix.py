@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from reelcast.social.notify import audit_entries
+from tests.api.helpers import png_bytes
 from tests.api.social_helpers import ADULT, TEEN, Account, create_video, person_cameo, render_all, signup
 from tests.conftest import drop_pg_database, fresh_pg_database, server_settings, start_server
 from tests.domain.test_cameo_access import GENERATE, GENERATE_MINOR_OWNER_ADULT_ACTOR
@@ -189,3 +190,29 @@ def test_export_contains_profile_and_cameos(world: World) -> None:
     zf = zipfile.ZipFile(io.BytesIO(r.content))
     assert {"profile.json", "cameos.json", "videos.json", "posts.json"} <= set(zf.namelist())
     assert b"subject_adult" in zf.read("profile.json")
+
+
+def test_character_cameo_from_an_image_follows_its_access(world: World) -> None:
+    owner, stranger = world.owners["adult"], world.actors["stranger"]
+    r = owner.http.post("/cameos", data={"kind": "character", "handle": "rex_dog", "access": "approved",
+                                         "preferences": "wags its tail"},
+                        files={"image": ("rex.png", png_bytes(), "image/png")})
+    assert r.status_code == 201, r.text
+    c = r.json()
+    assert (c["object"], c["kind"], c["status"], c["owner"]) == ("cameo", "character", "active", owner.handle)
+    assert create_video(stranger, "@rex_dog runs in the park").status_code == 403
+    owner.post(f"/cameos/{c['id']}/approvals", {"handle": stranger.handle})
+    r = create_video(stranger, "@rex_dog runs in the park")
+    assert r.status_code == 200
+    stranger.delete(f"/videos/{r.json()['id']}")
+    assert [x["handle"] for x in owner.get("/cameos").json()["data"]] == [owner.handle, "rex_dog"]
+
+
+def test_person_cameo_is_unusable_until_verified(world: World) -> None:
+    fresh = world.actors["followed_only"]
+    r = fresh.post("/cameos", {"kind": "person"})
+    assert r.status_code == 201 and r.json()["status"] == "pending_verification"
+    assert r.json()["handle"] == fresh.handle
+    v = create_video(fresh, f"@{fresh.handle} waves")
+    assert v.status_code == 400 and v.json()["error"]["code"] == "cameo_not_active"
+    assert fresh.post("/cameos", {"kind": "person"}).status_code == 409
