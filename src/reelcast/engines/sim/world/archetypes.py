@@ -159,7 +159,13 @@ def person(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
 
         return build_skater(ctx, e, pos, yaw, person_colors(ctx, e), height)
     track = MotionTrack(spans, ctx.plan.duration, (float(pos[0]), float(pos[1])), yaw, height / NATIVE_HEIGHT)
-    return HumanoidActor(e.id, track, ctx.kin, person_colors(ctx, e), height, fall_at, fall_push)
+    actor = HumanoidActor(e.id, track, ctx.kin, person_colors(ctx, e), height, fall_at, fall_push)
+    if any(line.speaker == e.id for line in ctx.plan.sound.dialogue):
+        from reelcast.engines.sim.world.lips import speech_curves
+
+        curves = speech_curves(ctx.plan, ctx.plan.fps, int(round(ctx.plan.duration * ctx.plan.fps)) + 1)
+        actor.mouth_curve, actor.mouth_fps = curves.get(e.id), ctx.plan.fps
+    return actor
 
 
 # --------------------------------------------------------------------------------------------- props

@@ -21,6 +21,7 @@ from reelcast.engines.sim.world.physics import PhysicsWorld, quat_to_matrix
 from reelcast.engines.sim.world.quat import rot_x, translate
 
 URDF = "humanoid/humanoid.urdf"
+MOUTH_POS = (0.092, 0.128, 0.0)  # on the face below the nose, in the neck link's frame at BASE_SCALE
 BASE_SCALE = 0.25  # the URDF is in quarter units; at 0.25 the character stands 1.62 m tall
 NATIVE_HEIGHT = 1.62
 _QUIET_LOCK = threading.Lock()
@@ -191,6 +192,13 @@ class HumanoidActor(Actor):
                                    mesh_vertices=verts, mesh_faces=faces))
             self._links.append(link)
             local.append(m)
+        # the mouth: a dark lens on the face below the nose whose height follows the speech (lip motion)
+        self.parts.append(Part(f"{entity}/mouth", entity, "sphere", (0.024 * k,), (0.3, 0.07, 0.08), "skin"))
+        self._links.append("neck")
+        local.append(translate(*(np.array(MOUTH_POS) * k)))
+        self._mouth = len(self.parts) - 1
+        self.mouth_curve: np.ndarray | None = None  # per-frame opening 0..1 (see world/lips.py)
+        self.mouth_fps = 24
         self._local = np.array(local)
         self.hand_names = ("right_wrist", "left_wrist")
         self.last_frames: dict[str, np.ndarray] = {}
@@ -246,7 +254,16 @@ class HumanoidActor(Actor):
         else:
             frames = self.frames_at(t)
         self.last_frames = frames
-        return np.array([frames[link] for link in self._links]) @ self._local
+        out = np.array([frames[link] for link in self._links]) @ self._local
+        out[self._mouth] = out[self._mouth] @ np.diag([0.45, self.mouth_open(t), 1.3, 1.0])
+        return out
+
+    def mouth_open(self, t: float) -> float:
+        """Vertical scale of the mouth at time t: nearly closed when silent, open with the speech envelope."""
+        if self.mouth_curve is None or self.ragdoll is not None:
+            return 0.18
+        i = min(max(int(round(t * self.mouth_fps)), 0), len(self.mouth_curve) - 1)
+        return 0.18 + 0.8 * float(self.mouth_curve[i])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Aim at the chest."""
