@@ -216,3 +216,14 @@ def test_person_cameo_is_unusable_until_verified(world: World) -> None:
     v = create_video(fresh, f"@{fresh.handle} waves")
     assert v.status_code == 400 and v.json()["error"]["code"] == "cameo_not_active"
     assert fresh.post("/cameos", {"kind": "person"}).status_code == 409
+
+
+def test_deleting_a_cameo_fails_queued_jobs_that_use_it(world: World) -> None:
+    owner, actor = world.owners["teen"], world.actors["teen_stranger"]
+    r = owner.http.post("/cameos", data={"kind": "character", "handle": "teen_cat", "access": "everyone"},
+                        files={"image": ("cat.png", png_bytes((10, 10, 10)), "image/png")})
+    vid = create_video(actor, "@teen_cat naps in the sun").json()["id"]
+    assert owner.delete(f"/cameos/{r.json()['id']}").status_code == 200
+    render_all(world.srv)
+    v = actor.get(f"/videos/{vid}").json()
+    assert v["status"] == "failed" and v["error"]["code"] == "cameo_permission_revoked"

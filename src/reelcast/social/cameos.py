@@ -194,18 +194,20 @@ def record_appearances(s: Session, job: VideoJob, uses: list[CameoUse]) -> None:
 
 
 def recheck(s: Session, job: VideoJob) -> dict[str, str]:
-    """Re-check a queued job's cameos before rendering; returns `@handle → preferences` or raises SocialError."""
+    """Re-check a queued job's cameos before rendering; returns `@handle → preferences` or raises SocialError.
+
+    The handles come from the plan stored at create time, so a cameo deleted meanwhile fails the job too.
+    """
     user = s.get(User, job.user_id)
+    handles = [str(h).lower() for h in ((job.plan or {}).get("cameos") or [])]
     prefs: dict[str, str] = {}
-    rows = s.scalars(select(CameoAppearance).where(CameoAppearance.video_id == job.id)).all()
-    for row in rows:
-        cameo = s.get(Cameo, row.cameo_id)
+    for handle in dict.fromkeys(handles):
+        cameo = by_handle(s, handle)
         if user is None or cameo is None or cameo.status != "active" or \
                 not decide_for(s, "generate", user, cameo).allowed:
-            handle = f"@{cameo.handle}" if cameo else "a cameo"
             raise SocialError(403, f"Permission to use {handle} was revoked before the video rendered.",
                               code="cameo_permission_revoked")
-        prefs[f"@{cameo.handle}"] = cameo.preferences
+        prefs[handle] = cameo.preferences
     return prefs
 
 
