@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reelcast.engines.base import ContactEvent
-from reelcast.engines.sim.world.actors import Actor
+from reelcast.engines.sim.scene import Part
+from reelcast.engines.sim.world.actors import Actor, stable_rng
 from reelcast.engines.sim.world.humanoid import NATIVE_HEIGHT, HumanoidActor, Kinematics, link_frames
 from reelcast.engines.sim.world.motions import Y_TO_Z, Pose, _body_pose, _smooth
 from reelcast.engines.sim.world.physics import PhysicsWorld
@@ -29,6 +30,8 @@ GLIDE_SPEED = 2.0  # m/s entering the jump
 EXIT_SPEED = 1.8  # m/s gliding out backwards
 SKATER_MASS = 55.0  # kg, for the landing impulse
 Y_UP = (0.0, 1.0, 0.0)  # the mocap frame's vertical axis
+BLADE = (0.82, 0.84, 0.88)
+DRESSES = [(0.1, 0.15, 0.55), (0.45, 0.1, 0.5), (0.7, 0.08, 0.2), (0.05, 0.42, 0.45), (0.08, 0.08, 0.1)]
 
 
 @dataclass
@@ -141,6 +144,22 @@ class SkaterActor(HumanoidActor):
                  height: float) -> None:
         super().__init__(entity, track, kin, colors, height)  # type: ignore[arg-type]
         self.skater = track
+        k = self.scale
+        dress = tuple(colors["shirt"])
+        extra = [  # (link, part, shape, size, local matrix, colour, material) at BASE_SCALE
+            ("root", "skirt", "cone", (0.2, 0.16), translate(0.0, -0.06, 0.0) @ rot_x(-math.pi / 2), dress, "cloth"),
+            ("neck", "bun", "sphere", (0.05,), translate(-0.1, 0.2, 0.0), tuple(colors["hair"]), "hair"),
+            ("right_ankle", "blade_r", "box", (0.13, 0.008, 0.006), translate(0.045, -0.068, 0.0), BLADE, "metal"),
+            ("left_ankle", "blade_l", "box", (0.13, 0.008, 0.006), translate(0.045, -0.068, 0.0), BLADE, "metal"),
+        ]
+        local = list(self._local)
+        for link, name, shape, size, m, color, material in extra:
+            m = m.copy()
+            m[:3, 3] *= k
+            self.parts.append(Part(f"{entity}/{name}", entity, shape, tuple(x * k for x in size), color, material))
+            self._links.append(link)
+            local.append(m)
+        self._local = np.array(local)
 
     def sound_events(self) -> list[ContactEvent]:
         """The blades biting the ice at take-off and the landing impact (impulse = m·v at touchdown)."""
@@ -212,6 +231,10 @@ def build_skater(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float,
     origin = (float(pos[0] - GLIDE_SPEED * t_take * math.cos(yaw)), float(pos[1] - GLIDE_SPEED * t_take
                                                                             * math.sin(yaw)))
     track = SkaterTrack(origin, yaw, height / NATIVE_HEIGHT, jump, ctx.plan.duration)
+    # a skating dress (the shirt colour when the prompt names one), skin-tone tights, white boots
+    named = e.attributes.get("color") or e.attributes.get("dress") or e.attributes.get("clothing")
+    dress = colors["shirt"] if named else DRESSES[int(stable_rng(ctx.seed, "dress", e.id).integers(len(DRESSES)))]
+    colors = {**colors, "shirt": dress, "shorts": dress, "shoes": (0.95, 0.95, 0.93), "sock": (0.95, 0.95, 0.93)}
     return SkaterActor(e.id, track, ctx.kin, colors, height)
 
 
