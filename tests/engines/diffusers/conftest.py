@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A REELCAST_DIFFUSERS_MODELS directory holding tiny wan-t2v and ltx-video weights."""
+    """A REELCAST_DIFFUSERS_MODELS directory holding tiny wan-t2v, wan-i2v and ltx-video weights."""
     from reelcast.engines.diffusers.tiny import save_tiny_models
 
-    return save_tiny_models(tmp_path_factory.mktemp("diffusers-models"))
+    return save_tiny_models(tmp_path_factory.mktemp("diffusers-models"), ("wan-t2v", "wan-i2v", "ltx-video"))

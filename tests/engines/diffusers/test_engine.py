@@ -64,6 +64,19 @@ def test_reference_image_conditions_image_to_video(tiny_models):
     assert engine.log.calls[0].image is not None and not np.array_equal(with_ref, plain)
 
 
+def test_image_only_model_opens_later_shots_from_the_cut(tiny_models):  # type: ignore[no-untyped-def]
+    ref = np.full((90, 160, 3), 200, np.uint8)
+    engine = get_engine("diffusers", model="wan-i2v", models_dir=tiny_models, reference=ref)
+    frames = np.stack(list(engine.generate(_plan(), 3).frames))
+    assert frames.shape == (24, 90, 160, 3) and [c.shot for c in engine.log.calls] == [0, 1]
+
+
+def test_image_only_model_without_an_image_is_refused(tiny_models):  # type: ignore[no-untyped-def]
+    with pytest.raises(EngineError) as err:
+        get_engine("diffusers", model="wan-i2v", models_dir=tiny_models).generate(_plan(), 3)
+    assert err.value.code == "reference_required"
+
+
 def test_one_pipeline_stays_warm_per_process(tiny_models):
     engine = get_engine("diffusers", model="wan-t2v", models_dir=tiny_models)
     first = engine.load()

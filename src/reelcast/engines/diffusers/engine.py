@@ -143,16 +143,20 @@ class DiffusersEngine:
             return kwargs
 
         by_shot: dict[int, list[np.ndarray]] = {}
+        previous: np.ndarray | None = None  # last frame generated so far
         with loaded.lock:
             for call in calls:
                 frames = by_shot.setdefault(call.shot, [])
                 image = call.image if call.image is not None else (frames[-1] if frames else None)
+                if image is None and spec.needs_image:
+                    image = previous  # an image-only model opens each later shot from the cut's last frame
                 if frames and loaded.i2v is None:
                     image = None  # a text-only model cannot continue from the last frame; segments are cut
                 t0 = time.perf_counter()
                 out = self._call(spec, loaded, call, image, on_step)
                 call.seconds = time.perf_counter() - t0
                 frames.extend(out[1:] if frames and image is not None else out)
+                previous = frames[-1]
                 self.log.calls.append(call)
         self._note(plan, spec, calls)
         n_out = max(1, int(round(plan.duration * plan.fps)))

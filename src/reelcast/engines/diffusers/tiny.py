@@ -63,6 +63,31 @@ def tiny_wan() -> Any:
                        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0))
 
 
+def tiny_wan_i2v() -> Any:
+    """A WanImageToVideoPipeline in the Wan 2.2 layout (image latents concatenated, no CLIP encoder) at toy size."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+
+    tokenizer = tiny_tokenizer()
+    text_encoder = tiny_text_encoder(len(tokenizer), umt5=True)
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
+        text_dim=TINY_TEXT_DIM, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
+    )
+    return WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
+                                   scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0))
+
+
 def tiny_ltx() -> Any:
     """An LTXPipeline (text-to-video; its image-to-video twin shares the weights) at toy size."""
     import torch
@@ -123,7 +148,7 @@ def tiny_stable_audio() -> Any:
                                transformer=transformer, scheduler=scheduler)
 
 
-TINY_BUILDERS = {"wan-t2v": tiny_wan, "ltx-video": tiny_ltx, "audio": tiny_stable_audio}
+TINY_BUILDERS = {"wan-t2v": tiny_wan, "wan-i2v": tiny_wan_i2v, "ltx-video": tiny_ltx, "audio": tiny_stable_audio}
 # what a tiny model can generate: 32x32 latents-friendly pictures, few steps, a low frame rate (reelcast.json)
 TINY_OVERRIDES: dict[str, object] = {"resolutions": [[32, 32]], "steps": 2, "fps": 8, "max_frames": 17,
                                      "max_sequence_length": 32}
