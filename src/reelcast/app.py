@@ -120,6 +120,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(social_api.router)
     app.include_router(post_api.router)
     app.include_router(cameo_api.router)
+    from reelcast.api import moderation as moderation_api  # reports and the moderation queue
+
+    app.include_router(moderation_api.router)
     from reelcast.api import provenance as provenance_api  # provenance routes (trace, verify)
 
     app.include_router(provenance_api.router)

@@ -20,6 +20,10 @@ def current_user(request: Request) -> User:
     from reelcast.api.limits import check_request
 
     user = _authenticate(request)
+    from reelcast.safety.moderation import ensure_not_suspended  # operators can suspend accounts
+
+    with request.app.state.runtime.db.session() as s:
+        ensure_not_suspended(s, user)
     check_request(request.app.state.runtime, user, request)
     return user
 
