@@ -246,7 +246,7 @@ def _quadruped(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float, kind: 
     words = " ".join([a.get("color", ""), a.get("fur", ""), a.get("breed", ""), e.source])
     fur = spec.fur
     if "golden" in words.lower() or "retriever" in words.lower():
-        fur = (0.85, 0.6, 0.28)
+        fur = (0.9, 0.68, 0.36)
     fur = color_of(a.get("color") or a.get("fur"), fur)
     if kind == "dog" and ctx.plan.setting.place == "space_station" and ctx.gravity <= 1e-6:
         from reelcast.engines.sim.world.space import astro_dog

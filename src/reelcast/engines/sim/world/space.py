@@ -15,7 +15,7 @@ import numpy as np
 from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
-from reelcast.engines.sim.world.creatures import SPECS, QuadrupedActor
+from reelcast.engines.sim.world.dogskin import anchors, dog_mesh
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_y, rot_z, translate
 from reelcast.prompt.plan import Entity
@@ -59,18 +59,38 @@ def in_station(ctx: BuildContext) -> bool:
     return ctx.plan.setting.place == "space_station"
 
 
-class FlyingDogActor(QuadrupedActor):
-    """The dog on a jet pack: outside → through the door → floating inside, legs paddling, heading along the path."""
+class FlyingDogActor(Actor):
+    """The dog on a jet pack (the realistic dm_control dog mesh, golden): outside → through the door → floating
+    inside, facing along its path, with a slow zero-g bob; accessories attach to its anchors."""
 
     def __init__(self, entity: str, fur: tuple[float, float, float], seed: int, t_in: float, duration: float) -> None:
-        super().__init__(entity, SPECS["dog"], np.zeros(3), 0.0, [], fur, seed, flying=[(0.0, duration + 1)])
+        self.entity = entity
         self.t_in = t_in
         self.duration = duration
-        self.outside = np.array([DOOR_X - 9.0, -4.5, 2.6])
+        self.size = 0.9
+        self.outside = np.array([DOOR_X - 6.0, -3.0, 2.2])
         self.door = np.array([DOOR_X + 1.9, 0.0, DOOR_Z])  # just through the doorway when the shot changes
         self.inside = np.array([-2.6, 0.3, 1.4])
-        self._alt = 0.0
         self.rest_yaw: float | None = None
+        self.phase = float(stable_rng(seed, "bob", entity).uniform(0, 2 * math.pi))
+        v, f = dog_mesh()
+        self.anchor = {k: a - anchors()["body"] for k, a in anchors().items()}
+        eye = self.anchor["head"] + np.array([0.02, 0.045, 0.055])
+        self._local = [translate(*(-anchors()["body"])), translate(*self.anchor["nose"]),
+                       translate(*(eye * [1, 1, 1])), translate(*(eye * [1, -1, 1])),
+                       translate(*(eye * [1, 1, 1] + [0.012, 0.006, 0.008])),
+                       translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))]
+        self.parts = [
+            Part(f"{entity}/body", entity, "mesh", (1.0,), fur, "fur", v, f),
+            Part(f"{entity}/nose", entity, "sphere", (0.022,), (0.05, 0.04, 0.04), "skin"),
+            Part(f"{entity}/eye_l", entity, "sphere", (0.016,), (0.05, 0.03, 0.02), "glass"),
+            Part(f"{entity}/eye_r", entity, "sphere", (0.016,), (0.05, 0.03, 0.02), "glass"),
+            # light glimmers off the dog's eyes
+            Part(f"{entity}/glint_l", entity, "sphere", (0.005,), (1.0, 1.0, 1.0), "glass", emissive=1.0,
+                 casts_shadow=False),
+            Part(f"{entity}/glint_r", entity, "sphere", (0.005,), (1.0, 1.0, 1.0), "glass", emissive=1.0,
+                 casts_shadow=False),
+        ]
 
     def path(self, t: float) -> np.ndarray:
         """Body centre at time t: an arc to the door (arriving just before the cut), then a drift inside."""
@@ -102,21 +122,24 @@ class FlyingDogActor(QuadrupedActor):
             return 1.0
         return max(0.15, 1.0 - (t - (self.t_in - 0.4)) / 0.8)
 
-    def _altitude(self, t: float) -> float:
-        return self._alt
+    def frame(self, t: float) -> np.ndarray:
+        """The body frame at time t (origin at the body centre, x towards the nose), nose slightly up in thrust."""
+        pitch = -0.12 * self.thrust(t) + 0.05 * math.sin(0.8 * t + self.phase)
+        roll = 0.06 * math.sin(0.6 * t + self.phase)
+        return translate(*self.path(t)) @ rot_z(self.heading(t)) @ rot_y(pitch) @ rot_x(roll)
 
-    def _travel(self, t: float) -> tuple[float, float]:
-        return 0.0, 0.0
+    def point(self, t: float, name: str) -> np.ndarray:
+        """World position of an anchor (nose, head, neck, back, body) at time t."""
+        return (self.frame(t) @ np.array([*self.anchor[name], 1.0]))[:3]
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
-        """Pose the quadruped rig along the flight path, facing its direction of travel."""
-        p = self.path(t)
-        self.yaw = self.heading(t)
-        s = self.s
-        hip_h = s.leg_len * 0.95 + s.body_r * 0.2
-        self.start = p[:2].copy()
-        self._alt = float(p[2]) - hip_h
-        return super().sample(world, t)
+        """The mesh and its nose/eyes at the body frame."""
+        F = self.frame(t)
+        return np.array([F @ m for m in self._local])
+
+    def focus(self, poses: np.ndarray) -> np.ndarray:
+        """Aim at the body centre."""
+        return (poses[0] @ np.array([*anchors()["body"], 1.0]))[:3]
 
 
 class JetPackActor(Actor):
@@ -140,8 +163,7 @@ class JetPackActor(Actor):
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """Ride on the dog's body; flames point backwards and scale with thrust."""
-        B = self.dog.sample(world, t)[0]
-        back = B @ translate(-0.05, 0.0, 0.2)
+        back = self.dog.frame(t) @ translate(*(self.dog.anchor["back"] + [0.0, 0.0, 0.07]))
         k = max(0.05, self.dog.thrust(t) * (0.85 + 0.15 * math.sin(47 * t)))
         out = [back @ rot_y(math.pi / 2), back @ translate(0, 0, -0.05)]
         for side in (1, -1):
@@ -169,7 +191,7 @@ class HelmetActor(Actor):
         self.open_at = open_at
         self.size = 0.4
         white, glass = (0.93, 0.93, 0.95), (0.55, 0.75, 0.95)
-        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.2, 0.035), white, "plastic")]
+        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.12, 0.03), white, "plastic")]
         self.n_ribs = 5
         for k in range(self.n_ribs):
             self.parts.append(Part(f"{entity}/rib{k}", entity, "capsule", (0.012, 0.17), glass, "glass",
@@ -183,10 +205,9 @@ class HelmetActor(Actor):
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """Collar round the neck; the dome's ribs arc over the head and swing back about the collar's rear hinge."""
-        poses = self.dog.sample(world, t)
-        H = poses[3]  # the head
-        neck = poses[2]
-        collar = translate(*neck[:3, 3]) @ rot_z(self.dog.yaw) @ rot_y(-0.5)
+        F = self.dog.frame(t)
+        H = F @ translate(*self.dog.anchor["head"])
+        collar = F @ translate(*self.dog.anchor["neck"]) @ rot_y(-0.9)
         hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
         out = [collar]
         for k in range(self.n_ribs):
@@ -259,7 +280,6 @@ def astro_dog(ctx: BuildContext, e: Entity, fur: tuple[float, float, float]) -> 
     """The dog in space: flies on its jet pack into the station (used by creatures.dog when in the station)."""
     t_in = cut_time(ctx)
     dog = FlyingDogActor(e.id, fur, ctx.seed, t_in, ctx.plan.duration)
-    dog.size = 0.9
     ctx.extra.append(DoorsActor(t_in - 2.0, t_in + 0.9))
     ctx.note("sim: the dog flies on its jet pack from outside the station through the opening doors")
     return dog
@@ -342,8 +362,7 @@ GRAB_REACH = 0.45  # metres from the mouth within which the dog catches the ball
 
 def mouth_point(dog: FlyingDogActor, world: PhysicsWorld, t: float) -> np.ndarray:
     """Where a ball held in the dog's mouth sits: just in front of the nose."""
-    poses = dog.sample(world, t)
-    nose, head = poses[5, :3, 3], poses[3, :3, 3]
+    nose, head = dog.point(t, "nose"), dog.point(t, "head")
     d = nose - head
     return nose + 0.05 * d / (np.linalg.norm(d) + 1e-9)
 
@@ -383,7 +402,7 @@ def tennis_ball_in_station(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: f
     if dog is not None and grab is not None and e.id == grab.target and "#" not in e.id:
         # the grabbed ball: released so that it drifts into the mouth at the grab time
         t_grab = grab_time(ctx, dog)
-        ahead = np.array([-0.85, -0.45, 0.0]) / np.linalg.norm([0.85, 0.45])
+        ahead = np.array([-0.5, -0.85, 0.0]) / np.linalg.norm([0.5, 0.85])
         dog.rest_yaw = math.atan2(ahead[1], ahead[0])  # he turns to face the ball coming at him
         m = mouth_point(dog, ctx.world, t_grab)
         v = -0.2 * (ahead + np.array([0.0, 0.0, 0.25]))
