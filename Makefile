@@ -48,6 +48,7 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.render --write docs/benchmarks.md
 	$(BIN)/python -m bench.safety --write docs/benchmarks.md
 	$(BIN)/python -m bench.diffusers_engine --write docs/benchmarks.md
+	$(BIN)/python -m bench.trace --write docs/benchmarks.md
 
 gallery: setup ## render every seed prompt: docs/gallery/<slug>.png contact sheets (+ git-ignored MP4s)
 	$(BIN)/python -m bench.gallery --out docs/gallery

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import requests
 
 from tests.api.helpers import client
 from tests.conftest import drop_pg_database, fresh_pg_database, server_settings, start_server
-from tests.provenance.transforms import transform
+from tests.provenance.transforms import read_frames, transform
 
 PROMPTS = [
     "a red ball bounces on the floor",
@@ -94,3 +95,33 @@ def test_trace_of_garbage_is_a_400(studio, tmp_path: Path) -> None:  # type: ign
     r = _post(srv, "trace", junk)
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "unreadable_file"
+
+
+def test_visible_export_is_signed_watermarked_and_still_traces(studio) -> None:  # type: ignore[no-untyped-def]
+    srv, files, data = studio
+    vid, path = next(iter(files.items()))
+    r = requests.get(f"{srv.url}/v1/videos/{vid}/export", params={"watermark": "visible"},
+                     headers={"Authorization": f"Bearer {srv.key}"}, timeout=120)
+    assert r.status_code == 200, r.text
+    export = data / "export.mp4"
+    export.write_bytes(r.content)
+    frames, _ = read_frames(export)
+    raw, _ = read_frames(path)
+    diff = np.abs(frames[0].astype(int) - raw[0].astype(int)).max(axis=2) > 40
+    assert 0.002 < diff.mean() < 0.2  # a badge-sized region differs, the rest is the same picture
+    report = _post(srv, "verify", export).json()
+    assert report["state"] == "Trusted" and report["manifest_count"] == 2
+    stripped = transform(export, "strip_metadata", data)
+    assert vid in {m["video_id"] for m in _post(srv, "trace", stripped).json()["matches"]}
+
+
+def test_export_of_someone_elses_video_is_a_404(studio) -> None:  # type: ignore[no-untyped-def]
+    srv, _, _ = studio
+    r = requests.get(f"{srv.url}/v1/videos/video_nope/export", headers={"Authorization": f"Bearer {srv.key}"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "video_not_found"
+
+
+def test_trust_anchor_is_published(studio) -> None:  # type: ignore[no-untyped-def]
+    srv, _, _ = studio
+    r = requests.get(f"{srv.url}/v1/provenance/trust-anchor.pem")
+    assert r.status_code == 200 and r.text.startswith("-----BEGIN CERTIFICATE-----")

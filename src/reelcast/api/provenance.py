@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 
-from reelcast.api.errors import BadRequest, PayloadTooLarge, RateLimited
+from reelcast.api.errors import BadRequest, NotFound, PayloadTooLarge, RateLimited
 from reelcast.jobs.runtime import Runtime
 
-router = APIRouter(prefix="/v1/provenance", tags=["provenance"])
+router = APIRouter(tags=["provenance"])  # one router (app.py includes it once): /v1/provenance/* + export
 
 MAX_UPLOAD = 512 * 1024 * 1024
 RATE_PER_MINUTE = 30  # per client address; tracing decodes whole files
@@ -67,7 +68,7 @@ async def _upload(request: Request) -> bytes:
     return data
 
 
-@router.post("/trace", summary="Trace a video or image back to its source (public)")
+@router.post("/v1/provenance/trace", summary="Trace a video or image back to its source (public)")
 async def trace(request: Request) -> dict[str, Any]:
     """Find the source video of a file by C2PA, invisible watermark and fingerprint."""
     _limit(request)
@@ -88,7 +89,7 @@ async def trace(request: Request) -> dict[str, Any]:
     return await asyncio.to_thread(run)
 
 
-@router.post("/verify", summary="Validate a file's C2PA manifest (public)")
+@router.post("/v1/provenance/verify", summary="Validate a file's C2PA manifest (public)")
 async def verify(request: Request) -> dict[str, Any]:
     """The C2PA validation report against this server's trust anchor."""
     _limit(request)
@@ -99,10 +100,32 @@ async def verify(request: Request) -> dict[str, Any]:
     return await asyncio.to_thread(provenance.verify_file, rt, data)
 
 
-@router.get("/trust-anchor.pem", summary="This server's C2PA root certificate (add it as a trust anchor)")
+@router.get("/v1/provenance/trust-anchor.pem", summary="This server's C2PA root certificate (add it as a trust anchor)")
 def trust_anchor(request: Request) -> Response:
     """The root CA PEM that verifiers should trust for this server's manifests."""
     from reelcast.jobs import provenance
 
     rt: Runtime = request.app.state.runtime
     return Response(provenance.runtime_identity(rt).root_pem, media_type="application/x-pem-file")
+
+
+@router.get("/v1/videos/{video_id}/export", summary="Download a share copy with the visible watermark")
+def export_video(video_id: str, request: Request, watermark: str = "visible") -> FileResponse:
+    """The completed video with the moving reelcast mark + @handle (the raw `content` download has none)."""
+    from reelcast.api.deps import current_user
+    from reelcast.jobs import provenance
+    from reelcast.store import videos as videos_repo
+
+    if watermark != "visible":
+        raise BadRequest("Only watermark=visible is supported.", param="watermark", code="invalid_value")
+    user = current_user(request)
+    rt: Runtime = request.app.state.runtime
+    with rt.db.session() as s:
+        job = videos_repo.get_video(s, video_id, user.id)
+    if job is None:
+        raise NotFound(f"Video '{video_id}' not found.", param="video_id", code="video_not_found")
+    if job.status != "completed" or not job.video_blob:
+        raise BadRequest(f"Video '{video_id}' is not completed.", param="video_id", code="video_not_ready")
+    path = provenance.export_visible(rt, job, user.handle)
+    return FileResponse(path, media_type="video/mp4", filename=f"{video_id}-reelcast.mp4",
+                        background=BackgroundTask(path.unlink, missing_ok=True))

@@ -20,6 +20,7 @@ log = logging.getLogger("reelcast.provenance")
 
 _identities: dict[str, c2pa_sign.SigningIdentity] = {}
 _indexes: dict[str, fp.FingerprintIndex] = {}
+_registries: dict[str, tuple[int, list[str], Any]] = {}  # db url → (count, video ids, codeword matrix)
 _lock = threading.Lock()
 
 
@@ -108,6 +109,21 @@ def index_for(rt: Runtime) -> fp.FingerprintIndex:
     return idx
 
 
+def _registry(rt: Runtime) -> tuple[list[str], Any]:
+    """All registered watermark payloads as video ids + codewords (rebuilt when the count changes)."""
+    url = rt.settings.resolved_database_url
+    with rt.db.session() as s:
+        n = repo.count_marks(s)
+        cached = _registries.get(url)
+        if cached is not None and cached[0] == n:
+            return cached[1], cached[2]
+        marks = repo.all_marks(s)
+    ids = [v for v, _ in marks]
+    matrix = wm.codewords(p for _, p in marks)
+    _registries[url] = (n, ids, matrix)
+    return ids, matrix
+
+
 def trace_file(rt: Runtime, data: bytes, path: Path) -> dict[str, Any]:
     """Find the source video of a file by C2PA manifest, invisible watermark and fingerprint."""
     report = c2pa_sign.verify_bytes(data, runtime_identity(rt).root_pem)
@@ -126,16 +142,28 @@ def trace_file(rt: Runtime, data: bytes, path: Path) -> dict[str, Any]:
         add(report.video_id, "c2pa", 1.0 if report.trusted else 0.9)
     analysis = tr.analyse(data, path)
     det = analysis.detection
+    vid = None
     if det.payload is not None:
         with rt.db.session() as s:
             vid = repo.video_for_payload(s, det.payload)
         if vid:
             add(vid, "watermark", det.confidence)
+    if vid is None and det.soft is not None:  # too many bit errors for RS: list-decode against the registry
+        ids, matrix = _registry(rt)
+        picked = wm.list_decode(det, matrix)
+        if picked is not None:
+            add(ids[picked[0]], "watermark", min(0.99, 0.8 + (picked[1] - wm.list_threshold(len(ids))) / 20))
+    named = set(matches)  # videos named by C2PA or the watermark
+    similar: list[dict[str, Any]] = []
     pairs = index_for(rt).search(analysis.query)
     for cand in fp.vote(pairs, analysis.samples, single_image=analysis.is_image):
+        if named and cand.video_id not in named:
+            # the file's own mark names another video; this one only looks alike (e.g. same prompt, other seed)
+            similar.append({"video_id": cand.video_id, "method": "fingerprint", "confidence": cand.confidence})
+            continue
         add(cand.video_id, "fingerprint", cand.confidence)
     ordered = sorted(matches.values(), key=lambda m: -m["confidence"])
-    return {"matches": ordered, "c2pa": report.to_dict() if report.present else None}
+    return {"matches": ordered, "c2pa": report.to_dict() if report.present else None, "similar": similar}
 
 
 def verify_file(rt: Runtime | None, data: bytes, root_pem: bytes | None = None) -> dict[str, Any]:
@@ -176,3 +204,28 @@ def finish_job_outputs(rt: Runtime, job: Any, out: Any) -> tuple[bytes, bytes]:
     n = record(rt, job.id, out.video_path)
     log.info("job %s signed and fingerprinted (%d hashes)", job.id, n)
     return thumb, sprite
+
+
+def export_visible(rt: Runtime, job: Any, handle: str) -> Path:
+    """A share/export copy of a completed video with the moving visible watermark, signed; caller deletes it."""
+    from reelcast.media.encode import encode_mp4
+    from reelcast.media.probe import decode_audio, decode_frames
+    from reelcast.provenance.visible import overlay_frames
+
+    src = rt.blobs.path(job.video_blob)
+    frames, fps = decode_frames(src)
+    audio = decode_audio(src)
+    h, w = frames[0].shape[:2]
+    out = rt.blobs.temp_path(".mp4")
+    rate = int(round(fps))
+    try:
+        encode_mp4(overlay_frames(frames, handle, w, h, rate, seed=job.id), audio if len(audio) else None, out,
+                   width=w, height=h, fps=rate, n_frames=len(frames))
+        inp = SignInputs(video_id=job.id, title=f"{job.id}-export", engine=job.engine, model=job.model,
+                         cameos=consent_entries(list((job.plan or {}).get("cameos", []) or [])),
+                         ingredients=[c2pa_sign.Ingredient(src, f"{job.id}.mp4", "video/mp4", "export_source")])
+        c2pa_sign.sign_file(out, _spec(inp, "video/mp4", f"{job.id}-export.mp4", True), runtime_identity(rt))
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return out

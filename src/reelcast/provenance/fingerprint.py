@@ -20,9 +20,12 @@ HASH_WIDTH = 512
 CENTRE = 0.8  # the centre-crop variant covers the middle 80 % of the frame
 KIND_FULL, KIND_FLIP, KIND_CENTRE, KIND_CENTRE_FLIP, KIND_TOP = 0, 1, 2, 3, 4
 TOP = 0.75  # the top-region variant ignores the bottom quarter, where captions and repost banners go
-MAX_DISTANCE = 64  # a frame pair farther apart than this never votes
-IMAGE_DISTANCE = 44  # a single image must be this close (no temporal evidence to lean on)
+MAX_DISTANCE = 40  # a frame pair farther apart than this never votes (unrelated sim clips came within 46)
+IMAGE_DISTANCE = 32  # a single image must be this close (no temporal evidence to lean on)
 MIN_SUPPORT = 0.3  # share of the query's samples that must agree on one time offset
+IVF_THRESHOLD = 2_000_000  # hashes; past this the index is rebuilt as IVF (brute force gets too slow)
+IVF_NLIST = 4096
+IVF_NPROBE = 32
 
 
 @dataclass(frozen=True)
@@ -130,12 +133,27 @@ class Candidate:
         return float(round(min(1.0, 0.5 * self.support + 0.5 * closeness), 3))
 
 
+def build_ivf(codes: np.ndarray, nlist: int = IVF_NLIST, nprobe: int = IVF_NPROBE) -> faiss.IndexBinaryIVF:
+    """An inverted-file binary index over (n, 32) uint8 codes, trained on a sample of them."""
+    quantizer = faiss.IndexBinaryFlat(256)
+    ivf = faiss.IndexBinaryIVF(quantizer, 256, nlist)
+    rng = np.random.default_rng(0)
+    train = codes[rng.choice(len(codes), size=min(len(codes), nlist * 40), replace=False)]
+    ivf.train(train)
+    ivf.add(codes)
+    ivf.nprobe = nprobe
+    ivf.own_fields = True
+    ivf._quantizer = quantizer  # keep the Python object alive as long as the index
+    return ivf
+
+
 class FingerprintIndex:
     """An in-memory FAISS binary index over (video, time, kind) hashes; thread-safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._index = faiss.IndexBinaryFlat(256)
+        self._index: faiss.IndexBinary = faiss.IndexBinaryFlat(256)
+        self._codes = np.zeros((0, 32), np.uint8)  # kept only once the index is IVF (flat keeps its own)
         self._video: list[int] = []
         self._t: list[float] = []
         self._ids: list[str] = []
@@ -144,6 +162,13 @@ class FingerprintIndex:
 
     def __len__(self) -> int:
         return self._index.ntotal
+
+    def codes(self) -> np.ndarray:
+        """All indexed hashes as (n, 32) uint8, in insertion order."""
+        with self._lock:
+            if isinstance(self._index, faiss.IndexBinaryFlat):
+                return faiss.rev_swig_ptr(self._index.xb.data(), self._index.ntotal * 32).reshape(-1, 32).copy()
+            return self._codes.copy()
 
     def add(self, video_id: str, hashes: Iterable[tuple[float, bytes]]) -> None:
         """Add a video's hashes (time, 32-byte hash)."""
@@ -159,6 +184,11 @@ class FingerprintIndex:
             self._index.add(arr)
             self._video.extend([pos] * len(items))
             self._t.extend(t for t, _ in items)
+            if isinstance(self._index, faiss.IndexBinaryIVF):
+                self._codes = np.concatenate([self._codes, arr])
+            elif self._index.ntotal > IVF_THRESHOLD:
+                all_codes = faiss.rev_swig_ptr(self._index.xb.data(), self._index.ntotal * 32).reshape(-1, 32).copy()
+                self._index, self._codes = build_ivf(all_codes), all_codes
 
     def search(self, queries: list[FrameHash], k: int = 16) -> list[tuple[FrameHash, str, float, int]]:
         """Nearest indexed hashes within MAX_DISTANCE: (query, video_id, source time, distance)."""

@@ -32,7 +32,9 @@ SYNC_Z_THRESHOLD = 7.0  # calibrated on unmarked clips (max seen ~5); RS decode 
 
 # Erasing the weakest bytes lets RS fix more errors at the price of a weaker self-check; a false decode is still
 # only a random 64-bit number, which matches a stored video's payload with probability N / 2^64.
-MAX_ERASURE_TRIES = (0, 2, 4, 6)
+MAX_ERASURE_TRIES = (0, 2, 4)
+LIST_FALSE_RATE = 1e-6  # per query, over all registered payloads
+LIST_SYNC_Z = 5.5  # list decoding still needs a visible sync peak
 
 _rs = RSCodec(PARITY_BYTES)
 
@@ -149,6 +151,7 @@ class Detection:
     flipped: bool
     bit_errors: int  # corrected byte errors (-1 when decoding failed)
     soft_margin: float  # mean |soft bit| / std, a confidence proxy
+    soft: np.ndarray | None = None  # the N_BITS soft bits read at the sync position (for list decoding)
 
     @property
     def confidence(self) -> float:
@@ -246,7 +249,37 @@ def detect_residual(acc: np.ndarray, key: bytes = DEFAULT_KEY) -> Detection:
     errors = -1
     if z >= SYNC_Z_THRESHOLD:
         payload, errors = _rs_decode_soft(soft)
-    return Detection(payload, z, scale, flipped, errors, margin)
+    return Detection(payload, z, scale, flipped, errors, margin, soft.astype(np.float32))
+
+
+def codewords(payloads: Iterable[int]) -> np.ndarray:
+    """The ±1 coded bits (n, N_BITS) of payloads, for list decoding."""
+    rows = [_encode_bits(p) * 2 - 1 for p in payloads]
+    return np.array(rows, np.float32).reshape(-1, N_BITS)
+
+
+def list_threshold(n_candidates: int, false_rate: float = LIST_FALSE_RATE) -> float:
+    """Score a candidate must reach so that any false pick has probability ≤ false_rate (Bonferroni, Gaussian null)."""
+    from scipy.stats import norm
+
+    return float(norm.isf(false_rate / max(1, n_candidates)))
+
+
+def list_decode(det: Detection, candidates: np.ndarray,
+                false_rate: float = LIST_FALSE_RATE) -> tuple[int, float] | None:
+    """Pick the registered payload whose codeword matches the soft bits (index, score), or None.
+
+    Each candidate's score Σ s·c / ‖s‖ is N(0, 1) for an unmarked file or another video's mark, so the threshold
+    from `list_threshold` bounds false picks over the whole registry. The sync peak must be present too.
+    """
+    if det.soft is None or len(candidates) == 0 or det.sync_z < LIST_SYNC_Z:
+        return None
+    s = det.soft
+    scores = candidates @ s / (float(np.linalg.norm(s)) + 1e-9)
+    best = int(np.argmax(scores))
+    if scores[best] >= list_threshold(len(candidates), false_rate):
+        return best, float(scores[best])
+    return None
 
 
 def _rs_decode_soft(soft: np.ndarray) -> tuple[int | None, int]:

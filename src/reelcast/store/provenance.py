@@ -44,6 +44,18 @@ def video_for_payload(s: Session, payload: int) -> str | None:
     return s.scalar(select(ProvenanceMark.video_id).where(ProvenanceMark.payload == payload))
 
 
+def count_marks(s: Session) -> int:
+    """How many videos carry a registered watermark payload."""
+    from sqlalchemy import func
+
+    return int(s.scalar(select(func.count()).select_from(ProvenanceMark)) or 0)
+
+
+def all_marks(s: Session) -> list[tuple[str, int]]:
+    """Every (video id, payload), for list decoding."""
+    return [(r[0], int(r[1])) for r in s.execute(select(ProvenanceMark.video_id, ProvenanceMark.payload))]
+
+
 def replace_fingerprints(s: Session, video_id: str, rows: list[tuple[float, int, bytes, int]]) -> None:
     """Store a video's hashes (t, kind, hash, quality), replacing earlier ones."""
     if s.scalar(select(Fingerprint.id).where(Fingerprint.video_id == video_id).limit(1)) is not None:
