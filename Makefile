@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1 espeak-ng sox
+DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1 espeak-ng sox postgresql-client redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
@@ -49,6 +49,7 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.safety --write docs/benchmarks.md
 	$(BIN)/python -m bench.diffusers_engine --write docs/benchmarks.md
 	$(BIN)/python -m bench.trace --write docs/benchmarks.md
+	$(BIN)/python -m bench.throughput --write docs/benchmarks.md
 
 gallery: setup ## render every seed prompt: docs/gallery/<slug>.png contact sheets (+ git-ignored MP4s)
 	$(BIN)/python -m bench.gallery --out docs/gallery

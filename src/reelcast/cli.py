@@ -345,5 +345,63 @@ def invites_create(
         typer.echo(code)
 
 
+@app.command("backup")
+def backup_cmd(
+    output: Annotated[Path, typer.Argument(help="Backup file to write (.tar.gz).")],
+) -> None:
+    """Back up the database (SQLite snapshot or pg_dump) and every blob into one file."""
+    from reelcast.store.backup import BackupError, backup
+
+    try:
+        info = backup(Settings(), output)
+    except BackupError as exc:
+        _fail(str(exc))
+        return
+    console.print(f"wrote {output}: {info.database} database + {info.blobs} blobs")
+
+
+@app.command("restore")
+def restore_cmd(
+    source: Annotated[Path, typer.Argument(help="Backup file made by `reelcast backup`.")],
+    force: Annotated[bool, typer.Option(help="Replace an existing database.")] = False,
+) -> None:
+    """Restore a backup into REELCAST_DATABASE_URL and the blob directory."""
+    from reelcast.store.backup import BackupError, restore
+
+    try:
+        info = restore(Settings(), source, force=force)
+    except BackupError as exc:
+        _fail(str(exc))
+        return
+    console.print(f"restored {info.database} database + {info.blobs} blobs from {source}")
+
+
+@app.command("tier")
+def tier_cmd(
+    user: Annotated[str, typer.Argument(help="Handle of the user.")],
+    tier: Annotated[str, typer.Argument(help="Quota tier (regular, or one from REELCAST_QUOTA_TIERS).")],
+) -> None:
+    """Put a user in a daily-quota tier."""
+    from reelcast.api.limits import set_tier
+    from reelcast.jobs.runtime import Runtime
+    from reelcast.store import accounts
+
+    st = Settings()
+    if tier not in st.quota_tier_map:
+        _fail(f"unknown tier {tier!r}; known: {', '.join(st.quota_tier_map)}")
+        return
+    rt = Runtime.open(st)
+    try:
+        with rt.db.session() as s:
+            found = accounts.find_user(s, user)
+        if found is None:
+            _fail(f"no user {user!r}")
+            return
+        set_tier(rt, found.id, tier)
+    finally:
+        rt.close()
+    console.print(f"{user} is now in tier {tier} ({st.quota_tier_map[tier] or 'unlimited'} videos/day)")
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,218 @@
+"""Celery scale-out: jobs/minute with 1 and 2 worker processes, the scaling ratio, and API p99 latency under load.
+
+N concurrent clients each create videos and poll them to completion (as `create_and_poll` does) against one API
+server, a private redis-server and a fresh PostgreSQL database. Run with `make bench`; `--write docs/benchmarks.md`
+replaces this section there. Figures are measured in one run on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import requests
+import uvicorn
+
+from reelcast.app import create_app
+from reelcast.config import Settings
+from reelcast.jobs.runtime import Runtime
+from reelcast.store import accounts
+
+try:
+    from bench.report import write_section
+except ImportError:  # run as a script from bench/
+    from report import write_section  # type: ignore[no-redef]
+
+PG_ADMIN = os.environ.get("REELCAST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PROMPT = "a red ball bounces on the floor"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Result:
+    """One measured configuration."""
+
+    workers: int
+    jobs: int
+    wall: float
+    latencies: list[float]
+
+    @property
+    def jobs_per_minute(self) -> float:
+        """Completed jobs per minute of wall time."""
+        return self.jobs / self.wall * 60
+
+    @property
+    def p99_ms(self) -> float:
+        """99th percentile API request latency in milliseconds."""
+        return statistics.quantiles(self.latencies, n=100)[98] * 1000 if len(self.latencies) > 1 else 0.0
+
+
+class Stack:
+    """API server (uvicorn thread) + redis-server + PostgreSQL database + Celery worker processes."""
+
+    def __init__(self, tmp: Path, size: str, seconds: str) -> None:
+        self.tmp = tmp
+        self.size, self.seconds = size, seconds
+        self.redis_port = _free_port()
+        self.redis = subprocess.Popen(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                                       "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        self.db_name = f"reelcast_bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+        self.env = {
+            "REELCAST_DATA_DIR": str(tmp), "REELCAST_DATABASE_URL": PG_ADMIN.rsplit("/", 1)[0] + "/" + self.db_name,
+            "REELCAST_WORKERS": "celery", "REELCAST_BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "REELCAST_EXTRA_SIZES": size, "REELCAST_EXTRA_SECONDS": seconds, "REELCAST_DAILY_VIDEO_QUOTA": "0",
+            "REELCAST_REQUESTS_PER_MINUTE": "0", "REELCAST_LEASE_SECONDS": "60",
+        }
+        time.sleep(0.5)
+        settings = Settings(**{k[len("REELCAST_"):].lower(): v for k, v in self.env.items()})  # type: ignore[arg-type]
+        self.rt = Runtime.open(settings)
+        with self.rt.db.session() as s:
+            self.key = accounts.create_api_key(s, accounts.get_or_create_user(s, "bench"))
+        port = _free_port()
+        self.server = uvicorn.Server(uvicorn.Config(create_app(settings, runtime=self.rt), host="127.0.0.1",
+                                                    port=port, log_level="warning"))
+        threading.Thread(target=self.server.run, daemon=True).start()
+        while not self.server.started:
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{port}/v1"
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    def start_workers(self, n: int) -> None:
+        """Start n `reelcast worker` processes (solo pool, one job at a time each)."""
+        for i in range(n):
+            log = open(self.tmp / f"worker{len(self.workers)}-{i}.log", "ab")  # noqa: SIM115
+            self.workers.append(subprocess.Popen([sys.executable, "-m", "reelcast.cli", "worker"],
+                                                 env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT))
+
+    def stop_workers(self) -> None:
+        """Stop every worker."""
+        for w in self.workers:
+            w.terminate()
+        for w in self.workers:
+            try:
+                w.wait(30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+        self.workers = []
+
+    def run(self, clients: int, jobs_per_client: int) -> tuple[float, list[float]]:
+        """Each client creates and polls its jobs one after another; returns wall seconds and request latencies."""
+        latencies: list[float] = []
+        lock = threading.Lock()
+        errors: list[str] = []
+
+        def client() -> None:
+            session = requests.Session()
+            session.headers["authorization"] = f"Bearer {self.key}"
+            for _ in range(jobs_per_client):
+                t = time.perf_counter()
+                r = session.post(f"{self.url}/videos", json={"prompt": PROMPT, "size": self.size,
+                                                              "seconds": self.seconds}, timeout=600)
+                with lock:
+                    latencies.append(time.perf_counter() - t)
+                if r.status_code != 200:
+                    errors.append(r.text)
+                    return
+                vid = r.json()["id"]
+                while True:
+                    time.sleep(0.25)
+                    t = time.perf_counter()
+                    status = session.get(f"{self.url}/videos/{vid}", timeout=600).json()["status"]
+                    with lock:
+                        latencies.append(time.perf_counter() - t)
+                    if status in ("completed", "failed"):
+                        if status == "failed":
+                            errors.append(vid)
+                        break
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise RuntimeError(f"benchmark jobs failed: {errors[:3]}")
+        return time.perf_counter() - started, latencies
+
+    def close(self) -> None:
+        """Tear everything down."""
+        self.stop_workers()
+        self.server.should_exit = True
+        time.sleep(0.5)
+        self.rt.close()
+        self.redis.kill()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+
+
+def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds: str) -> Result:
+    """Warm the workers up (one job each), then time the load."""
+    with tempfile.TemporaryDirectory(prefix="reelcast-bench-") as tmp:
+        stack = Stack(Path(tmp), size, seconds)
+        try:
+            stack.start_workers(workers)
+            stack.run(workers, 1)  # warm-up: imports, engine and first render in every worker
+            wall, lat = stack.run(clients, jobs_per_client)
+            return Result(workers, clients * jobs_per_client, wall, lat)
+        finally:
+            stack.close()
+
+
+def main() -> None:
+    """Measure 1 and 2 workers and print (or write) the table."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--jobs-per-client", type=int, default=3)
+    ap.add_argument("--size", default="160x90")
+    ap.add_argument("--seconds", default="2")
+    ap.add_argument("--write", type=Path, help="markdown file whose throughput section is replaced")
+    args = ap.parse_args()
+    results = [measure(w, args.clients, args.jobs_per_client, args.size, args.seconds) for w in (1, 2)]
+    ratio = results[1].jobs_per_minute / results[0].jobs_per_minute
+    load = os.getloadavg()
+    lines = [
+        "## Scale-out throughput (Celery workers)",
+        "",
+        f"{args.clients} concurrent clients, each creating {args.jobs_per_client} videos ({args.size}, "
+        f"{args.seconds} s, sim engine) and polling every 250 ms until done; one API server, Redis broker, "
+        f"PostgreSQL; each worker is one `reelcast worker` process (solo pool). Warm-up job per worker excluded.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores; load average at the end "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "| workers | jobs | wall s | jobs/minute | API requests | API p99 ms |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {r.workers} | {r.jobs} | {r.wall:.1f} | {r.jobs_per_minute:.1f} | {len(r.latencies)} | "
+                     f"{r.p99_ms:.0f} |")
+    lines += ["", f"**Scaling ratio 2 workers ÷ 1 worker: {ratio:.2f}** (target ≥ 1.8 on 2 otherwise idle cores)."]
+    md = "\n".join(lines)
+    print(md)
+    if args.write:
+        write_section(args.write, "throughput", md)
+
+
+if __name__ == "__main__":
+    main()
