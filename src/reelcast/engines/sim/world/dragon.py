@@ -91,7 +91,7 @@ class DragonActor(Actor):
         self.size = 4.0
         self.parts: list[Part] = []
         horn = (0.78, 0.72, 0.6)
-        wing = tuple(c * 0.7 for c in scales)
+        wing = tuple(min(1.0, 0.55 * c + 0.5 * a) for c, a in zip(scales, (0.55, 0.38, 0.3), strict=True))
 
         def add(name: str, shape: str, size: tuple[float, ...], color: tuple[float, ...], material: str = "scales",
                 mesh: tuple[np.ndarray, np.ndarray] | None = None, emissive: float = 0.0, shadow: bool = True) -> None:
@@ -120,9 +120,9 @@ class DragonActor(Actor):
             add(f"arm_{side}", "capsule", (0.1, INNER_SPAN / 2), wing, "bone")
             k = 1.0 if side == "l" else -1.0  # the right wing is the mirrored outline (not a mirrored matrix)
             add(f"wing_{side}_inner", "mesh", (1.0,), wing, "membrane",
-                mesh=membrane([(x, k * y) for x, y in INNER_WING]))
+                mesh=membrane([(x, k * y) for x, y in INNER_WING]), emissive=0.12)
             add(f"wing_{side}_outer", "mesh", (1.0,), wing, "membrane",
-                mesh=membrane([(x, k * y) for x, y in OUTER_WING]))
+                mesh=membrane([(x, k * y) for x, y in OUTER_WING]), emissive=0.12)
         self.n_body = len(self.parts)
 
     # ------------------------------------------------------------------ motion

@@ -63,11 +63,11 @@ def glacier_scenery(seed: int) -> Scenery:
     # knife-edged ridgelines far beyond the glacier and across the fjord (clear of the flight corridor)
     for i in range(16):
         side = 1 if i % 2 == 0 else -1
-        h = rng.uniform(90, 170)
+        h = rng.uniform(45, 85)
         x, y = -260 + i * 36 + rng.uniform(-8, 8), side * rng.uniform(190, 240)
-        out.append((_part(f"fjord/ridge{i}", "cone", (h * 0.55, h / 2), (0.32, 0.36, 0.4), "rock"),
+        out.append((_part(f"fjord/ridge{i}", "cone", (h * 0.9, h / 2), (0.32, 0.36, 0.4), "rock"),
                     translate(x, y, h / 2 - 2)))
-        out.append((_part(f"fjord/ridge_snow{i}", "cone", (h * 0.22, h * 0.2), (0.95, 0.97, 1.0), "snow"),
+        out.append((_part(f"fjord/ridge_snow{i}", "cone", (h * 0.4, h * 0.2), (0.95, 0.97, 1.0), "snow"),
                     translate(x, y, h * 0.8 - 2)))
     # the corridor: tall spires behind the flight line, short fins in front of it (parallax for the camera)
     x0, x1 = CORRIDOR_X
