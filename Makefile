@@ -46,6 +46,7 @@ test: setup services lint pytest ## ruff + the whole suite (SQLite and PostgreSQ
 
 bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.render --write docs/benchmarks.md
+	$(BIN)/python -m bench.seeds --write docs/benchmarks.md
 	$(BIN)/python -m bench.safety --write docs/benchmarks.md
 	$(BIN)/python -m bench.diffusers_engine --write docs/benchmarks.md
 	$(BIN)/python -m bench.trace --write docs/benchmarks.md

@@ -1,0 +1,67 @@
+"""Render speed of every seed prompt (the gallery's scenes) at a draft size: wall and CPU real-time factors.
+
+Run with `make bench` (or `python -m bench.seeds --write docs/benchmarks.md`). CPU time per clip second is reported
+beside wall time because a shared machine inflates wall time; the targets are the foundation's (854x480 RTF ≤ 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.gallery import ENTRIES
+from bench.render import Row, measure
+from bench.report import write_section
+
+SIZE = "854x480"
+TARGET = 0.5
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure each seed prompt once and print (optionally write) the table."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--size", default=SIZE)
+    ap.add_argument("--seconds", type=float, default=0.0, help="clip length (0 = the gallery's length per prompt)")
+    ap.add_argument("--only", default="", help="comma-separated slugs")
+    ap.add_argument("--write", type=Path, help="markdown file whose `seeds` section is (re)written")
+    args = ap.parse_args(argv)
+    only = {s for s in args.only.split(",") if s}
+    rows: list[tuple[str, Row]] = []
+    for e in ENTRIES:
+        if only and e.slug not in only:
+            continue
+        row = measure(e.prompt, args.size, args.seconds or e.seconds, "auto", TARGET)
+        rows.append((e.slug, row))
+        print(f"{e.slug}: {row.seconds:g}s {args.size} in {row.wall:.1f}s wall ({row.cpu:.1f}s CPU) → RTF "
+              f"{row.rtf:.2f}, CPU/clip-s {row.cpu / row.seconds:.2f}", flush=True)
+    if args.write:
+        write_section(args.write, "seeds", markdown(rows, args.size))
+    return 0
+
+
+def markdown(rows: list[tuple[str, Row]], size: str) -> str:
+    """The seed-prompt section of the benchmarks page."""
+    lines = [
+        "## Seed prompts (sim engine)",
+        "",
+        "Written by `bench/seeds.py`: each seed prompt of PRODUCT.md §1 (verbatim, seed 7) rendered end to end at",
+        f"{size}. RTF = wall / clip length; CPU/clip-s = process CPU seconds per clip second (÷ 2 cores ≈ the idle",
+        "RTF floor). The foundation target at this size is RTF ≤ 0.5.",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} at the end.",
+        "",
+        "| prompt | clip | wall | CPU | RTF | CPU/clip-s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for slug, r in rows:
+        lines.append(f"| {slug} | {r.seconds:g} s | {r.wall:.1f} s | {r.cpu:.1f} s | **{r.rtf:.2f}** | "
+                     f"{r.cpu / r.seconds:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
