@@ -48,6 +48,7 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.render --write docs/benchmarks.md
 	$(BIN)/python -m bench.seeds --write docs/benchmarks.md
 	$(BIN)/python -m bench.safety --write docs/benchmarks.md
+	$(BIN)/python -m bench.social_access --write docs/benchmarks.md
 	$(BIN)/python -m bench.diffusers_engine --write docs/benchmarks.md
 	$(BIN)/python -m bench.trace --write docs/benchmarks.md
 	$(BIN)/python -m bench.throughput --write docs/benchmarks.md

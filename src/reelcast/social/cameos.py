@@ -38,13 +38,14 @@ def facts(s: Session, actor: User, cameo: Cameo, *, creator_id: str | None = Non
     """The relationship facts between an actor and a cameo's owner."""
     owner = s.get(User, cameo.owner_id)
     is_owner = actor.id == cameo.owner_id
+    a_follows, o_follows, blocked = (False, False, False) if is_owner else graph.relation(s, actor.id, cameo.owner_id)
     return Facts(
         access=cameo.access,
         is_owner=is_owner,
-        approved=s.get(CameoApproval, (cameo.id, actor.id)) is not None,
-        actor_follows_owner=graph.follows(s, actor.id, cameo.owner_id),
-        owner_follows_actor=graph.follows(s, cameo.owner_id, actor.id),
-        blocked=not is_owner and graph.blocked_either(s, actor.id, cameo.owner_id),
+        approved=not is_owner and s.get(CameoApproval, (cameo.id, actor.id)) is not None,
+        actor_follows_owner=a_follows,
+        owner_follows_actor=o_follows,
+        blocked=blocked,
         owner_is_minor=owner is not None and is_minor(owner),
         actor_is_minor=is_minor(actor),
         is_creator=creator_id is not None and creator_id == actor.id,

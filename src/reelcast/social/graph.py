@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from reelcast.store.social_models import Block, Follow
@@ -23,6 +23,16 @@ def blocked_either(s: Session, a: str, b: str) -> bool:
 def has_blocked(s: Session, blocker_id: str, blocked_id: str) -> bool:
     """Whether blocker blocked blocked."""
     return s.get(Block, (blocker_id, blocked_id)) is not None
+
+
+def relation(s: Session, a: str, b: str) -> tuple[bool, bool, bool]:
+    """(a follows b, b follows a, a block either way) in two queries."""
+    pairs = set(s.execute(select(Follow.follower_id, Follow.followee_id).where(
+        or_(and_(Follow.follower_id == a, Follow.followee_id == b),
+            and_(Follow.follower_id == b, Follow.followee_id == a)))).all())
+    blocked = s.scalar(select(func.count()).select_from(Block).where(
+        or_(and_(Block.blocker_id == a, Block.blocked_id == b), and_(Block.blocker_id == b, Block.blocked_id == a))))
+    return (a, b) in pairs, (b, a) in pairs, bool(blocked)
 
 
 def follow(s: Session, follower_id: str, followee_id: str) -> bool:
