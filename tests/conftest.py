@@ -68,6 +68,7 @@ def server_settings(data_dir: Path, database_url: str | None = None, **overrides
     base: dict[str, object] = dict(
         data_dir=data_dir, database_url=database_url, extra_sizes="160x90,320x180", extra_seconds="1,2",
         test_hooks=True, poll_after_ms=50, daily_video_quota=1000, lease_seconds=30,
+        requests_per_minute=0,  # tests that check rate limits set their own
     )
     base.update(overrides)
     return Settings(**base)  # type: ignore[arg-type]

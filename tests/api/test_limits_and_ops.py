@@ -67,7 +67,7 @@ def test_health_endpoints_are_not_rate_limited(limited: Server):
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     s = start_server(server_settings(tmp_path_factory.mktemp("ops"), worker="none", daily_video_quota=1,
-                                     quota_tiers="pro=3"))
+                                     quota_tiers="pro=3", requests_per_minute=600))
     yield s
     s.stop()
     s.rt.close()
