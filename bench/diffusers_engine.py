@@ -165,9 +165,9 @@ def render_markdown(rows: list[Row], args: argparse.Namespace, tiny: bool) -> st
         "",
         "*Call overhead* is the engine's step callback and frame conversion inside the pipeline calls (target "
         "≤ 5 %). *Whole-clip overhead* adds the fixed per-clip work around the calls — plan→prompt rewrite, the "
-        "sim audio stack and scaling each generated frame to the requested size (together about 1.3 s here) — which dominates only "
-        "because tiny models generate in fractions of a second; with real weights a generation takes minutes and "
-        "the same fixed seconds are a fraction of a percent.",
+        "sim audio stack and scaling each generated frame to the requested size (together about 1.3 s here) — "
+        "which dominates only because tiny models generate in fractions of a second; with real weights a "
+        "generation takes minutes and the same fixed seconds are a fraction of a percent.",
     ]
     return "\n".join(lines)
 
