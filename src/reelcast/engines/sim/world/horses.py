@@ -33,6 +33,7 @@ LEG = 1.0  # hip/shoulder joint to hoof
 WALK_SPEED = 1.7  # m/s (a brisk walk)
 STRIDE = 1.7  # m per full gait cycle
 HORSE_GAP = 0.95  # m between the two horses' centre lines under a standing rider
+SINGLE_STANCE = 0.35  # m between the feet of a rider standing on one horse's back
 COATS = [(0.42, 0.25, 0.13), (0.25, 0.16, 0.1), (0.62, 0.42, 0.24), (0.85, 0.82, 0.78), (0.12, 0.1, 0.09)]
 
 
@@ -164,11 +165,12 @@ class HorseActor(Actor):
 class StandingRiderTrack:
     """A person standing with one foot on each of two walking horses, legs spread, arms out for balance."""
 
-    def __init__(self, horses: tuple[HorseActor, HorseActor], scale: float, seed: int) -> None:
+    def __init__(self, horses: tuple[HorseActor, HorseActor], scale: float, seed: int,
+                 stance: float = HORSE_GAP) -> None:
         self.horses = horses
         self.scale = scale
         self.phase = float(stable_rng(seed, "balance").uniform(0, 2 * math.pi))
-        self.spread = math.asin(min(0.9, HORSE_GAP / 2 / (0.85 * scale)))  # hip abduction to reach both backs
+        self.spread = math.asin(min(0.9, stance / 2 / (0.85 * scale)))  # hip abduction to reach both backs
 
     def pose(self, t: float) -> Pose:
         """Return the rider's world pose: pelvis above the middle of the two backs, swaying for balance."""
@@ -218,23 +220,26 @@ def build_standing_rider(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: flo
     base = np.array([pos[0], pos[1], 0.0])
     side = np.array([-math.sin(yaw), math.cos(yaw), 0.0])
     pair = []
-    for k, s in enumerate((1, -1)):
+    two = horse.count >= 2
+    for k, s in enumerate((1, -1) if two else (0,)):
         name = horse.id if k == 0 else f"{horse.id}#1"
         h = HorseActor(horse.id, name, base + side * s * HORSE_GAP / 2, yaw, coat, WALK_SPEED, ctx.seed)
         h.add_collider(ctx.world)
         pair.append(h)
-    # horses built before the rider (the plan named them first) are replaced by the pair under the rider
+    # horses built before the rider (the plan named them first) are replaced by the ones under the rider
     ctx.extra[:] = [a for a in ctx.extra if a.entity != horse.id]
     ctx.actors[horse.id] = pair[0]
-    ctx.extra.append(pair[1])
-    track = StandingRiderTrack((pair[0], pair[1]), height / NATIVE_HEIGHT, ctx.seed)
+    ctx.extra.extend(pair[1:])
+    track = StandingRiderTrack((pair[0], pair[-1]), height / NATIVE_HEIGHT, ctx.seed,
+                               HORSE_GAP if two else SINGLE_STANCE)
     fall_at, intensity = _fall(ctx, e)
     rng = stable_rng(ctx.seed, "fall_side", e.id)
     s = 1.0 if rng.random() < 0.5 else -1.0
     hard = 1.3 if intensity == "hard" else 1.0
     push = tuple(float(v) for v in (side * s * 1.6 * hard + np.array([-0.6 * math.cos(yaw), -0.6 * math.sin(yaw),
                                                                        0.6])))
-    ctx.note(f"sim: {e.id} stands across two walking horses" + (f"; falls at {fall_at:.1f}s" if fall_at else ""))
+    where = "across two walking horses" if two else "on a walking horse"
+    ctx.note(f"sim: {e.id} stands {where}" + (f"; falls at {fall_at:.1f}s" if fall_at else ""))
     return HumanoidActor(e.id, track, ctx.kin, colors, height, fall_at, push)  # type: ignore[arg-type]
 
 

@@ -39,6 +39,7 @@ BOARD_HALF = (1.6, 0.4, 0.06)  # a 3.2 m × 0.8 m inflatable SUP board, 12 cm th
 BOARD_MASS = 12.0
 PERSON_MASS = 75.0
 WATER_COLOR = (0.07, 0.25, 0.33)
+WATER_PLACES = ("lake", "ocean", "sea")
 
 
 def _k(n: tuple[int, int]) -> np.ndarray:
@@ -103,7 +104,8 @@ class Paddleboard(Actor):
 
     def __init__(self, ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> None:
         self.entity = e.id
-        z = MEAN_LEVEL + BOARD_HALF[2] * 0.2
+        self.floating = ctx.plan.setting.place in WATER_PLACES  # else it lies on the ground (a beach, a studio)
+        z = MEAN_LEVEL + BOARD_HALF[2] * 0.2 if self.floating else BOARD_HALF[2] + 0.001
         self.body = ctx.world.add_box(e.id, BOARD_HALF, (float(pos[0]), float(pos[1]), z), mass=BOARD_MASS,
                                       material="wood", restitution=0.1, friction=0.9)
         pb.resetBasePositionAndOrientation(self.body, (float(pos[0]), float(pos[1]), z),
@@ -131,6 +133,9 @@ class Paddleboard(Actor):
     def before_step(self, world: PhysicsWorld, t: float) -> None:
         """Buoyancy (Archimedes on the submerged depth under each hull point), water drag, the rider's load."""
         m = world.pose(self.body)
+        if not self.floating:
+            self._apply_load(world, m)
+            return
         lin, ang = pb.getBaseVelocity(self.body, physicsClientId=world.client)
         area = 4 * BOARD_HALF[0] * BOARD_HALF[1] / len(self.points)
         pts = (self._hull @ m.T)[:, :3]
@@ -140,6 +145,9 @@ class Paddleboard(Actor):
         forces[:, 2] += RHO * G * area * depth
         for f, p in zip(forces, pts, strict=True):
             pb.applyExternalForce(self.body, -1, f.tolist(), p.tolist(), pb.WORLD_FRAME, physicsClientId=world.client)
+        self._apply_load(world, m)
+
+    def _apply_load(self, world: PhysicsWorld, m: np.ndarray) -> None:
         if self.load is not None:
             force, at = self.load
             pb.applyExternalForce(self.body, -1, [0.0, 0.0, -force], [float(at[0]), float(at[1]), float(m[2, 3])],
@@ -275,18 +283,21 @@ class SplashDroplets(Actor):
 
 def board_under(ctx: BuildContext, e: Entity) -> Entity | None:
     """The paddleboard/surfboard entity this person acts on ("a backflip on a paddleboard"), if any."""
+    if ctx.plan.setting.place not in WATER_PLACES:
+        return None  # on a beach or a stage the board lies on the ground and the person acts normally
     boards = [x for x in ctx.plan.entities if x.archetype in ("paddleboard", "surfboard")]
     for _, a in ctx.actions_of(e.id):
         on = ctx.plan.entity(str(a.attributes.get("on", "")) or (a.target or ""))
         if on is not None and on.archetype in ("paddleboard", "surfboard"):
             return on
-    return boards[0] if boards and ctx.plan.setting.place in ("lake", "ocean", "sea", "beach") else None
+    return boards[0] if boards else None
 
 
 def build_board_rider(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float,
                       colors: dict[str, tuple[float, ...]], height: float, board_e: Entity) -> HumanoidActor:
     """The person on a floating board (the board, the water surface and the splash droplets are built here)."""
-    board = Paddleboard(ctx, board_e, pos, yaw)
+    existing = ctx.actors.get(board_e.id)
+    board = existing if isinstance(existing, Paddleboard) else Paddleboard(ctx, board_e, pos, yaw)
     ctx.actors[board_e.id] = board
     spans: list[tuple[float, float, str]] = []
     t = 0.0
@@ -316,7 +327,7 @@ def paddleboard(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Ac
 
 def water_actor(place: str, center: np.ndarray) -> Actor | None:
     """The wave surface for water places (lake, ocean, sea), else None."""
-    return WaterSurface(center) if place in ("lake", "ocean", "sea") else None
+    return WaterSurface(center) if place in WATER_PLACES else None
 
 
 def lake_scenery(seed: int) -> Scenery:
