@@ -180,11 +180,25 @@ def test_compile_is_fast():
     assert (time.perf_counter() - t0) / 4 < 0.05
 
 
-def test_first_compile_of_a_new_prompt_embeds_only_its_new_words_quickly():
+def test_first_compile_of_a_new_prompt_embeds_only_its_new_words(monkeypatch):
+    import reelcast.embeddings
+    from reelcast.prompt import semantic
+
     _compile(S.DRAGON)  # model and vocabulary loaded
-    t0 = time.perf_counter()
+    monkeypatch.setattr(semantic, "_WORDS", {})  # forget the words other tests looked up
+    seen: list[str] = []
+    real = reelcast.embeddings.embed
+
+    def counting(texts):
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(reelcast.embeddings, "embed", counting)
     _compile("a canine and a feline wander through a woodland near the seashore at dusk")
-    assert time.perf_counter() - t0 < 2.0
+    assert sorted(seen) == ["canine", "feline", "seashore", "woodland"]  # "wander" is in the tables
+    seen.clear()
+    _compile("a feline and a canine near the woodland")
+    assert seen == []  # every word already known: no model call at all
 
 
 def test_empty_prompt_gives_studio_plan():

@@ -682,6 +682,17 @@ _SKIP_BEFORE_VERB = {"is", "are", "was", "were", "then", "initially", "also", "c
                      "suddenly", "to", "will", "just", "eventually", "now"}
 
 
+def _shared_subject(st: _State, m: Match, prev: tuple[int, str] | None) -> str | None:
+    """Coordinated verbs share their subject: in "X stands on Y and falls off", X falls (not Y)."""
+    toks = st.tokens
+    j = m.first - 1
+    while j >= 0 and toks[j].text in _SKIP_BEFORE_VERB - {"and"}:
+        j -= 1
+    if prev is None or j < 0 or toks[j].text != "and" or toks[j].sentence != prev[0]:
+        return None
+    return prev[1] if toks[m.first].sentence == prev[0] else None
+
+
 def _actor_for(st: _State, m: Match, verb: V.Verb) -> str | None:
     toks = st.tokens
     # an unknown noun right before the verb is its subject ("the doors opening", "the sheet falling away")
@@ -739,6 +750,7 @@ def _actions(st: _State) -> None:
     plan = st.plan
     last_action: Action | None = None
     acted: set[tuple[str, str]] = set()
+    prev_subject: tuple[int, str] | None = None  # (sentence, actor) of the last verb
     for m in sorted(st.matches, key=lambda x: x.first):
         if m.kind == "verb":
             verb: V.Verb = m.value
@@ -746,9 +758,10 @@ def _actions(st: _State) -> None:
                 plan.notes.append(f"'not {m.phrase}': action left out")
                 st.use(m)
                 continue
-            actor = _actor_for(st, m, verb)
+            actor = _shared_subject(st, m, prev_subject) or _actor_for(st, m, verb)
             if actor is None:
                 continue
+            prev_subject = (st.tokens[m.first].sentence, actor)
             st.use(m)
             for member in _members(st, actor):
                 if (member, verb.verb) in acted:
