@@ -102,6 +102,9 @@ def generate(
     req = RenderRequest(prompt=prompt, seconds=float(secs), width=w, height=h, seed=seed_v,
                         engine=profile.engine, quality=profile.quality, reference=ref,
                         watermark_id=new_id("video"))
+    from reelcast.engines import engine_options_for  # the diffusers engine: model key and REELCAST_DIFFUSERS_*
+
+    req.engine_options = engine_options_for(st, model, profile.engine, ref)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="reelcast-") as tmp, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
