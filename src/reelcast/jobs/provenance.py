@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,10 +196,29 @@ def _job_ingredients(rt: Runtime, job: Any) -> list[c2pa_sign.Ingredient]:
     return out
 
 
+def cameo_grants(rt: Runtime, job: Any, handles: list[str]) -> dict[str, dict[str, Any]]:
+    """Cameo id, access level and the grant in force now (the access rule's reason) for each handle."""
+    from reelcast.social import cameos as cameo_service
+    from reelcast.store.models import User
+
+    out: dict[str, dict[str, Any]] = {}
+    with rt.db.session() as s:
+        user = s.get(User, job.user_id)
+        for h in handles:
+            cameo = cameo_service.by_handle(s, h)
+            if cameo is None or user is None:
+                continue
+            d = cameo_service.decide_for(s, "generate", user, cameo)
+            out[h] = {"cameo_id": cameo.id, "access": cameo.access,
+                      "grant": {"allowed": d.allowed, "reason": d.reason, "checked_at": int(time.time())}}
+    return out
+
+
 def finish_job_outputs(rt: Runtime, job: Any, out: Any) -> tuple[bytes, bytes]:
     """Sign a finished job's MP4 (in place), thumbnail and spritesheet, and record its mark and fingerprints."""
+    handles = list(getattr(out.plan, "cameos", []) or [])
     inp = SignInputs(video_id=job.id, title=job.id, engine=job.engine, model=job.model,
-                     cameos=consent_entries(list(getattr(out.plan, "cameos", []) or [])),
+                     cameos=consent_entries(handles, cameo_grants(rt, job, handles) if handles else None),
                      ingredients=_job_ingredients(rt, job))
     thumb, sprite = sign_outputs(runtime_identity(rt), inp, out.video_path, out.thumbnail, out.spritesheet)
     n = record(rt, job.id, out.video_path)
