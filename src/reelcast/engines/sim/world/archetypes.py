@@ -59,6 +59,7 @@ class BuildContext:
 
 
 Builder = Callable[[BuildContext, Entity, np.ndarray, float], Actor]
+BALL_ARCHETYPES = ("basketball", "ball", "tennis_ball", "soccer_ball", "football", "beach_ball")
 ARCHETYPES: dict[str, Builder] = {}
 
 
@@ -160,6 +161,10 @@ def person(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
         return build_skater(ctx, e, pos, yaw, person_colors(ctx, e), height)
     track = MotionTrack(spans, ctx.plan.duration, (float(pos[0]), float(pos[1])), yaw, height / NATIVE_HEIGHT)
     actor = HumanoidActor(e.id, track, ctx.kin, person_colors(ctx, e), height, fall_at, fall_push)
+    # balls bounce off people; a shooter is left out so the searched shot is not deflected by the follow-through
+    has_balls = any(x.archetype in BALL_ARCHETYPES for x in ctx.plan.entities)
+    if has_balls and not any(a.verb == "shoot" for _, a in ctx.actions_of(e.id)):
+        actor.add_colliders(ctx.world)
     if any(line.speaker == e.id for line in ctx.plan.sound.dialogue):
         from reelcast.engines.sim.world.lips import speech_curves
 

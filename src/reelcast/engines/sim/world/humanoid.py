@@ -21,6 +21,13 @@ from reelcast.engines.sim.world.physics import PhysicsWorld, quat_to_matrix
 from reelcast.engines.sim.world.quat import rot_x, translate
 
 URDF = "humanoid/humanoid.urdf"
+# (link, sphere radius, offset in the link frame) at BASE_SCALE: the shapes a ball can bounce off
+COLLIDERS: tuple[tuple[str, float, tuple[float, float, float]], ...] = (
+    ("neck", 0.11, (0.012, 0.17, 0.0)), ("chest", 0.16, (0.0, 0.1, 0.0)), ("root", 0.13, (0.0, 0.0, 0.0)),
+    ("right_wrist", 0.05, (0.0, -0.03, 0.0)), ("left_wrist", 0.05, (0.0, -0.03, 0.0)),
+    ("right_hip", 0.08, (0.0, -0.22, 0.0)), ("left_hip", 0.08, (0.0, -0.22, 0.0)),
+    ("right_knee", 0.065, (0.0, -0.2, 0.0)), ("left_knee", 0.065, (0.0, -0.2, 0.0)),
+)
 MOUTH_POS = (0.092, 0.128, 0.0)  # on the face below the nose, in the neck link's frame at BASE_SCALE
 BASE_SCALE = 0.25  # the URDF is in quarter units; at 0.25 the character stands 1.62 m tall
 NATIVE_HEIGHT = 1.62
@@ -201,6 +208,7 @@ class HumanoidActor(Actor):
         self.mouth_fps = 24
         self._local = np.array(local)
         self.hand_names = ("right_wrist", "left_wrist")
+        self.colliders: list[tuple[int, str, np.ndarray]] = []  # (pybullet body, link, offset) when collidable
         self.last_frames: dict[str, np.ndarray] = {}
 
     # -- poses
@@ -219,10 +227,29 @@ class HumanoidActor(Actor):
         d /= np.linalg.norm(d) + 1e-9
         return wrist + d * 0.11 * self.scale
 
+    def add_colliders(self, world: PhysicsWorld) -> None:
+        """Static-mass spheres on the head, chest, pelvis, hands, thighs and shins that follow the animation, so
+        balls bounce off a person (they push nothing: kinematic bodies carry no velocity into the contact)."""
+        k = self.scale
+        for link, r, off in COLLIDERS:
+            body = world.add_sphere(f"{self.entity}/{link}", r * k, (0.0, 0.0, -10.0), mass=0.0, material="skin",
+                                    restitution=0.3, friction=0.8)
+            self.colliders.append((body, link, translate(*(np.asarray(off) * k))))
+
     def before_step(self, world: PhysicsWorld, t: float) -> None:
-        """Hand the body to physics when the fall begins."""
+        """Hand the body to physics when the fall begins; keep the collision spheres on the animated limbs."""
         if self.fall_at is not None and self.ragdoll is None and t >= self.fall_at:
             self._start_ragdoll(world, t)
+        if self.colliders:
+            if self.ragdoll is not None:
+                for body, _, _ in self.colliders:
+                    pb.removeBody(body, physicsClientId=world.client)
+                self.colliders = []
+                return
+            frames = self.frames_at(t)
+            for body, link, off in self.colliders:
+                pos = (frames[link] @ off)[:3, 3]
+                pb.resetBasePositionAndOrientation(body, pos.tolist(), [0, 0, 0, 1], physicsClientId=world.client)
 
     def _start_ragdoll(self, world: PhysicsWorld, t: float) -> None:
         body, index = _load(world.client, self.scale, fixed=False)
