@@ -22,7 +22,7 @@ def _plan() -> ScenePlan:
 
 def _mouth_height(plan: ScenePlan, who: str) -> np.ndarray:
     tl = simulate(plan, 1).timeline
-    k = [p.name for p in tl.parts].index(f"{who}/mouth")
+    k = [p.name for p in tl.parts].index(f"{who}/lips")
     return np.linalg.norm(tl.poses[:, k, :3, 1], axis=1)  # the mouth's vertical scale per frame
 
 

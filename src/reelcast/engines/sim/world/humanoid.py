@@ -200,7 +200,7 @@ class HumanoidActor(Actor):
             self._links.append(link)
             local.append(m)
         # the mouth: a dark lens on the face below the nose whose height follows the speech (lip motion)
-        self.parts.append(Part(f"{entity}/mouth", entity, "sphere", (0.024 * k,), (0.3, 0.07, 0.08), "skin"))
+        self.parts.append(Part(f"{entity}/lips", entity, "sphere", (0.024 * k,), (0.3, 0.07, 0.08), "skin"))
         self._links.append("neck")
         local.append(translate(*(np.array(MOUTH_POS) * k)))
         self._mouth = len(self.parts) - 1
