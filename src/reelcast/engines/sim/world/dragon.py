@@ -95,6 +95,7 @@ class DragonActor(Actor):
 
         def add(name: str, shape: str, size: tuple[float, ...], color: tuple[float, ...], material: str = "scales",
                 mesh: tuple[np.ndarray, np.ndarray] | None = None, emissive: float = 0.0, shadow: bool = True) -> None:
+            """Append one drawable part of the dragon."""
             v, f = mesh if mesh else (None, None)
             self.parts.append(Part(f"{entity}/{name}", entity, shape, size, tuple(color), material, v, f,
                                    emissive=emissive, casts_shadow=shadow))

@@ -9,6 +9,7 @@ between shot 1 (outside) and shot 2 (inside), so nothing teleports across the cu
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
@@ -367,9 +368,12 @@ def mouth_point(dog: FlyingDogActor, world: PhysicsWorld, t: float) -> np.ndarra
     return nose + 0.05 * d / (np.linalg.norm(d) + 1e-9)
 
 
+_WALLED: weakref.WeakSet[PhysicsWorld] = weakref.WeakSet()  # worlds that already have the cabin's walls
+
+
 def _station_colliders(ctx: BuildContext) -> None:
     """Walls, floor and ceiling of the interior module as static bodies (once per world)."""
-    if getattr(ctx.world, "_station_walls", False):
+    if ctx.world in _WALLED:
         return
     lo, hi = INTERIOR_LO - 0.25, INTERIOR_HI + 0.25
     c = (lo + hi) / 2
@@ -380,7 +384,7 @@ def _station_colliders(ctx: BuildContext) -> None:
                             ("wall_back", (0.1, 3, 1.8), (hi[0] + 0.1, c[1], c[2])),
                             ("wall_front", (0.1, 3, 1.8), (lo[0] - 0.1, c[1], c[2]))):
         ctx.world.add_box(f"station/{name}", half, pos, material="metal", restitution=0.7, friction=0.3)
-    ctx.world._station_walls = True  # type: ignore[attr-defined]
+    _WALLED.add(ctx.world)
 
 
 _plain_tennis_ball = ARCHETYPES["tennis_ball"]
