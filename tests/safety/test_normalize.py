@@ -21,3 +21,12 @@ from reelcast.safety.normalize import words
 ])
 def test_normalised_words(raw: str, expected: str) -> None:
     assert words(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("make the ball a n.a.k.e.d woman", "make the ball a naked woman"),
+    ("a n u d e woman", "a nude woman"),
+    ("a b c of the day", "abc of the day"),
+])
+def test_spaced_letters_keep_the_article_apart(raw: str, expected: str) -> None:
+    assert words(raw) == expected

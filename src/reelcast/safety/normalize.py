@@ -20,7 +20,7 @@ _TOKEN = re.compile(r"\S+")
 _LEET_TOKEN = re.compile(r"^[a-z0-9@$!|+€£]*[a-z][a-z0-9@$!|+€£]*$")
 _UNIT = re.compile(r"^\d+(mm|s|k|fps|x\d+|th|st|nd|rd|d|m|cm|kg|km|p|hz|khz|db|am|pm|yo|yr|yrs|ft|in)$")
 # Runs of single letters split by spaces, dots, dashes, underscores or stars: "n u d e", "k.i.l.l", "s-e-x".
-_SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9@$][ ._*\-]{1,3}){2,}[a-z0-9@$](?![a-z0-9])")
+_SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9@$](?P<sep>[ ._*\-]{1,3})[a-z0-9@$](?:(?P=sep)[a-z0-9@$])+(?![a-z0-9])")
 # A letter repeated three or more times ("killlll") is squeezed to two.
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 
@@ -32,13 +32,22 @@ def _deleet(token: str) -> str:
     return token.replace(core, core.translate(LEET))
 
 
+def _join_spaced(m: re.Match[str]) -> str:
+    run = m.group(0)
+    letters = re.sub(r"[ ._*\-]", "", run)
+    # "a n u d e" is the article and a spaced word, not the word "anude".
+    if run[0] in "ai" and run[1] == " " and len(letters) >= 5:
+        return run[0] + " " + letters[1:]
+    return letters
+
+
 def normalize(text: str) -> str:
     """Fold a prompt to lower-case ASCII-ish words so rules see through obfuscation."""
     t = unicodedata.normalize("NFKC", text)
     t = INVISIBLE.sub("", t)
     t = t.casefold().translate(HOMOGLYPHS)
     t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
-    t = _SPACED.sub(lambda m: re.sub(r"[ ._*\-]", "", m.group(0)), t)
+    t = _SPACED.sub(_join_spaced, t)
     t = " ".join(_deleet(tok) for tok in _TOKEN.findall(t))
     t = _REPEAT.sub(r"\1\1", t)
     return t
