@@ -199,6 +199,7 @@ def main() -> None:
                 q.unlink()
             rows.append((name, hits, false))
             print(name, hits, "false", false, flush=True)
+        print(f"overhead {over}; trace p50 {np.percentile(trace_times, 50):.3f}s", flush=True)
         sc = scale_latency(idx, queries, args.scale_videos, args.per_video, args.nprobe)
         print(sc, flush=True)
     finally:

@@ -142,8 +142,7 @@ def build_ivf(codes: np.ndarray, nlist: int = IVF_NLIST, nprobe: int = IVF_NPROB
     ivf.train(train)
     ivf.add(codes)
     ivf.nprobe = nprobe
-    ivf.own_fields = True
-    ivf._quantizer = quantizer  # keep the Python object alive as long as the index
+    ivf._quantizer = quantizer  # the index does not own it: keep the Python object alive as long as the index
     return ivf
 
 
