@@ -78,7 +78,19 @@ def _render_task(self: Any, job_id: str) -> str:
     runner = _state.get("runner")
     if runner is None:
         runner = _state["runner"] = JobRunner(rt, worker_id=f"celery:{socket.gethostname()}:{os.getpid()}")
-    return "processed" if runner.run_job(job_id) else "skipped"
+    if runner.run_job(job_id):
+        return "processed"
+    # Not claimable now (done, deleted, or leased by a live worker). Forget this attempt's publish marker so the
+    # sweeper can publish the job again if that lease later expires without a completion.
+    if rt.dispatcher is not None:
+        from reelcast.store import videos as repo
+
+        with rt.db.session() as s:
+            job = repo.get_video(s, job_id)
+            attempts = job.attempts if job is not None and job.status in repo.PENDING else None
+        if attempts is not None:
+            rt.dispatcher.forget(job_id, attempts)
+    return "skipped"
 
 
 @signals.worker_ready.connect

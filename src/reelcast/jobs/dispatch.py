@@ -52,6 +52,10 @@ class CeleryDispatcher:
             raise
         return True
 
+    def forget(self, job_id: str, attempts: int) -> None:
+        """Drop the publish marker of this attempt, so the job can be published again."""
+        self.redis.delete(self._marker(job_id, attempts))
+
     def queue_length(self) -> int | None:
         """Messages waiting in the broker queue (None if the broker is unreachable)."""
         try:
