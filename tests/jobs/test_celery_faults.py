@@ -111,6 +111,13 @@ def _wait_progress(c: Cluster, video_id: str, at_least: int = 15) -> None:
              f"the job never got rendering:\n{c.logs()}", interval=0.05)
 
 
+def _finished(c: Cluster, video_id: str, timeout: float = 300):  # type: ignore[no-untyped-def]
+    """Wait (bounded) until the job completes or fails, and return its row."""
+    wait_for(lambda: c.job(video_id).status in ("completed", "failed"), timeout,
+             f"job {video_id} did not finish:\n{c.logs()}", interval=0.2)
+    return c.job(video_id)
+
+
 def _assert_exactly_once(c: Cluster, video_id: str) -> None:
     assert c.job(video_id).status == "completed"
     assert len(c.mp4_blobs()) == 1
@@ -131,7 +138,7 @@ def test_worker_killed_mid_render_is_rerun_by_another_worker_exactly_once(cluste
     _wait_progress(cluster, v.id)
     first.kill9()
     cluster.start_worker()
-    done = client(srv).videos.poll(v.id, poll_interval_ms=100)
+    done = _finished(cluster, v.id)
     assert done.status == "completed", cluster.logs()
     assert cluster.job(v.id).attempts == 2
     _assert_exactly_once(cluster, v.id)
@@ -147,7 +154,7 @@ def test_jobs_queued_across_api_and_broker_restart_all_complete(cluster: Cluster
     srv = cluster.start_server()
     cluster.start_worker()
     for vid in ids:
-        assert client(srv).videos.poll(vid, poll_interval_ms=100).status == "completed", cluster.logs()
+        assert _finished(cluster, vid).status == "completed", cluster.logs()
         assert cluster.job(vid).attempts == 1
         assert [r.event_type for r in cluster.deliveries(vid)] == ["video.completed"]
 
@@ -171,7 +178,7 @@ def test_database_outage_during_a_job_retries_without_duplicates(cluster: Cluste
         time.sleep(2.5)  # the worker's heartbeats fail meanwhile
         conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     assert killed and killed[0] >= 1
-    done = client(srv).videos.poll(v.id, poll_interval_ms=100)
+    done = _finished(cluster, v.id)
     assert done.status == "completed", cluster.logs()
     full = "".join(w.log.read_text(errors="replace") for w in cluster.workers)
     assert "database unavailable" in full  # the outage really hit the worker mid-job

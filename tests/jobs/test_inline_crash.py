@@ -59,8 +59,12 @@ def test_killed_server_resumes_its_job_on_restart_exactly_once(tmp_path: Path):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc = _serve(tmp_path, port, hooks.url)
-        done = c.videos.poll(v.id, poll_interval_ms=100)
-        assert done.status == "completed", (tmp_path / "serve.log").read_text()[-3000:]
+        def finished() -> bool:
+            with rt.db.session() as s:
+                return repo.get_video(s, v.id).status in ("completed", "failed")
+
+        wait_for(finished, 300, (tmp_path / "serve.log").read_text()[-3000:], interval=0.2)
+        assert c.videos.retrieve(v.id).status == "completed", (tmp_path / "serve.log").read_text()[-3000:]
         with rt.db.session() as s:
             assert repo.get_video(s, v.id).attempts == 2
             assert [d.event_type for d in outbox.deliveries_for(s, v.id)] == ["video.completed"]
