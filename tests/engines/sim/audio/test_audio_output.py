@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-
 import numpy as np
 
 from reelcast.engines.sim.audio import synthesize
@@ -48,13 +45,3 @@ def test_silent_plan_stays_silent() -> None:
     tl = make_timeline([], duration=1.0)
     audio = synthesize(make_plan(music=False, ambience="none", duration=1.0), tl, seed=1)
     assert np.abs(audio).max() == 0.0
-
-
-def test_five_second_clip_synthesises_in_under_a_second_of_cpu() -> None:
-    events = hits() + [replace(e, t=e.t + 3.0) for e in hits()]
-    tl = make_timeline(events, duration=5.0)
-    plan = make_plan(duration=5.0)
-    synthesize(plan, tl, seed=1)  # warm the per-material grain cache
-    t0 = time.process_time()
-    synthesize(plan, tl, seed=2)
-    assert time.process_time() - t0 < 1.0  # measured ≈ 0.2 s; loose for a shared 2-core machine
