@@ -166,7 +166,8 @@ def test_database_outage_during_a_job_retries_without_duplicates(cluster: Cluste
 
     srv = cluster.start_server()
     cluster.start_worker()
-    v = client(srv).videos.create(prompt="a red ball bounces on the floor", size="160x90", seconds="4")  # type: ignore[arg-type]
+    # Long enough (8 s at 854x480) that the render is still running when the outage starts, even on an idle machine.
+    v = client(srv).videos.create(prompt="a red ball bounces on the floor", size="854x480", seconds="8")
     _wait_progress(cluster, v.id)
     name = cluster.db_url.rsplit("/", 1)[1]
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
