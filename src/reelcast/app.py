@@ -63,6 +63,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             worker.start()
         hooks = OutboxDispatcher(rt)  # webhook deliveries; safe to run in every server and worker
         hooks.start()
+        # Prompt understanding and the safety policy need the embedding model; load it before the first request.
+        from reelcast.embeddings import warm_in_background
+
+        warm_in_background()
         try:
             yield
         finally:

@@ -41,6 +41,22 @@ def embed(texts: list[str]) -> np.ndarray:
     return np.asarray(vecs, dtype=np.float32)
 
 
+def warm_in_background() -> threading.Thread:
+    """Load the model in a daemon thread so the first request does not pay for it."""
+
+    def run() -> None:
+        try:
+            embed(["warm up"])
+        except Exception:  # a failed warm-up only costs the first request its load time
+            import logging
+
+            logging.getLogger("reelcast").exception("embedding model warm-up failed")
+
+    t = threading.Thread(target=run, name="reelcast-embeddings-warmup", daemon=True)
+    t.start()
+    return t
+
+
 @lru_cache(maxsize=4096)
 def embed_one(text: str) -> np.ndarray:
     """The embedding of one text (cached)."""
