@@ -17,7 +17,7 @@ from reelcast.engines.sim.world.actors import Actor, stable_rng
 from reelcast.engines.sim.world.archetypes import BuildContext, register
 from reelcast.engines.sim.world.humanoid import color_of
 from reelcast.engines.sim.world.physics import PhysicsWorld
-from reelcast.engines.sim.world.quat import rot_y, rot_z, segment, translate
+from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
 from reelcast.prompt.plan import Entity
 
 FLIGHT_ALTITUDE = 24.0  # metres above the water: the middle of the ice-spire corridor
@@ -27,21 +27,6 @@ NECK_SEGMENTS = 5
 TAIL_SEGMENTS = 8
 VORTEX_PARTICLES = 10  # per wingtip
 VORTEX_LIFE = 0.9  # seconds a spindrift puff lives
-
-
-def rot_x(a: float) -> np.ndarray:
-    """Return the 4x4 rotation about x."""
-    c, s = math.cos(a), math.sin(a)
-    m = np.eye(4)
-    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s, s, c
-    return m
-
-
-def scale(k: float) -> np.ndarray:
-    """Return a uniform 4x4 scale."""
-    m = np.eye(4)
-    m[0, 0] = m[1, 1] = m[2, 2] = k
-    return m
 
 
 def ellipsoid(radii: tuple[float, float, float], subdivisions: int = 2) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, stable_rng
 from reelcast.engines.sim.world.archetypes import BuildContext, register
 from reelcast.engines.sim.world.physics import PhysicsWorld
-from reelcast.engines.sim.world.quat import rot_z, translate
+from reelcast.engines.sim.world.quat import rot_x, rot_z, translate
 from reelcast.prompt.plan import Entity, ScenePlan
 
 SPEED_OF_SOUND = 343.0  # m/s
@@ -110,14 +110,6 @@ class LanternStrings(Actor):
 
 
 # ------------------------------------------------------------------------------ talking characters (anime)
-def rot_x(a: float) -> np.ndarray:
-    """Return the 4x4 rotation about x."""
-    c, s_ = math.cos(a), math.sin(a)
-    m = np.eye(4)
-    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s_, s_, c
-    return m
-
-
 def speech_envelopes(plan: ScenePlan, n_frames: int, fps: int) -> dict[str, np.ndarray]:
     """Per-speaker mouth opening 0..1 per frame from the very speech the soundtrack will contain.
 

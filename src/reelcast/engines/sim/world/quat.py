@@ -131,6 +131,13 @@ def rot_x(angle: float) -> np.ndarray:
     return m
 
 
+def scale(k: float) -> np.ndarray:
+    """Return a uniform 4x4 scale."""
+    m = np.eye(4)
+    m[0, 0] = m[1, 1] = m[2, 2] = k
+    return m
+
+
 def translate(x: float, y: float, z: float) -> np.ndarray:
     """Return the 4x4 translation."""
     m = np.eye(4)

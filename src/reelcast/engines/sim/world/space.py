@@ -18,7 +18,7 @@ from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, sta
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
 from reelcast.engines.sim.world.dogskin import anchors, dog_mesh
 from reelcast.engines.sim.world.physics import PhysicsWorld
-from reelcast.engines.sim.world.quat import rot_y, rot_z, translate
+from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, translate
 from reelcast.prompt.plan import Entity
 
 INTERIOR_LO = np.array([-7.7, -2.75, 0.25])  # inside the module's walls (metres)
@@ -26,21 +26,6 @@ INTERIOR_HI = np.array([7.7, 2.75, 3.05])
 DOOR_X = -8.45
 DOOR_Z = 1.25
 BALL_SPEED = 0.7  # m/s: tennis balls drift about and hit each other and the walls
-
-
-def rot_x(a: float) -> np.ndarray:
-    """Return the 4x4 rotation about x."""
-    c, s = math.cos(a), math.sin(a)
-    m = np.eye(4)
-    m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s, s, c
-    return m
-
-
-def scale(k: float) -> np.ndarray:
-    """Return a uniform 4x4 scale."""
-    m = np.eye(4)
-    m[0, 0] = m[1, 1] = m[2, 2] = k
-    return m
 
 
 def smoothstep(u: float) -> float:
