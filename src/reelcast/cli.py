@@ -228,9 +228,12 @@ def _celery_worker(st: Settings, metrics_port: int | None) -> None:
         start_http_server(metrics_port, registry=REGISTRY)
     assert rt.dispatcher is not None
     broker = (st.broker_url or "").split("@")[-1]
-    console.print(f"celery worker on queue {st.celery_queue!r} at {broker}")
+    from reelcast.jobs.dispatch import worker_queues
+
+    queues = worker_queues(st)
+    console.print(f"celery worker on queues {', '.join(queues)} at {broker}")
     rt.dispatcher.celery.worker_main([
-        "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO", "-Q", st.celery_queue,
+        "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO", "-Q", ",".join(queues),
         "-n", f"reelcast-{uuid.uuid4().hex[:8]}@{socket.gethostname()}",
         "--without-gossip", "--without-mingle", "--prefetch-multiplier=1",
     ])

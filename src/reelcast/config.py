@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(default=None, description="Celery broker and rate-limit store, e.g. redis://…/0.")
     redis_url: str | None = Field(default=None, description="Redis for rate-limit counters (default broker_url).")
     celery_queue: str = Field(default="reelcast", description="Celery queue name for render jobs.")
+    worker_engines: str = Field(default="sim", description="Engines a `reelcast worker` renders (comma list); each "
+                                "engine has its own Celery queue, so only workers that have it (e.g. GPU workers "
+                                "with diffusers weights) take its jobs.")
     visibility_timeout: int = Field(default=7200, description="Broker redelivery timeout; longer than any job.")
     sweep_seconds: float = Field(default=5.0, description="How often workers re-enqueue stranded jobs.")
     quota_tiers: str = Field(default="pro=300,unlimited=0",

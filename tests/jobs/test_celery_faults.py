@@ -212,3 +212,14 @@ def test_a_skipped_attempt_can_be_published_again(broker: RedisServer, tmp_path:
         assert d.dispatch("video_x", 1) and d.queue_length() == 2
     finally:
         d.close()
+
+
+def test_jobs_are_published_on_their_engines_queue(broker: RedisServer, tmp_path: Path):
+    from reelcast.jobs.dispatch import CeleryDispatcher
+
+    d = CeleryDispatcher(server_settings(tmp_path, workers="celery", broker_url=broker.url, celery_queue="engines"))
+    try:
+        assert d.dispatch("video_a", 0, "sim") and d.dispatch("video_b", 0, "diffusers")
+        assert d.redis.llen("engines") == 1 and d.redis.llen("engines.diffusers") == 1
+    finally:
+        d.close()

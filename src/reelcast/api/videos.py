@@ -63,7 +63,7 @@ def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | Non
         uses = cameo_service.authorize(s, user, plan, text)  # 400/403 per @mention; applies preferences
         job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)
         cameo_service.record_appearances(s, job, uses)
-    rt.dispatch(job.id)
+    rt.dispatch(job.id, job.engine)
     _poll_headers(rt, job, response)
     return Video.from_job(job)
 

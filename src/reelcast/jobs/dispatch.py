@@ -20,6 +20,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("reelcast.dispatch")
 
 
+def engine_queue(base: str, engine: str) -> str:
+    """The Celery queue of an engine's jobs: the base queue for `sim`, `<base>.<engine>` for the others."""
+    return base if engine == "sim" else f"{base}.{engine}"
+
+
+def worker_queues(st: Settings) -> list[str]:
+    """The queues a worker with REELCAST_WORKER_ENGINES consumes."""
+    engines = [e.strip() for e in st.worker_engines.split(",") if e.strip()] or ["sim"]
+    return [engine_queue(st.celery_queue, e) for e in engines]
+
+
 class CeleryDispatcher:
     """Publishes job ids to the Celery queue, at most once per (job, attempt) while the broker keeps its data.
 
@@ -38,15 +49,16 @@ class CeleryDispatcher:
     def _marker(self, job_id: str, attempts: int) -> str:
         return f"reelcast:{self.st.celery_queue}:dispatched:{job_id}:{attempts}"
 
-    def dispatch(self, job_id: str, attempts: int = 0) -> bool:
-        """Publish the job unless this attempt was already published; False if it was."""
+    def dispatch(self, job_id: str, attempts: int = 0, engine: str = "sim") -> bool:
+        """Publish the job on its engine's queue unless this attempt was already published; False if it was."""
         key = self._marker(job_id, attempts)
         if not self.redis.set(key, b"1", nx=True, ex=self.st.visibility_timeout):
             return False
         try:
             from reelcast.jobs.celery_app import TASK_NAME
 
-            self.celery.send_task(TASK_NAME, args=[job_id], queue=self.st.celery_queue, retry=False)
+            self.celery.send_task(TASK_NAME, args=[job_id], queue=engine_queue(self.st.celery_queue, engine),
+                                  retry=False)
         except Exception:
             self.redis.delete(key)
             raise
@@ -98,8 +110,8 @@ class Sweeper:
         with self.rt.db.session() as s:
             jobs = repo.stranded(s, older_than=int(time.time() - st.sweep_seconds))
         sent = 0
-        for job_id, attempts in jobs:
-            if dispatcher.dispatch(job_id, attempts):
+        for job_id, attempts, engine in jobs:
+            if dispatcher.dispatch(job_id, attempts, engine):
                 sent += 1
                 log.info("re-enqueued stranded job %s (attempt %d)", job_id, attempts + 1)
         self.rt.blobs.sweep_temp(max_age=max(60.0, 2.0 * st.lease_seconds))

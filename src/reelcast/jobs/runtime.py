@@ -42,7 +42,7 @@ class Runtime:
             dispatcher = CeleryDispatcher(settings)
         return cls(settings=settings, db=db, blobs=BlobStore(settings.blob_dir), dispatcher=dispatcher)
 
-    def dispatch(self, job_id: str) -> None:
+    def dispatch(self, job_id: str, engine: str = "sim") -> None:
         """Hand a new job to the workers: a Celery message, or a wake-up of the in-process worker.
 
         A broker that is down is not an error here: the job is in the database and the sweeper publishes it.
@@ -51,7 +51,7 @@ class Runtime:
             self.wakeup.set()
             return
         try:
-            self.dispatcher.dispatch(job_id)
+            self.dispatcher.dispatch(job_id, engine=engine)
         except Exception as exc:
             log.warning("could not enqueue %s now (the sweeper will): %s", job_id, exc)
 

@@ -105,15 +105,15 @@ def claim(s: Session, job_id: str, worker_id: str, lease_seconds: int) -> VideoJ
     return s.get(VideoJob, job_id, populate_existing=True)
 
 
-def stranded(s: Session, older_than: int, limit: int = 500) -> list[tuple[str, int]]:
-    """(id, attempts) of jobs queued before `older_than` or whose lease expired: candidates to re-enqueue."""
+def stranded(s: Session, older_than: int, limit: int = 500) -> list[tuple[str, int, str]]:
+    """(id, attempts, engine) of jobs queued before `older_than` or whose lease expired: to re-enqueue."""
     now = int(time.time())
-    q = select(VideoJob.id, VideoJob.attempts).where(
+    q = select(VideoJob.id, VideoJob.attempts, VideoJob.engine).where(
         VideoJob.deleted_at.is_(None),
         or_(and_(VideoJob.status == "queued", VideoJob.created_at <= older_than),
             and_(VideoJob.status == "in_progress", VideoJob.lease_expires_at < now)),
     ).order_by(VideoJob.id).limit(limit)
-    return [(r[0], r[1]) for r in s.execute(q)]
+    return [(r[0], r[1], r[2]) for r in s.execute(q)]
 
 
 def count_by_status(s: Session) -> dict[str, int]:
