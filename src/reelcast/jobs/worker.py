@@ -86,7 +86,40 @@ def build_request(rt: Runtime, job: VideoJob) -> RenderRequest:
     from reelcast.engines import engine_options_for  # the diffusers engine needs its model key and weights dir
 
     req.engine_options = engine_options_for(rt.settings, job.model, job.engine, req.reference)
+    if job.engine == "diffusers" and req.cameo_preferences:
+        req.engine_options["cameos"] = cameo_cues(rt, req.cameo_preferences)
     return req
+
+
+def cameo_cues(rt: Runtime, preferences: dict[str, str]) -> list[object]:
+    """The cameos of a job as the diffusers engine takes them: handle, preferences and a reference image."""
+    from reelcast.engines.diffusers import CameoCue
+
+    cues: list[object] = []
+    with rt.db.session() as s:
+        for handle, prefs in preferences.items():
+            cameo = cameo_service.by_handle(s, handle)
+            keys = list(cameo.reference_blobs or []) if cameo is not None else []
+            cues.append(CameoCue(handle=handle, preferences=prefs, image=_first_image(rt, keys)))
+    return cues
+
+
+def _first_image(rt: Runtime, keys: list[str]) -> object | None:
+    """The first reference that decodes: an image, or a video's first frame."""
+    from reelcast.media.images import ImageError, decode_image
+
+    for key in keys:
+        try:
+            return decode_image(rt.blobs.read_bytes(key))
+        except (ImageError, OSError, ValueError):
+            pass
+        try:
+            frames, _ = decode_frames(rt.blobs.path(key))
+        except (MediaError, OSError, ValueError):
+            continue
+        if frames:
+            return frames[0]
+    return None
 
 
 class JobRunner:
