@@ -43,10 +43,10 @@ def tiny_text_encoder(vocab_size: int, umt5: bool) -> Any:
     return model_cls(cfg).eval()
 
 
-def tiny_wan() -> Any:
-    """A WanPipeline (text-to-video) with the Wan 2.1 architecture at toy size."""
+def _tiny_wan_parts(in_channels: int) -> dict[str, Any]:
+    """Tokenizer, text encoder, VAE and transformer of a toy Wan model (36 input channels for image-to-video)."""
     import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
 
     tokenizer = tiny_tokenizer()
     text_encoder = tiny_text_encoder(len(tokenizer), umt5=True)
@@ -55,37 +55,26 @@ def tiny_wan() -> Any:
                            temperal_downsample=[False, True, True])
     torch.manual_seed(0)
     transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-        text_dim=TINY_TEXT_DIM, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=in_channels,
+        out_channels=16, text_dim=TINY_TEXT_DIM, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
         qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
     )
-    return WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-                       scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0))
+    return dict(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
+                scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0))
+
+
+def tiny_wan() -> Any:
+    """A WanPipeline (text-to-video) with the Wan 2.1 architecture at toy size."""
+    from diffusers import WanPipeline
+
+    return WanPipeline(**_tiny_wan_parts(in_channels=16))
 
 
 def tiny_wan_i2v() -> Any:
     """A WanImageToVideoPipeline in the Wan 2.2 layout (image latents concatenated, no CLIP encoder) at toy size."""
-    import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanImageToVideoPipeline,
-        WanTransformer3DModel,
-    )
+    from diffusers import WanImageToVideoPipeline
 
-    tokenizer = tiny_tokenizer()
-    text_encoder = tiny_text_encoder(len(tokenizer), umt5=True)
-    torch.manual_seed(0)
-    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                           temperal_downsample=[False, True, True])
-    torch.manual_seed(0)
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
-        text_dim=TINY_TEXT_DIM, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
-    )
-    return WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-                                   scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0))
+    return WanImageToVideoPipeline(**_tiny_wan_parts(in_channels=36))
 
 
 def tiny_ltx() -> Any:
