@@ -62,8 +62,14 @@ def test_failed_deliveries_are_retried_with_the_same_webhook_id(srv: Server, hoo
     try:
         vid = tiny(client(srv)).id
         wait_for(lambda: hooks.for_video(vid), 30, "the delivery was not retried")
-        with srv.rt.db.session() as s:
-            rows = [d for d in outbox.deliveries_for(s, vid) if d.target == ep["id"]]
+
+        def deliveries():  # type: ignore[no-untyped-def]
+            with srv.rt.db.session() as s:
+                return [d for d in outbox.deliveries_for(s, vid) if d.target == ep["id"]]
+
+        # The receiver answers before the dispatcher records the success: wait for the outbox row to say so.
+        wait_for(lambda: any(d.status == "delivered" for d in deliveries()), 30, "the delivery was not recorded")
+        rows = deliveries()
         assert len(rows) == 1 and rows[0].status == "delivered" and rows[0].attempts == 3
         assert hooks.for_video(vid)[0][1]["webhook-id"] == rows[0].event_id
     finally:
