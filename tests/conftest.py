@@ -124,3 +124,14 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     srv.rt.close()
     if url:
         drop_pg_database(url)
+
+
+@pytest.fixture
+def hooks():  # type: ignore[no-untyped-def]
+    """A local HTTP server that records webhook deliveries (tests/jobs/faults.py HookReceiver)."""
+    from tests.jobs.faults import HookReceiver
+
+    h = HookReceiver()
+    h.start()
+    yield h
+    h.stop()

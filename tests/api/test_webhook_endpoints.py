@@ -22,14 +22,6 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     s.rt.close()
 
 
-@pytest.fixture
-def hooks() -> Iterator[HookReceiver]:
-    h = HookReceiver()
-    h.start()
-    yield h
-    h.stop()
-
-
 def _register(srv: Server, url: str, event_types: list[str] | None = None) -> requests.Response:
     body: dict[str, object] = {"url": url}
     if event_types is not None:

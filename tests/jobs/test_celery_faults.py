@@ -30,14 +30,6 @@ def broker() -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def hooks() -> Iterator[HookReceiver]:
-    h = HookReceiver()
-    h.start()
-    yield h
-    h.stop()
-
-
-@pytest.fixture
 def db_url(pg_url: str) -> Iterator[str]:
     url = fresh_pg_database()
     yield url

@@ -113,15 +113,20 @@ def _completed_source(rt: Runtime, user: User, video_id: str, param: str) -> Vid
     return job
 
 
+def _video_source(rt: Runtime, user: User, body: Body) -> tuple[VideoJob | None, str | None, str]:
+    """The source of an edit or extension (one of our completed videos, or an upload) and its frame size."""
+    vid, upload = video_reference(body)
+    src = _completed_source(rt, user, vid, "video.id") if vid else None
+    source_blob = _store_video_upload(rt, upload) if upload else None
+    return src, source_blob, (src.size if src else _upload_size(rt, source_blob))
+
+
 @router.post("/videos/edits", response_model=Video, summary="Edit a video")
 async def edit_video(request: Request, response: Response, rt: RT, user: CurrentUser) -> Video:
     """Re-render a video (uploaded file or `{id}`) with a changed instruction."""
     body = await read_body(request)
-    vid, upload = video_reference(body)
-    src = _completed_source(rt, user, vid, "video.id") if vid else None
-    source_blob = _store_video_upload(rt, upload) if upload else None
-    info_size = src.size if src else _upload_size(rt, source_blob)
-    fields = _common(rt, body, default_size=info_size, default_seconds=src.seconds if src else None)
+    src, source_blob, size = _video_source(rt, user, body)
+    fields = _common(rt, body, default_size=size, default_seconds=src.seconds if src else None)
     if src is not None and body.get("seed") is None:
         fields["seed"] = src.seed
     return _enqueue(rt, user, response, base_prompt=src.prompt if src else None, kind="edit",
@@ -133,10 +138,7 @@ async def edit_video(request: Request, response: Response, rt: RT, user: Current
 async def extend_video(request: Request, response: Response, rt: RT, user: CurrentUser) -> Video:
     """Continue a clip; the finished video's `seconds` is the stitched total."""
     body = await read_body(request)
-    vid, upload = video_reference(body)
-    src = _completed_source(rt, user, vid, "video.id") if vid else None
-    source_blob = _store_video_upload(rt, upload) if upload else None
-    size = src.size if src else _upload_size(rt, source_blob)
+    src, source_blob, size = _video_source(rt, user, body)
     fields = _common(rt, body, default_size=size)
     src_seconds = float(src.seconds) if src else probe(rt.blobs.path(str(source_blob))).duration
     if src_seconds + float(str(fields["seconds"])) > rules.MAX_EXTENDED_SECONDS + 0.01:
