@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from reelcast.api import videos as video_api
 from reelcast.api.deps import current_user, runtime
@@ -15,6 +16,7 @@ from reelcast.api.schemas import RemixBody, Video
 from reelcast.api.social import visible_user
 from reelcast.api.social_schemas import CommentOut, LineageOut, ListOut, PostOut
 from reelcast.domain import video_rules
+from reelcast.jobs.provenance import export_visible
 from reelcast.jobs.runtime import Runtime
 from reelcast.social import cameos
 from reelcast.social import posts as svc
@@ -65,6 +67,20 @@ def post_content(post_id: str, rt: RT, user: CurrentUser, variant: str = "video"
     with rt.db.session() as s:
         _, job = svc.visible(s, user, post_id)
     return _asset(rt, job, variant)
+
+
+@router.get("/posts/{post_id}/download", summary="Download a post to share (visible watermark)")
+def post_download(post_id: str, rt: RT, user: CurrentUser) -> FileResponse:
+    """A signed share copy of a post you may see, with the moving reelcast mark and the creator's @handle."""
+    with rt.db.session() as s:
+        post, job = svc.visible(s, user, post_id)
+        author = s.get(User, post.user_id)
+        handle = author.handle if author is not None else "reelcast"
+    if job.status != "completed" or not job.video_blob or not rt.blobs.exists(job.video_blob):
+        raise NotFound(f"The video of post '{post_id}' is not available.", param="post_id", code="asset_missing")
+    path = export_visible(rt, job, handle)
+    return FileResponse(path, media_type="video/mp4", filename=f"{post_id}-reelcast.mp4",
+                        background=BackgroundTask(path.unlink, missing_ok=True))
 
 
 def _asset(rt: Runtime, job: VideoJob, variant: str) -> FileResponse:

@@ -18,6 +18,7 @@ from reelcast.media.probe import MediaError, decode_audio, decode_frames
 from reelcast.prompt.cameos import apply_cameo_preferences
 from reelcast.prompt.compiler import compile_prompt
 from reelcast.prompt.plan import ScenePlan
+from reelcast.provenance.visible import overlay_frames
 from reelcast.provenance.watermark import embed_frames, payload_for_id
 from reelcast.store.blobs import BlobStore
 
@@ -55,6 +56,7 @@ class RenderRequest:
     prefix_video: Path | None = None  # extend: this clip plays first, the render continues it
     base_prompt: str | None = None  # remix/edit: the source prompt the change applies to
     cameo_preferences: dict[str, str] = field(default_factory=dict)  # "@handle" → its owner's preferences
+    visible_handle: str | None = None  # creator's @handle for the moving visible mark (someone else's cameo shown)
     engine_options: dict[str, object] = field(default_factory=dict)  # extra get_engine keywords (diffusers model…)
 
 
@@ -151,6 +153,9 @@ def render(
         prefix_audio = prefix_audio[: round(n_prefix / clip.fps * clip.sample_rate)]
         audio = np.concatenate([prefix_audio, audio])
         n_frames += n_prefix
+    if req.visible_handle:
+        frames = overlay_frames(frames, req.visible_handle, req.width, req.height, clip.fps,
+                                seed=req.watermark_id or "")
     if req.watermark_id:
         frames = embed_frames(frames, payload_for_id(req.watermark_id), req.width, req.height)
 

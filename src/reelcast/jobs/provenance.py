@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from reelcast.provenance import c2pa_sign
 from reelcast.provenance import fingerprint as fp
 from reelcast.provenance import trace as tr
 from reelcast.provenance import watermark as wm
+from reelcast.social.cameos import shows_someone_else
 from reelcast.store import provenance as repo
 
 log = logging.getLogger("reelcast.provenance")
@@ -233,6 +235,12 @@ def export_visible(rt: Runtime, job: Any, handle: str) -> Path:
     from reelcast.provenance.visible import overlay_frames
 
     src = rt.blobs.path(job.video_blob)
+    with rt.db.session() as s:
+        marked = shows_someone_else(s, job)
+    if marked:  # rendered with the visible mark already (another person's cameo): the signed file is the export
+        out = rt.blobs.temp_path(".mp4")
+        shutil.copyfile(src, out)
+        return out
     frames, fps = decode_frames(src)
     audio = decode_audio(src)
     h, w = frames[0].shape[:2]

@@ -24,7 +24,7 @@ from reelcast.social import cameos as cameo_service
 from reelcast.social.errors import SocialError
 from reelcast.store import outbox
 from reelcast.store import videos as repo
-from reelcast.store.models import VideoJob
+from reelcast.store.models import User, VideoJob
 
 log = logging.getLogger("reelcast.worker")
 
@@ -60,6 +60,9 @@ def build_request(rt: Runtime, job: VideoJob) -> RenderRequest:
             req.cameo_preferences = cameo_service.recheck(s, job)
         except SocialError as exc:
             raise JobFailed(exc.code or "cameo_permission_revoked", exc.message) from exc
+        if cameo_service.shows_someone_else(s, job):
+            creator = s.get(User, job.user_id)
+            req.visible_handle = creator.handle if creator is not None else "reelcast"
     if job.kind in ("remix", "edit") and job.source_video_id:
         with rt.db.session() as s:
             src = repo.get_video(s, job.source_video_id)

@@ -212,6 +212,15 @@ def recheck(s: Session, job: VideoJob) -> dict[str, str]:
     return prefs
 
 
+def shows_someone_else(s: Session, job: VideoJob) -> bool:
+    """Whether a job's plan puts another person's cameo on screen (such files carry the visible watermark)."""
+    for handle in dict.fromkeys(str(h).lower() for h in ((job.plan or {}).get("cameos") or [])):
+        cameo = by_handle(s, handle)
+        if cameo is not None and cameo.kind == "person" and cameo.owner_id != job.user_id:
+            return True
+    return False
+
+
 def subjects_of(s: Session, video_id: str) -> list[Cameo]:
     """The cameos a video shows (not taken down)."""
     return list(s.scalars(select(Cameo).join(CameoAppearance, CameoAppearance.cameo_id == Cameo.id)
