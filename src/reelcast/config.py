@@ -16,6 +16,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("./var"), description="Database, blobs and keys live under it.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir.")
+    blob_url: str | None = Field(default=None, description="s3://bucket[/prefix] for S3-compatible blob storage; "
+                                 "default: local files under data_dir/blobs. Credentials: the usual AWS_* variables.")
+    s3_endpoint_url: str | None = Field(default=None, description="S3 endpoint for non-AWS stores (MinIO, Ceph…).")
+    s3_region: str | None = Field(default=None, description="S3 region (default: the AWS_* configuration).")
     engine: str = Field(default="sim", description="Engine for the default profile.")
     render_quality: str = Field(default="auto", description="fast | high | auto (high on a GPU).")
     host: str = "127.0.0.1"

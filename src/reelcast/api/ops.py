@@ -43,7 +43,7 @@ def readiness(rt: Runtime) -> dict[str, str]:
     except Exception as exc:  # readiness reports, never raises
         checks["database"] = f"error: {exc}"[:300]
     try:
-        rt.blobs.temp_path().unlink()
+        rt.blobs.check()
         checks["storage"] = "ok"
     except Exception as exc:
         checks["storage"] = f"error: {exc}"[:300]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reelcast.config import Settings
-from reelcast.store.blobs import BlobStore
+from reelcast.store.blobs import BlobStore, open_blob_store
 from reelcast.store.db import Database
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class Runtime:
             from reelcast.jobs.dispatch import CeleryDispatcher
 
             dispatcher = CeleryDispatcher(settings)
-        return cls(settings=settings, db=db, blobs=BlobStore(settings.blob_dir), dispatcher=dispatcher)
+        return cls(settings=settings, db=db, blobs=open_blob_store(settings), dispatcher=dispatcher)
 
     def dispatch(self, job_id: str, engine: str = "sim") -> None:
         """Hand a new job to the workers: a Celery message, or a wake-up of the in-process worker.

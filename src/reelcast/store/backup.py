@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reelcast import __version__
 from reelcast.config import Settings
+from reelcast.store.blobs import open_blob_store
 
 MANIFEST = "manifest.json"
 
@@ -55,7 +56,7 @@ def _run(cmd: list[str]) -> None:
 
 def backup(st: Settings, out: Path) -> BackupInfo:
     """Write a consistent snapshot of the database and all blobs to `out` (.tar.gz)."""
-    blob_dir = st.blob_dir
+    store = open_blob_store(st)
     with tempfile.TemporaryDirectory(prefix="reelcast-backup-") as tmp:
         work = Path(tmp)
         if _is_sqlite(st):
@@ -70,7 +71,7 @@ def backup(st: Settings, out: Path) -> BackupInfo:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file",
                   str(work / "database.pgdump"), _pg_url(st.resolved_database_url)])
             kind, db_name = "postgresql", "database.pgdump"
-        keys = sorted(p for p in blob_dir.glob("??/*") if p.is_file()) if blob_dir.exists() else []
+        keys = store.stored_keys()
         info = BackupInfo(database=kind, blobs=len(keys), created_at=int(time.time()), version=__version__)
         (work / MANIFEST).write_text(json.dumps(info.__dict__))
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +79,8 @@ def backup(st: Settings, out: Path) -> BackupInfo:
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(work / MANIFEST, MANIFEST)
             tar.add(work / db_name, db_name)
-            for p in keys:
+            for key in keys:
+                p = store.path(key)  # S3: fetched into the local cache
                 tar.add(p, f"blobs/{p.parent.name}/{p.name}")
         partial.replace(out)
     return info
@@ -107,9 +109,10 @@ def restore(st: Settings, src: Path, *, force: bool = False) -> BackupInfo:
                   _pg_url(st.resolved_database_url), str(work / "database.pgdump")])
         blobs = work / "blobs"
         if blobs.exists():
+            store = open_blob_store(st)
             for p in blobs.glob("??/*"):
-                dest = st.blob_dir / p.parent.name / p.name
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                if not dest.exists():
-                    shutil.move(str(p), dest)
+                if not store.exists(p.name):
+                    tmp = store.temp_path()
+                    shutil.move(str(p), tmp)
+                    store.put_file(tmp, p.name.split(".", 1)[1])
     return info
