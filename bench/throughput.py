@@ -69,7 +69,7 @@ class Result:
 class Stack:
     """API server (uvicorn thread) + redis-server + PostgreSQL database + Celery worker processes."""
 
-    def __init__(self, tmp: Path, size: str, seconds: str) -> None:
+    def __init__(self, tmp: Path, size: str, seconds: str, worker_threads: int) -> None:
         self.tmp = tmp
         self.size, self.seconds = size, seconds
         self.redis_port = _free_port()
@@ -84,6 +84,7 @@ class Stack:
             "REELCAST_EXTRA_SIZES": size, "REELCAST_EXTRA_SECONDS": seconds, "REELCAST_DAILY_VIDEO_QUOTA": "0",
             "REELCAST_REQUESTS_PER_MINUTE": "0", "REELCAST_LEASE_SECONDS": "60",
         }
+        self.worker_env = {"REELCAST_WORKER_CPU_THREADS": str(worker_threads)}
         time.sleep(0.5)
         settings = Settings(**{k[len("REELCAST_"):].lower(): v for k, v in self.env.items()})  # type: ignore[arg-type]
         self.rt = Runtime.open(settings)
@@ -102,8 +103,9 @@ class Stack:
         """Start n `reelcast worker` processes (solo pool, one job at a time each)."""
         for i in range(n):
             log = open(self.tmp / f"worker{len(self.workers)}-{i}.log", "ab")  # noqa: SIM115
-            self.workers.append(subprocess.Popen([sys.executable, "-m", "reelcast.cli", "worker"],
-                                                 env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT))
+            env = {**os.environ, **self.env, **self.worker_env}
+            self.workers.append(subprocess.Popen([sys.executable, "-m", "reelcast.cli", "worker"], env=env,
+                                                 stdout=log, stderr=subprocess.STDOUT))
 
     def stop_workers(self) -> None:
         """Stop every worker."""
@@ -167,10 +169,11 @@ class Stack:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
 
 
-def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds: str) -> Result:
+def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds: str,
+            worker_threads: int) -> Result:
     """Warm the workers up (one job each), then time the load."""
     with tempfile.TemporaryDirectory(prefix="reelcast-bench-") as tmp:
-        stack = Stack(Path(tmp), size, seconds)
+        stack = Stack(Path(tmp), size, seconds, worker_threads)
         try:
             stack.start_workers(workers)
             stack.run(workers, 1)  # warm-up: imports, engine and first render in every worker
@@ -187,9 +190,12 @@ def main() -> None:
     ap.add_argument("--jobs-per-client", type=int, default=3)
     ap.add_argument("--size", default="160x90")
     ap.add_argument("--seconds", default="2")
+    ap.add_argument("--worker-threads", type=int, default=1,
+                    help="REELCAST_WORKER_CPU_THREADS of each worker (1: one worker per core; 0: all cores)")
     ap.add_argument("--write", type=Path, help="markdown file whose throughput section is replaced")
     args = ap.parse_args()
-    results = [measure(w, args.clients, args.jobs_per_client, args.size, args.seconds) for w in (1, 2)]
+    results = [measure(w, args.clients, args.jobs_per_client, args.size, args.seconds, args.worker_threads)
+               for w in (1, 2)]
     ratio = results[1].jobs_per_minute / results[0].jobs_per_minute
     load = os.getloadavg()
     lines = [
@@ -197,7 +203,10 @@ def main() -> None:
         "",
         f"{args.clients} concurrent clients, each creating {args.jobs_per_client} videos ({args.size}, "
         f"{args.seconds} s, sim engine) and polling every 250 ms until done; one API server, Redis broker, "
-        f"PostgreSQL; each worker is one `reelcast worker` process (solo pool). Warm-up job per worker excluded.",
+        f"PostgreSQL; each worker is one `reelcast worker` process (solo pool) with "
+        f"`REELCAST_WORKER_CPU_THREADS={args.worker_threads}`"
+        f"{' (one worker per core, as the README recommends)' if args.worker_threads == 1 else ''}. "
+        f"Warm-up job per worker excluded.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores; load average at the end "
         f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",

@@ -185,9 +185,11 @@ def worker(
     from reelcast.jobs.webhooks import OutboxDispatcher
     from reelcast.jobs.worker import JobRunner
     from reelcast.logs import setup_logging
+    from reelcast.media.cpu_budget import apply_thread_budget
 
     st = Settings()
     setup_logging(st)
+    apply_thread_budget(st.worker_cpu_threads)
     if st.job_backend == "celery":
         _celery_worker(st, metrics_port)
         return

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     port: int = 8000
     worker: str = Field(default="inline", description="inline (threads in the server) | none | celery.")
     worker_threads: int = 1
+    worker_cpu_threads: int = Field(default=0, description="Native threads per `reelcast worker` process (llvmpipe, "
+                                    "x264, BLAS, torch); 1 when running one worker per core; 0 = all cores.")
     lease_seconds: int = Field(default=120, description="A job whose worker stops heartbeating is re-claimed.")
     poll_after_ms: int = Field(default=1000, description="openai-poll-after-ms header on pending videos.")
     asset_ttl_days: int = Field(default=0, description="Days after completion until assets expire; 0 = never.")

@@ -13,6 +13,8 @@ import av
 import cv2
 import numpy as np
 
+from reelcast.media.cpu_budget import encoder_threads
+
 AUDIO_FRAME = 1024  # AAC frame size in samples
 
 
@@ -23,7 +25,7 @@ class EncodeOptions:
     preset: str = "veryfast"
     crf: int = 20
     audio_bitrate: int = 192_000
-    threads: int = 0  # 0 = let x264 choose (all cores)
+    threads: int = -1  # -1 = the process's CPU budget (media.cpu_budget); 0 = let x264 choose (all cores)
 
 
 @dataclass
@@ -108,7 +110,8 @@ def encode_mp4(
         vstream.pix_fmt = "yuv420p"
         vstream.time_base = Fraction(1, fps * 512)
         vstream.codec_context.time_base = Fraction(1, fps)
-        vstream.options = {"preset": opts.preset, "crf": str(opts.crf), "threads": str(opts.threads)}
+        threads = encoder_threads() if opts.threads < 0 else opts.threads
+        vstream.options = {"preset": opts.preset, "crf": str(opts.crf), "threads": str(threads)}
         astream = None
         if audio is not None:
             astream = container.add_stream("aac", rate=sample_rate)

@@ -1,0 +1,33 @@
+"""A per-process CPU thread budget for the native libraries a render uses.
+
+One render keeps several thread pools busy: Mesa llvmpipe's rasterizer (`LP_NUM_THREADS`), x264's frame threads,
+BLAS/OpenMP and torch (prompt embeddings). With one worker per core on a shared host, each worker should use one
+core's worth of threads, or the workers spend their time preempting each other. `REELCAST_WORKER_CPU_THREADS`
+sets the budget for `reelcast worker`; 0 (the default) leaves every library to use all cores.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_ENV_VARS = ("LP_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_budget = 0
+
+
+def apply_thread_budget(threads: int) -> None:
+    """Limit this process's native thread pools to `threads` (0: no limit). Call before the first render."""
+    global _budget
+    _budget = max(0, int(threads))
+    if _budget == 0:
+        return
+    for name in _ENV_VARS:
+        os.environ[name] = str(_budget)
+    torch = sys.modules.get("torch")  # only adjust torch if it is already loaded; importing it costs seconds
+    if torch is not None:
+        torch.set_num_threads(_budget)
+
+
+def encoder_threads() -> int:
+    """x264 threads under the budget (0: let x264 choose)."""
+    return _budget
