@@ -110,3 +110,37 @@ def test_dismiss_keeps_the_content(server, people) -> None:  # type: ignore[no-u
     assert _http(server, people["owner"]).get(f"/videos/{video.id}").status_code == 200
     queue = _http(server, people["ops"]).get("/moderation/queue", params={"status": "dismissed"}).json()["data"]
     assert any(i["id"] == rep["id"] for i in queue)
+
+
+def test_take_down_and_restore_a_comment(server, people) -> None:  # type: ignore[no-untyped-def]
+    video = tiny(client(server))
+    owner, ops = _http(server, people["owner"]), _http(server, people["ops"])
+    post = owner.post("/posts", json={"video_id": video.id, "caption": "mine"}).json()
+    comment = _http(server, people["reporter"]).post(f"/posts/{post['id']}/comments", json={"text": "ugly post"}).json()
+    r = _http(server, people["owner"]).post("/reports", json={"target": "comment", "id": comment["id"],
+                                                               "reason": "insulting"})
+    assert r.status_code == 200, r.text
+    assert ops.post("/moderation/actions", json={"action": "take_down", "report_id": r.json()["id"]}
+                    ).status_code == 200
+    assert owner.get(f"/posts/{post['id']}/comments").json()["data"] == []
+    assert ops.post("/moderation/actions", json={"action": "restore", "target": "comment", "id": comment["id"]}
+                    ).status_code == 200
+    assert [c["text"] for c in owner.get(f"/posts/{post['id']}/comments").json()["data"]] == ["ugly post"]
+
+
+def test_taken_down_cameo_cannot_be_used_until_restored(server, people) -> None:  # type: ignore[no-untyped-def]
+    from tests.api.helpers import png_bytes
+
+    owner, ops = _http(server, people["owner"]), _http(server, people["ops"])
+    cameo = owner.post("/cameos", data={"kind": "character", "handle": "mod_rex", "access": "everyone"},
+                       files={"image": ("rex.png", png_bytes(), "image/png")}).json()
+    assert ops.post("/moderation/actions", json={"action": "take_down", "target": "cameo", "id": cameo["id"],
+                                                 "reason": "impersonation"}).status_code == 200
+    assert owner.get(f"/cameos/{cameo['id']}").json()["status"] == "taken_down"
+    prompt = {"prompt": "@mod_rex runs in the park", "size": "160x90", "seconds": "1"}
+    r = owner.post("/videos", json=prompt)
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "cameo_not_active"), r.text
+    assert ops.post("/moderation/actions", json={"action": "restore", "target": "cameo", "id": cameo["id"]}
+                    ).status_code == 200
+    assert owner.get(f"/cameos/{cameo['id']}").json()["status"] == "active"
+    assert owner.post("/videos", json=prompt).status_code == 200
