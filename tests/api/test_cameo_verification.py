@@ -255,3 +255,27 @@ def test_a_crashing_verification_records_why(server: Any, monkeypatch: pytest.Mo
     assert verification.run_verification(server.rt, cid) == "rejected"
     c = acct.get(f"/cameos/{cid}").json()
     assert c["rejection"]["code"] == "verification_error" and "MemoryError" in c["rejection"]["message"]
+
+
+def test_the_data_export_includes_what_verification_kept(verified: dict[str, Any]) -> None:
+    import io
+    import json
+    import zipfile
+
+    r = verified["acct"].get("/me/export")
+    assert r.status_code == 200, r.text
+    cams = json.loads(zipfile.ZipFile(io.BytesIO(r.content)).read("cameos.json"))
+    v = next(c for c in cams if c["id"] == verified["cameo"]["id"])["verification"]
+    assert v["status"] == "active" and len(v["face_embedding"]) == 128 and "skin_tone" in v["descriptors"]
+
+
+def test_deleting_a_cameo_mid_verification_deletes_its_clip(server: Any) -> None:
+    acct = signup(server, "quitter")
+    ch = challenge(server, acct)
+    with server.rt.db.session() as s:
+        cameo, _queued = verification.submit(s, server.rt.blobs, accounts.user_for_key(s, acct.key), ch["id"],
+                                             b"clip bytes", {})
+        key = s.get(CameoVerification, cameo.id).video_blob
+    assert server.rt.blobs.exists(key)
+    assert acct.delete(f"/cameos/{cameo.id}").status_code == 200
+    assert not server.rt.blobs.exists(key)

@@ -178,7 +178,7 @@ def delete_cameo(cameo_id: str, rt: RT, user: CurrentUser) -> dict[str, Any]:
     """Delete a cameo and its reference assets; queued videos that use it will fail."""
     with rt.db.session() as s:
         c = svc.get_owned(s, cameo_id, user)
-        refs = list(c.reference_blobs or [])
+        refs = list(c.reference_blobs or []) + verification.private_blobs(s, c.id)
         s.delete(c)
     for key in refs:
         rt.blobs.delete(key)

@@ -230,6 +230,22 @@ def resume_orphans(rt: Any, older_than: float = STALE_VERIFYING_S) -> list[str]:
     return ids
 
 
+def private_blobs(s: Session, cameo_id: str) -> list[str]:
+    """Blob keys a cameo's verification holds beyond its reference blobs (an unverified clip), for deletion."""
+    v = s.get(CameoVerification, cameo_id)
+    return [v.video_blob] if v is not None and v.video_blob else []
+
+
+def export(s: Session, cameo_id: str) -> dict[str, Any] | None:
+    """What the verification kept about a person (for the account data export)."""
+    v = s.get(CameoVerification, cameo_id)
+    if v is None:
+        return None
+    return {"status": v.status, "rejection_code": v.rejection_code, "finished_at": v.finished_at,
+            "descriptors": v.descriptors, "estimated_descriptors": v.estimated, "voice": v.voice,
+            "face_embedding": v.face_embedding, "turns_seen": v.turns_seen}
+
+
 # ---------------------------------------------------------------- review of borderline faces
 
 def review_queue(s: Session) -> list[tuple[Cameo, CameoVerification]]:
