@@ -267,6 +267,7 @@ def test_the_data_export_includes_what_verification_kept(verified: dict[str, Any
     cams = json.loads(zipfile.ZipFile(io.BytesIO(r.content)).read("cameos.json"))
     v = next(c for c in cams if c["id"] == verified["cameo"]["id"])["verification"]
     assert v["status"] == "active" and len(v["face_embedding"]) == 128 and "skin_tone" in v["descriptors"]
+    assert len(v["voice_embedding"]) == 256
 
 
 def test_deleting_a_cameo_mid_verification_deletes_its_clip(server: Any) -> None:

@@ -29,6 +29,7 @@ def test_a_clip_that_does_everything_asked_is_accepted_with_its_references(clip:
     assert len(r.crops) >= 1 and r.crops[0].startswith(b"\x89PNG")
     assert r.descriptors["glasses"] is False
     assert 60 < float(r.voice["pitch_median_hz"]) < 400  # type: ignore[arg-type]
+    assert r.voice_embedding is not None and len(r.voice_embedding) == 256
 
 
 def test_the_other_turn_order_with_another_face_and_voice_is_accepted(clip: Callable) -> None:

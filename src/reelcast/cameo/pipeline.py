@@ -16,7 +16,7 @@ import av
 import numpy as np
 from PIL import Image
 
-from reelcast.cameo import descriptors, faces, speech
+from reelcast.cameo import descriptors, faces, speech, voice
 from reelcast.domain import cameo_verification as rules
 
 SAMPLE_FPS = 10.0
@@ -50,6 +50,7 @@ class Result:
     crops: list[bytes] = field(default_factory=list)  # PNG
     descriptors: dict[str, object] = field(default_factory=dict)
     voice: dict[str, object] = field(default_factory=dict)
+    voice_embedding: list[float] | None = None  # 256-D, when the speaker encoder's weights are installed
     nearest: tuple[str, float] | None = None
     timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per step
 
@@ -173,10 +174,14 @@ def verify(path: Path, digits: str, turns: Sequence[str], nearest_other: Nearest
         [f.yaw_ratio for f in m.frames if f.yaw_ratio is not None])))
     desc = descriptors.estimate(clip.frames[best], found[best].landmarks) if found[best] is not None else {}
     pitch = speech.pitch_range(clip.audio)
-    voice: dict[str, object] = {}
+    voice_params: dict[str, object] = {}
     if pitch is not None:
-        voice = {"pitch_low_hz": round(pitch[0], 1), "pitch_median_hz": round(pitch[1], 1),
-                 "pitch_high_hz": round(pitch[2], 1)}
+        voice_params = {"pitch_low_hz": round(pitch[0], 1), "pitch_median_hz": round(pitch[1], 1),
+                        "pitch_high_hz": round(pitch[2], 1)}
     timings["references"] = time.process_time() - t0
+    t0 = time.process_time()
+    speaker = voice.embed(clip.audio)
+    timings["voice"] = time.process_time() - t0
     return done(verdict, embedding=[float(x) for x in mean], crops=[_png(c) for c in crops], descriptors=desc,
-                voice=voice, nearest=nearest)
+                voice=voice_params, nearest=nearest,
+                voice_embedding=[round(float(x), 6) for x in speaker] if speaker is not None else None)

@@ -178,6 +178,7 @@ def run_verification(rt: Any, cameo_id: str) -> str:
             v.estimated = dict(result.descriptors)
             v.descriptors = dict(result.descriptors)
             v.voice = dict(result.voice)
+            v.voice_embedding = result.voice_embedding
             v.crop_blobs = crop_keys
             cameo.reference_blobs = list(crop_keys)  # the engines take the face crops as reference images
         social_cameos.set_status(s, cameo_id, verdict.status)
@@ -243,7 +244,7 @@ def export(s: Session, cameo_id: str) -> dict[str, Any] | None:
         return None
     return {"status": v.status, "rejection_code": v.rejection_code, "finished_at": v.finished_at,
             "descriptors": v.descriptors, "estimated_descriptors": v.estimated, "voice": v.voice,
-            "face_embedding": v.face_embedding, "turns_seen": v.turns_seen}
+            "face_embedding": v.face_embedding, "voice_embedding": v.voice_embedding, "turns_seen": v.turns_seen}
 
 
 # ---------------------------------------------------------------- review of borderline faces
