@@ -135,16 +135,21 @@ def make_frames(spec: ClipSpec) -> list[np.ndarray]:
     return frames
 
 
-def make_clip(path: Path, spec: ClipSpec) -> Path:
-    """Write the clip as H.264 + AAC MP4 at `path`."""
+def make_clip(path: Path, spec: ClipSpec, *, size: int = SIZE, fps: int = FPS) -> Path:
+    """Write the clip as H.264 + AAC MP4 at `path` (size×size; fps a multiple of 10 repeats frames)."""
     frames = make_frames(spec)
     audio = speak_digits(spec.digits, voice=spec.voice, seed=spec.seed) if spec.digits else \
         np.random.default_rng(spec.seed).standard_normal(SR).astype(np.float32) * 1e-3
     seconds = max(spec.min_seconds, len(audio) / SR, len(frames) / FPS)
     n = int(round(seconds * FPS))
     frames += [frames[-1]] * (n - len(frames))
+    if size != SIZE:
+        frames = [cv2.resize(f, (size, size), interpolation=cv2.INTER_CUBIC) for f in frames]
+    repeat = max(1, fps // FPS)
+    frames = [f for f in frames for _ in range(repeat)]
     samples = int(round(n / FPS * SR))
     audio = np.pad(audio, (0, max(0, samples - len(audio))))[:samples]
     stereo = np.repeat(resample_poly(audio, 3, 1)[:, None], 2, axis=1).astype(np.float32)
-    encode_mp4(frames, stereo, path, width=SIZE, height=SIZE, fps=FPS, n_frames=n, sample_rate=48000)
+    encode_mp4(frames, stereo, path, width=size, height=size, fps=FPS * repeat, n_frames=len(frames),
+               sample_rate=48000)
     return path
