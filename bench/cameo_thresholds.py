@@ -9,10 +9,10 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from tests.cameo.clips import face_still, speak_digits, yaw_warp
 
 from reelcast.cameo import faces, speech, voice
 from reelcast.domain.cameo_verification import digit_errors
-from tests.cameo.clips import face_still, speak_digits, yaw_warp
 
 VOICES = ("en-us", "en", "en-us+f2", "en-us+m3", "en-gb-scotland")
 

@@ -9,10 +9,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.cameo.clips import ClipSpec, make_clip
+
 from bench.report import write_section
 from reelcast.cameo import faces, pipeline, speech, voice
 from reelcast.media.probe import decode_frames
-from tests.cameo.clips import ClipSpec, make_clip
 
 CASES = [  # (label, spec, size, fps, turns asked)
     ("480×480 10 fps, left→right (astronaut)", ClipSpec(), 480, 10, ("left", "right")),
@@ -56,7 +57,8 @@ def main() -> None:
         voice._model()
     load_cpu, load_wall = time.process_time() - c0, time.perf_counter() - w0
     rows = ["| clip | length | result | verify CPU | verify wall | ÷ clip length (wall) | ÷ full decode (CPU) "
-            "| decode · speech · faces · embeddings · references · voice (CPU s) |", "|---|---|---|---|---|---|---|---|"]
+            "| decode · speech · faces · embeddings · references · voice (CPU s) |",
+            "|---|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         for i, (label, spec, size, fps, asked) in enumerate(CASES):
             path = make_clip(Path(tmp) / f"c{i}.mp4", spec, size=size, fps=fps)
