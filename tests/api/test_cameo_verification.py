@@ -280,3 +280,17 @@ def test_deleting_a_cameo_mid_verification_deletes_its_clip(server: Any) -> None
     assert server.rt.blobs.exists(key)
     assert acct.delete(f"/cameos/{cameo.id}").status_code == 200
     assert not server.rt.blobs.exists(key)
+
+
+def test_a_video_of_a_verified_cameo_renders_with_its_look(server: Any, verified: dict[str, Any]) -> None:
+    from reelcast.jobs.worker import build_request
+    from reelcast.store.models import VideoJob
+    from tests.api.social_helpers import create_video
+
+    r = create_video(verified["acct"], "@astro waves at the camera")
+    assert r.status_code in (200, 201), r.text
+    with server.rt.db.session() as s:
+        job = s.get(VideoJob, r.json()["id"])
+        s.expunge(job)
+    look = build_request(server.rt, job).cameo_looks["@astro"]
+    assert look["skin_rgb"].startswith("#") and float(look["voice_pitch_hz"]) > 60
