@@ -294,3 +294,25 @@ def test_a_video_of_a_verified_cameo_renders_with_its_look(server: Any, verified
         s.expunge(job)
     look = build_request(server.rt, job).cameo_looks["@astro"]
     assert look["skin_rgb"].startswith("#") and float(look["voice_pitch_hz"]) > 60
+
+
+def test_a_verification_orphaned_by_a_crash_is_resumed_at_start(server: Any) -> None:
+    acct = signup(server, "orphan")
+    ch = challenge(server, acct)
+    with server.rt.db.session() as s:
+        cameo, _queued = verification.submit(s, server.rt.blobs, accounts.user_for_key(s, acct.key), ch["id"],
+                                             b"not a video", {})  # stored, but its background run never started
+        cid = cameo.id
+        s.get(CameoVerification, cid).started_at -= verification.STALE_VERIFYING_S + 1
+    assert acct.get(f"/cameos/{cid}").json()["status"] == "verifying"
+    assert cid in verification.resume_orphans(server.rt)
+    assert settled(acct, cid)["rejection"]["code"] == "media_invalid"
+
+
+def test_a_fresh_verification_is_not_taken_for_an_orphan(server: Any) -> None:
+    acct = signup(server, "notorphan")
+    ch = challenge(server, acct)
+    with server.rt.db.session() as s:
+        cameo, _queued = verification.submit(s, server.rt.blobs, accounts.user_for_key(s, acct.key), ch["id"],
+                                             b"not a video", {})
+    assert cameo.id not in verification.resume_orphans(server.rt)

@@ -59,7 +59,8 @@ def _person_cameo(s: Session, user: User, fields: dict[str, Any]) -> Cameo:
     existing = social_cameos.by_handle(s, user.handle)
     if existing is not None and existing.owner_id == user.id and existing.kind == "person":
         if existing.status in ("active", "in_review"):
-            raise SocialError(409, "You already have a verified person cameo.", param="kind", code="cameo_exists")
+            state = "verified" if existing.status == "active" else "waiting for an operator's review"
+            raise SocialError(409, f"Your person cameo is already {state}.", param="kind", code="cameo_exists")
         if existing.status == "verifying":
             raise SocialError(409, "Your cameo is being verified; wait for the result.", param="kind",
                               code="verification_in_progress")
