@@ -316,3 +316,20 @@ def test_a_fresh_verification_is_not_taken_for_an_orphan(server: Any) -> None:
         cameo, _queued = verification.submit(s, server.rt.blobs, accounts.user_for_key(s, acct.key), ch["id"],
                                              b"not a video", {})
     assert cameo.id not in verification.resume_orphans(server.rt)
+
+
+def test_identical_uploads_of_two_users_keep_the_shared_clip_until_both_are_verified(server: Any) -> None:
+    a, b = signup(server, "same_bytes_a"), signup(server, "same_bytes_b")
+    cha, chb = challenge(server, a), challenge(server, b)
+    with server.rt.db.session() as s:
+        ca, _ = verification.submit(s, server.rt.blobs, accounts.user_for_key(s, a.key), cha["id"],
+                                    b"identical bytes", {})
+        cb, _ = verification.submit(s, server.rt.blobs, accounts.user_for_key(s, b.key), chb["id"],
+                                    b"identical bytes", {})
+        key = s.get(CameoVerification, ca.id).video_blob
+        assert key == s.get(CameoVerification, cb.id).video_blob  # content-addressed: one blob for both
+    verification.run_verification(server.rt, ca.id)
+    assert server.rt.blobs.exists(key)
+    verification.run_verification(server.rt, cb.id)
+    assert not server.rt.blobs.exists(key)
+    assert settled(b, cb.id)["rejection"]["code"] == "media_invalid"

@@ -186,7 +186,11 @@ def run_verification(rt: Any, cameo_id: str) -> str:
         v.video_blob = None
         notify(s, cameo.owner_id, "cameo_verification", {"cameo_id": cameo_id, "status": verdict.status,
                                                          "code": v.rejection_code})
-    rt.blobs.delete(video_key)  # the clip itself is not kept: only the references derived from it
+        # Blobs are content-addressed: the same bytes uploaded for another cameo share the key.
+        shared = s.scalar(select(func.count()).select_from(CameoVerification)
+                          .where(CameoVerification.video_blob == video_key)) or 0
+    if not shared:
+        rt.blobs.delete(video_key)  # the clip itself is not kept: only the references derived from it
     if verdict.status == "rejected":
         for k in crop_keys:
             rt.blobs.delete(k)
@@ -235,7 +239,11 @@ def resume_orphans(rt: Any, older_than: float = STALE_VERIFYING_S) -> list[str]:
 def private_blobs(s: Session, cameo_id: str) -> list[str]:
     """Blob keys a cameo's verification holds beyond its reference blobs (an unverified clip), for deletion."""
     v = s.get(CameoVerification, cameo_id)
-    return [v.video_blob] if v is not None and v.video_blob else []
+    if v is None or not v.video_blob:
+        return []
+    others = s.scalar(select(func.count()).select_from(CameoVerification)
+                      .where(CameoVerification.video_blob == v.video_blob, CameoVerification.cameo_id != cameo_id))
+    return [] if others else [v.video_blob]
 
 
 def export(s: Session, cameo_id: str) -> dict[str, Any] | None:
