@@ -30,6 +30,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0  # CPU build first; later ranges are satisfied by it
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps resemblyzer==0.1.4  # only its speaker-encoder weights (cameo voice embedding)
 	touch $@
 
 services: ## start PostgreSQL and Redis if they are down (tests use them for real)
@@ -52,6 +53,7 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.diffusers_engine --write docs/benchmarks.md
 	$(BIN)/python -m bench.trace --write docs/benchmarks.md
 	$(BIN)/python -m bench.throughput --write docs/benchmarks.md
+	$(BIN)/python -m bench.cameo_verify --write docs/benchmarks.md
 
 gallery: setup ## render every seed prompt: docs/gallery/<slug>.png contact sheets (+ git-ignored MP4s)
 	$(BIN)/python -m bench.gallery --out docs/gallery

@@ -67,10 +67,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         from reelcast.embeddings import warm_in_background
 
         warm_in_background()
+        from reelcast.cameo import service as cameo_verification  # resume cameo verifications a crash left
+
+        cameo_verification.resume_orphans(rt)
         try:
             yield
         finally:
             hooks.stop()
+            if "cameo_verifier" in rt.extras:
+                rt.extras.pop("cameo_verifier").shutdown()
             if worker is not None:
                 worker.stop()
             if runtime is None:

@@ -10,9 +10,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 
 from reelcast.api.deps import current_user, runtime
-from reelcast.api.errors import BadRequest, NotFound
+from reelcast.api.errors import BadRequest, Forbidden, NotFound
 from reelcast.api.forms import Body, Upload, read_body
-from reelcast.api.social_schemas import AppearanceOut, CameoOut, ListOut, TakedownOut
+from reelcast.api.social_schemas import (
+    AppearanceOut,
+    CameoOut,
+    CameoReviewOut,
+    ChallengeOut,
+    ListOut,
+    RejectionOut,
+    TakedownOut,
+)
+from reelcast.cameo import service as verification
+from reelcast.cameo.descriptors import validate as validate_descriptors
 from reelcast.domain import social_rules as rules
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.images import ImageError, decode_image
@@ -20,6 +30,7 @@ from reelcast.media.probe import MediaError, probe
 from reelcast.social import accounts as acc
 from reelcast.social import cameos as svc
 from reelcast.social.errors import not_found
+from reelcast.store.cameo_models import CameoVerification
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo
 
@@ -30,11 +41,20 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 
 def cameo_out(s: Any, c: Cameo) -> CameoOut:
-    """A cameo as its owner sees it."""
+    """A cameo as its owner sees it (person cameos with their verification outcome and references)."""
     owner = s.get(User, c.owner_id)
-    return CameoOut(id=c.id, kind=c.kind, handle=c.handle, name=c.name, owner=owner.handle if owner else "",
-                    status=c.status, access=c.access, approved=svc.approved_handles(s, c),
-                    preferences=c.preferences, restrictions=c.restrictions, created_at=c.created_at)
+    out = CameoOut(id=c.id, kind=c.kind, handle=c.handle, name=c.name, owner=owner.handle if owner else "",
+                   status=c.status, access=c.access, approved=svc.approved_handles(s, c),
+                   preferences=c.preferences, restrictions=c.restrictions, created_at=c.created_at)
+    v = s.get(CameoVerification, c.id) if c.kind == "person" else None
+    if v is not None:
+        if v.rejection_code and c.status == "rejected":
+            out.rejection = RejectionOut(code=v.rejection_code, message=v.rejection_message or "")
+        if v.face_embedding is not None:
+            out.descriptors = dict(v.descriptors or {})
+            out.voice = dict(v.voice or {})
+        out.turns_seen = list(v.turns_seen or [])
+    return out
 
 
 def store_reference(rt: Runtime, up: Upload) -> str:
@@ -73,12 +93,38 @@ def create_character(rt: Runtime, user: User, name: str, upload: Upload) -> Came
                           reference_blobs=[key])
 
 
+@router.post("/cameos/challenges", status_code=201, response_model=ChallengeOut,
+             summary="Get a verification challenge")
+def create_challenge(rt: RT, user: CurrentUser) -> ChallengeOut:
+    """Five digits to read aloud and head turns to make, in a 3–15 s selfie clip uploaded within 2 minutes."""
+    from reelcast.cameo.speech import WORDS
+
+    names = {d: w for w, d in reversed(WORDS.items())}  # "0" → "zero"
+    with rt.db.session() as s:
+        ch = verification.issue_challenge(s, user)
+        return ChallengeOut(id=ch.id, digits=ch.digits, words=" ".join(names[d] for d in ch.digits),
+                            turns=list(ch.turns), expires_at=ch.expires_at)
+
+
 @router.post("/cameos", status_code=201, response_model=CameoOut, summary="Create a cameo")
 async def create_cameo(request: Request, rt: RT, user: CurrentUser) -> CameoOut:
-    """`kind=person` (your handle, pending verification) or `kind=character` with `handle` and reference files."""
+    """`kind=person` with `challenge_id` and a selfie `video` (verified in the background; poll the cameo),
+    `kind=person` alone (pending, verify later), or `kind=character` with `handle` and reference files."""
     body: Body = await read_body(request)
-    kind = body.get("kind") or "character"
+    kind = body.get("kind") or ("person" if body.get("challenge_id") is not None else "character")
     refs: list[str] = []
+    if kind == "person" and body.get("challenge_id") is not None:
+        video = body.files.get("video")
+        if video is None or not video.data:
+            raise BadRequest("Upload the selfie clip as the 'video' file part.", param="video",
+                             code="missing_required_parameter")
+        with rt.db.session() as s:
+            c, queued = verification.submit(s, rt.blobs, user, str(body.get("challenge_id")), video.data,
+                                            dict(body.fields))
+            out = cameo_out(s, c)
+        if queued:
+            verification.verifier(rt).submit(out.id)
+        return out
     if kind == "character":
         if not body.files:
             raise BadRequest("A character cameo needs a short video or images (file parts).", param="video",
@@ -107,12 +153,22 @@ def get_cameo(cameo_id: str, rt: RT, user: CurrentUser) -> CameoOut:
 
 @router.patch("/cameos/{cameo_id}", response_model=CameoOut, summary="Change a cameo's settings")
 async def patch_cameo(cameo_id: str, request: Request, rt: RT, user: CurrentUser) -> CameoOut:
-    """Set `access`, `preferences`, `restrictions` or `name`; applies to every later request at once."""
+    """Set `access`, `preferences`, `restrictions`, `name` or correct `descriptors`; applies to every later request."""
     body = await read_body(request)
     with rt.db.session() as s:
         c = svc.get_owned(s, cameo_id, user)
         svc.update_settings(s, c, access=body.get("access"), preferences=body.get("preferences"),
                             restrictions=body.get("restrictions"), name=body.get("name"))
+        if "descriptors" in body.objects:
+            v = s.get(CameoVerification, c.id)
+            if v is None or v.face_embedding is None:
+                raise BadRequest("Only a verified person cameo has appearance descriptors.", param="descriptors",
+                                 code="invalid_value")
+            try:
+                changes = validate_descriptors(body.objects["descriptors"])
+            except ValueError as exc:
+                raise BadRequest(f"Invalid descriptors: {exc}.", param="descriptors", code="invalid_value") from exc
+            v.descriptors = {**(v.descriptors or {}), **changes}
         s.flush()
         return cameo_out(s, c)
 
@@ -122,7 +178,7 @@ def delete_cameo(cameo_id: str, rt: RT, user: CurrentUser) -> dict[str, Any]:
     """Delete a cameo and its reference assets; queued videos that use it will fail."""
     with rt.db.session() as s:
         c = svc.get_owned(s, cameo_id, user)
-        refs = list(c.reference_blobs or [])
+        refs = list(c.reference_blobs or []) + verification.private_blobs(s, c.id)
         s.delete(c)
     for key in refs:
         rt.blobs.delete(key)
@@ -206,3 +262,25 @@ async def takedown(cameo_id: str, video_id: str, request: Request, rt: RT, user:
     for key in keys:
         rt.blobs.delete(key)
     return TakedownOut(cameo_id=cameo_id, video_id=video_id, taken_down=True, reason=reason)
+
+
+@router.get("/moderation/cameos", response_model=ListOut, summary="Cameos waiting for a likeness review (operators)")
+def review_queue(rt: RT, user: CurrentUser) -> ListOut:
+    """Person cameos whose face is borderline-close to another user's verified cameo, oldest first."""
+    if not user.is_admin:
+        raise Forbidden("Only operators can see the cameo review queue.", code="operator_only")
+    with rt.db.session() as s:
+        return ListOut(data=[CameoReviewOut(cameo_id=c.id, handle=c.handle, owner_id=c.owner_id,
+                                            nearest_cameo_id=v.nearest_cameo_id, nearest_distance=v.nearest_distance,
+                                            finished_at=v.finished_at) for c, v in verification.review_queue(s)])
+
+
+@router.post("/moderation/cameos/{cameo_id}", response_model=CameoOut, summary="Approve or reject a cameo in review")
+async def review_cameo(cameo_id: str, request: Request, rt: RT, user: CurrentUser) -> CameoOut:
+    """`decision`: `approve` activates the cameo, `reject` rejects it as `duplicate_identity` (audited)."""
+    if not user.is_admin:
+        raise Forbidden("Only operators can review cameos.", code="operator_only")
+    body = await read_body(request)
+    with rt.db.session() as s:
+        c = verification.review(s, user, cameo_id, str(body.get("decision") or ""), str(body.get("note") or ""))
+        return cameo_out(s, c)

@@ -20,6 +20,7 @@ from reelcast.api.errors import BadRequest, NotFound, Unauthorized
 from reelcast.api.forms import read_body
 from reelcast.api.schemas import Video
 from reelcast.api.social_schemas import ApiKeyOut, InviteOut, ListOut, MeOut, NotificationOut, SignupOut, UserOut
+from reelcast.cameo import service as cameo_verification
 from reelcast.domain import social_rules as rules
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.images import ImageError, decode_image
@@ -295,7 +296,8 @@ def export_me(rt: RT, user: CurrentUser) -> FileResponse:
         for c in cameos.my_cameos(s, user):
             cams.append({"id": c.id, "kind": c.kind, "handle": c.handle, "name": c.name, "status": c.status,
                          "access": c.access, "preferences": c.preferences, "restrictions": c.restrictions,
-                         "approved": cameos.approved_handles(s, c), "created_at": c.created_at})
+                         "approved": cameos.approved_handles(s, c), "created_at": c.created_at,
+                         "verification": cameo_verification.export(s, c.id)})
             for i, key in enumerate(c.reference_blobs or []):
                 if rt.blobs.exists(key):
                     zf.write(rt.blobs.path(key), f"cameos/{c.id}/reference_{i}{os.path.splitext(key)[1]}")
@@ -324,7 +326,7 @@ def delete_me(rt: RT, user: CurrentUser) -> JSONResponse:
             for app, job, _ in cameos.appearances(s, c):
                 if app.taken_down_at is None and job.deleted_at is None and job.user_id != user.id:
                     doomed += cameos.take_down(s, c, job.id, user, "account_deleted")
-            doomed += list(c.reference_blobs or [])
+            doomed += list(c.reference_blobs or []) + cameo_verification.private_blobs(s, c.id)
         for job in s.scalars(select(VideoJob).where(VideoJob.user_id == user.id, VideoJob.deleted_at.is_(None))):
             doomed += cameos.remove_video(s, job, now)
         row = s.get(User, user.id)

@@ -132,6 +132,40 @@ class CameoOut(BaseModel):
     preferences: str
     restrictions: str
     created_at: int
+    rejection: RejectionOut | None = None  # why verification failed (person cameos)
+    descriptors: dict[str, Any] | None = None  # appearance the engines render (estimated, owner-correctable)
+    voice: dict[str, Any] | None = None  # voice parameters for the TTS voice (pitch range)
+    turns_seen: list[str] | None = None  # head turns the verification saw
+
+
+class RejectionOut(BaseModel):
+    """A machine-readable verification failure."""
+
+    code: str
+    message: str
+
+
+class ChallengeOut(BaseModel):
+    """A single-use cameo verification challenge: read the digits, turn your head as listed, within 2 minutes."""
+
+    id: str
+    object: Literal["cameo.challenge"] = "cameo.challenge"
+    digits: str
+    words: str
+    turns: list[str]
+    expires_at: int
+
+
+class CameoReviewOut(BaseModel):
+    """A cameo whose face is borderline-close to another user's verified cameo (operators decide)."""
+
+    object: Literal["cameo.review"] = "cameo.review"
+    cameo_id: str
+    handle: str
+    owner_id: str
+    nearest_cameo_id: str | None
+    nearest_distance: float | None
+    finished_at: int | None
 
 
 class AppearanceOut(BaseModel):

@@ -57,6 +57,7 @@ class RenderRequest:
     base_prompt: str | None = None  # remix/edit: the source prompt the change applies to
     cameo_preferences: dict[str, str] = field(default_factory=dict)  # "@handle" → its owner's preferences
     visible_handle: str | None = None  # creator's @handle for the moving visible mark (someone else's cameo shown)
+    cameo_looks: dict[str, dict[str, str]] = field(default_factory=dict)  # "@handle" → verified look and voice
     engine_options: dict[str, object] = field(default_factory=dict)  # extra get_engine keywords (diffusers model…)
 
 
@@ -82,6 +83,10 @@ def build_plan(req: RenderRequest) -> ScenePlan:
     text = req.prompt if not req.base_prompt else f"{req.base_prompt}\n\n{req.prompt}"
     plan = compile_prompt(text, req.seconds, req.width, req.height)
     apply_cameo_preferences(plan, req.cameo_preferences)
+    if req.cameo_looks:
+        from reelcast.cameo.looks import apply_cameo_looks
+
+        apply_cameo_looks(plan, req.cameo_looks)
     if req.base_prompt:
         plan.notes.append("remix/edit: the source prompt was compiled first and the new instruction applied on top")
     if req.reference is not None:

@@ -58,6 +58,9 @@ def build_request(rt: Runtime, job: VideoJob) -> RenderRequest:
     with rt.db.session() as s:  # cameo permissions are checked again right before rendering
         try:
             req.cameo_preferences = cameo_service.recheck(s, job)
+            from reelcast.cameo.looks import looks_for  # verified people render with their own look
+
+            req.cameo_looks = looks_for(s, req.cameo_preferences)
         except SocialError as exc:
             raise JobFailed(exc.code or "cameo_permission_revoked", exc.message) from exc
         if cameo_service.shows_someone_else(s, job):

@@ -21,7 +21,7 @@ from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo, CameoAppearance, CameoApproval, Post
 
 KINDS = ("person", "character")
-STATUSES = ("pending_verification", "active", "rejected")
+STATUSES = ("pending_verification", "verifying", "in_review", "active", "rejected")
 
 
 @dataclass

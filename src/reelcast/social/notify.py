@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from reelcast.domain.ids import new_id
 from reelcast.store.social_models import AuditEntry, Notification
 
-KINDS = ("follow", "like", "comment", "remix", "cameo_used", "takedown", "cameo_revoked", "system")
+KINDS = ("follow", "like", "comment", "remix", "cameo_used", "takedown", "cameo_revoked", "cameo_verification",
+         "system")
 
 
 def notify(s: Session, user_id: str, kind: str, payload: dict[str, Any]) -> Notification:

@@ -113,6 +113,14 @@ def speaker_voices(plan: ScenePlan) -> dict[str, tuple[str, int, int]]:
         if line.speaker in voices:
             continue
         ent = plan.entity(line.speaker)
+        measured = ent.attributes.get("voice_pitch_hz") if ent else None
+        if measured:  # a verified cameo: its own pitch range picks the voice and the espeak-ng pitch
+            from reelcast.cameo.looks import FEMALE_PITCH_HZ, espeak_pitch
+
+            f0 = float(measured)
+            variant, _, speed = _FEMALE[n_f % len(_FEMALE)] if f0 > FEMALE_PITCH_HZ else _MALE[n_m % len(_MALE)]
+            voices[line.speaker] = (variant, espeak_pitch(f0), speed)
+            continue
         words = " ".join([ent.archetype, *ent.attributes.values()] if ent else [line.speaker]).lower().split()
         female = any(w in _FEMALE_WORDS for w in words)
         male = any(w in _MALE_WORDS for w in words)

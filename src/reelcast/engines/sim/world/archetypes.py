@@ -93,11 +93,25 @@ def person_colors(ctx: BuildContext, e: Entity) -> dict[str, tuple[float, ...]]:
                      shirt_default)
     shorts = color_of(a.get("shorts") or a.get("pants") or a.get("trousers"),
                       shirt if basketball else (0.15, 0.18, 0.3))
+    skin = SKIN_TONES[int(rng.integers(len(SKIN_TONES)))]
+    hair = HAIR[int(rng.integers(len(HAIR)))]
+    # A verified cameo's measured colours (attributes "skin_rgb"/"hair_rgb") replace the seeded ones.
+    skin = _hex_rgb(a.get("skin_rgb")) or skin
+    hair = _hex_rgb(a.get("hair_rgb")) or hair
     return {
-        "skin": SKIN_TONES[int(rng.integers(len(SKIN_TONES)))], "hair": color_of(a.get("hair"), HAIR[int(rng.integers(
-            len(HAIR)))]), "shirt": shirt, "shorts": shorts, "shoes": color_of(a.get("shoes"), (0.1, 0.1, 0.12)),
-        "sock": (0.93, 0.93, 0.93), "eye": (0.04, 0.04, 0.05),
+        "skin": skin, "hair": color_of(a.get("hair"), hair), "shirt": shirt, "shorts": shorts,
+        "shoes": color_of(a.get("shoes"), (0.1, 0.1, 0.12)), "sock": (0.93, 0.93, 0.93), "eye": (0.04, 0.04, 0.05),
     }
+
+
+def _hex_rgb(value: str | None) -> tuple[float, float, float] | None:
+    """An "#rrggbb" attribute as RGB in 0..1, or None."""
+    if not value or len(value) != 7 or not value.startswith("#"):
+        return None
+    try:
+        return tuple(int(value[i:i + 2], 16) / 255.0 for i in (1, 3, 5))  # type: ignore[return-value]
+    except ValueError:
+        return None
 
 
 def action_window(ctx: BuildContext, idx: int, a: Action, clip_len: float, after: float) -> tuple[float, float]:

@@ -1,0 +1,1 @@
+"""Cameo verification: challenges, the verification pipeline (speech, liveness, faces, voice), reference assets."""
