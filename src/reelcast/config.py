@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     safety_output_check: bool = Field(default=True, description="Check sampled frames of finished videos (nudity).")
     safety_output_frames: int = Field(default=6, description="Frames sampled per finished video.")
     safety_nudity_threshold: float = Field(default=0.45, description="Detector score that fails a video.")
+    safety_face_check: bool = Field(default=True, description="Refuse finished videos that show a verified person "
+                                    "(a person cameo of another user) who did not grant that video.")
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -181,7 +181,8 @@ class JobRunner:
             req = build_request(rt, job)
             req.watermark_id = job.id
             out = render(req, rt.blobs, on_plan=on_plan, on_progress=on_progress)
-            verdict = check_output(rt.db, rt.settings, job.id, job.user_id, out.video_path)
+            verdict = check_output(rt.db, rt.settings, job.id, job.user_id, out.video_path,
+                                   granted_handles=req.cameo_preferences)
             if not verdict.passed:  # nothing of a failing output is kept or served
                 out.video_path.unlink(missing_ok=True)
                 raise JobFailed("output_moderation", verdict.message)

@@ -1,14 +1,18 @@
-"""Output checks on sampled frames of a finished video (nudity detector whose wheel ships its ONNX model)."""
+"""Output checks on sampled frames of a finished video: nudity (a detector whose wheel ships its ONNX model) and the
+likeness of verified people who did not consent (face embeddings against verified cameos)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
+
+from reelcast.domain.likeness import FaceMatch
 
 # Detector classes that fail a video (covered body parts, faces and feet do not).
 BLOCKED_CLASSES = frozenset({"FEMALE_GENITALIA_EXPOSED", "MALE_GENITALIA_EXPOSED", "FEMALE_BREAST_EXPOSED",
@@ -22,15 +26,26 @@ class OutputVerdict:
     """Whether a finished video may be served, and what failed it."""
 
     passed: bool
-    label: str | None = None
+    label: str | None = None  # a detector class, or "likeness"
     score: float = 0.0
     frame: int | None = None
     frames_checked: int = 0
+    cameo_id: str | None = None  # likeness: whose face it was (audit only; never shown to the creator)
 
     @property
     def message(self) -> str:
-        """Plain words for the job's error."""
-        return "" if self.passed else "The finished video failed the output check (nudity) and was not kept."
+        """Plain words for the job's error (a likeness failure does not say whose face it was)."""
+        if self.passed:
+            return ""
+        if self.label == "likeness":
+            return ("The finished video shows a verified person who has not allowed you to use their likeness, "
+                    "so it was not kept. Ask them for access to their cameo and mention it in the prompt.")
+        return "The finished video failed the output check (nudity) and was not kept."
+
+    @property
+    def category(self) -> str:
+        """The policy category the failure belongs to."""
+        return "real_person" if self.label == "likeness" else "sexual"
 
 
 def detector() -> Any:
@@ -83,9 +98,46 @@ def sample_frames(path: Path, n: int) -> tuple[list[int], list[np.ndarray]]:
 def check_video(path: Path, *, frames: int = 6, threshold: float = 0.45) -> OutputVerdict:
     """Run the nudity detector on sampled frames of an MP4."""
     idx, imgs = sample_frames(path, max(1, frames))
+    return check_frames(idx, imgs, threshold)
+
+
+def check_frames(idx: list[int], imgs: list[np.ndarray], threshold: float = 0.45) -> OutputVerdict:
+    """Run the nudity detector on decoded RGB frames."""
     if not imgs:
         return OutputVerdict(True)
     det = detector()
     # The detector reads images the way OpenCV loads files (BGR).
     results = [det.detect(np.ascontiguousarray(img[:, :, ::-1])) for img in imgs]
     return verdict_for(results, threshold, idx)
+
+
+FACE_SIDE = 640  # frames are scaled down to this longest side before face detection (speed; faces stay findable)
+
+
+def face_matches(imgs: list[np.ndarray], idx: list[int],
+                 nearest: Callable[[np.ndarray], tuple[str, str, str, float] | None]) -> list[FaceMatch]:
+    """Every face in the frames with the verified cameo it is nearest to (`nearest` → cameo, owner, handle, dist)."""
+    import cv2
+
+    from reelcast.cameo.identity import embeddings_in_frame
+
+    out: list[FaceMatch] = []
+    for i, img in zip(idx, imgs, strict=True):
+        h, w = img.shape[:2]
+        if max(h, w) > FACE_SIDE:
+            k = FACE_SIDE / max(h, w)
+            img = cv2.resize(img, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA)
+        for emb in embeddings_in_frame(img):
+            hit = nearest(emb)
+            if hit is not None:
+                out.append(FaceMatch(hit[0], hit[1], hit[2], hit[3], i))
+    return out
+
+
+def likeness_verdict(bad: list[FaceMatch], frames_checked: int) -> OutputVerdict:
+    """Fail on the closest unconsented match, if any."""
+    if not bad:
+        return OutputVerdict(True, frames_checked=frames_checked)
+    worst = min(bad, key=lambda m: m.distance)
+    return OutputVerdict(False, "likeness", round(1.0 - worst.distance, 4), worst.frame, frames_checked,
+                         cameo_id=worst.cameo_id)

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reelcast.cameo import identity
 from reelcast.domain.ids import new_id
+from reelcast.domain.likeness import unconsented
 from reelcast.domain.video_rules import RuleError
 from reelcast.safety.models import SafetyAudit
-from reelcast.safety.output import OutputVerdict, check_video
+from reelcast.safety.output import OutputVerdict, check_frames, face_matches, likeness_verdict, sample_frames
 from reelcast.safety.people import PersonHit, mentions, name_candidates
 from reelcast.safety.policy import Decision, PolicyConfig, PromptPolicy
 from reelcast.store.db import Database
 from reelcast.store.models import User
+from reelcast.store.social_models import Cameo
 
 log = logging.getLogger("reelcast.safety")
 
@@ -102,18 +106,49 @@ def check_prompt(db: Database, settings: object, user: User | None, text: str, *
     return decision
 
 
-def check_output(db: Database, settings: object, job_id: str, user_id: str | None, path: Path) -> OutputVerdict:
-    """Check sampled frames of a finished video (when enabled) and audit the result."""
+def check_output(db: Database, settings: object, job_id: str, user_id: str | None, path: Path,
+                 granted_handles: Iterable[str] = ()) -> OutputVerdict:
+    """Check sampled frames of a finished video (when enabled) and audit the result.
+
+    Nudity first; then, when verified person cameos of other users exist, every face in the frames is matched
+    against them and a verified person who did not grant this video (`granted_handles`: the job's cameos) fails it.
+    """
     if not getattr(settings, "safety_output_check", True):
         return OutputVerdict(True)
     started = time.perf_counter()
-    verdict = check_video(path, frames=int(getattr(settings, "safety_output_frames", 6)),
-                          threshold=float(getattr(settings, "safety_nudity_threshold", 0.45)))
+    idx, imgs = sample_frames(path, max(1, int(getattr(settings, "safety_output_frames", 6))))
+    verdict = check_frames(idx, imgs, float(getattr(settings, "safety_nudity_threshold", 0.45)))
+    faces_checked = False
+    if verdict.passed and getattr(settings, "safety_face_check", True) and imgs:
+        with db.session() as s:
+            others = identity.references(s, exclude_owner_id=user_id)
+            if others:
+                faces_checked = True
+                verdict = _likeness(s, imgs, idx, user_id, granted_handles, others)
     detail = {"frames": verdict.frames_checked, "label": verdict.label, "score": round(verdict.score, 4),
-              "frame": verdict.frame, "ms": round((time.perf_counter() - started) * 1000, 1)}
+              "frame": verdict.frame, "faces_checked": faces_checked, "cameo_id": verdict.cameo_id,
+              "ms": round((time.perf_counter() - started) * 1000, 1)}
     with db.session() as s:
         audit(s, action="output_check", outcome="passed" if verdict.passed else "failed", actor_id=user_id,
-              target_type="video", target_id=job_id, category=None if verdict.passed else "sexual", detail=detail)
+              target_type="video", target_id=job_id, category=None if verdict.passed else verdict.category,
+              detail=detail)
     if not verdict.passed:
         log.warning("video %s failed the output check: %s %.2f", job_id, verdict.label, verdict.score)
     return verdict
+
+
+def _likeness(s: Session, imgs: list, idx: list[int], user_id: str | None, granted_handles: Iterable[str],
+              refs: list[tuple[str, np.ndarray]]) -> OutputVerdict:
+    """Match the frames' faces against the verified cameos of other users (`refs`)."""
+    ids = [cid for cid, _ in refs]
+    mat = np.stack([e for _, e in refs])
+    owners = {c.id: (c.owner_id, c.handle) for c in s.scalars(select(Cameo).where(Cameo.id.in_(ids)))}
+
+    def nearest(emb: np.ndarray) -> tuple[str, str, str, float] | None:
+        d = np.linalg.norm(mat - emb[None, :], axis=1)
+        k = int(np.argmin(d))
+        owner, handle = owners.get(ids[k], ("", ""))
+        return ids[k], owner, handle, float(d[k])
+
+    matches = face_matches(imgs, idx, nearest)
+    return likeness_verdict(unconsented(matches, user_id or "", granted_handles), len(idx))
