@@ -20,7 +20,7 @@ from reelcast.engines.sim.world.basketball import (
     search_release,
     through_ring,
 )
-from reelcast.engines.sim.world.camera import shot_cameras
+from reelcast.engines.sim.world.camera import default_camera_for, shot_cameras
 from reelcast.engines.sim.world.humanoid import HumanoidActor, Kinematics
 from reelcast.engines.sim.world.motions import SHOOT_RELEASE
 from reelcast.engines.sim.world.physics import PhysicsWorld
@@ -297,7 +297,11 @@ def _cameras(plan: ScenePlan, seed: int, n_frames: int, focus: dict[str, np.ndar
         others = [focus[eid][a:b] for eid in focus if eid != target and eid in ctx.actors
                   and ctx.actors[eid].size < 5]
         context = np.concatenate(others) if others else np.zeros((0, 3))
-        cams = shot_cameras(s.camera, b - a, sub, size, context, aspect, fps, seed, k, axis)
+        # a default camera follows a travelling subject, except around a building whose interior another shot
+        # uses (the door/through-the-wall staging there is framed wide on purpose)
+        follow_ok = target == primary and interior_bounds(s.place or plan.setting.place) is None
+        cam = default_camera_for(s.camera, sub, size, fps) if follow_ok else s.camera
+        cams = shot_cameras(cam, b - a, sub, size, context, aspect, fps, seed, k, axis)
         cameras += shot_interior(plan, s, cams)
     return cameras, cuts
 

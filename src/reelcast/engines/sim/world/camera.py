@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -36,7 +37,28 @@ def look_angle(eye: np.ndarray, target: np.ndarray) -> tuple[float, float]:
     return math.atan2(d[1], d[0]), math.atan2(d[2], math.hypot(d[0], d[1]))
 
 
-FRAMING_HEIGHT = {"wide": 3.2, "medium": 1.1, "close_up": 0.45, "extreme_close_up": 0.22}  # × subject size
+FRAMING_HEIGHT = {"wide": 3.2, "full": 2.0, "medium": 1.1, "close_up": 0.45,  # × subject size
+                  "extreme_close_up": 0.22}
+# A default (unspecified) camera on a subject that keeps travelling (median ground speed above this, and a path
+# longer than TRAVEL_FOLLOW_RATIO times its size) follows it in a full shot, instead of standing back far enough
+# to hold the whole path (where the subject becomes a speck). A subject that stays put and only falls or jumps at
+# the end keeps the wide shot, which shows what happens around it.
+FOLLOW_MIN_SPEED = 1.0  # m/s
+TRAVEL_FOLLOW_RATIO = 3.0
+
+
+def default_camera_for(cam: Camera, subject: np.ndarray, subject_size: float, fps: int) -> Camera:
+    """The camera a shot really uses: the plan's, or — when the prompt said nothing about the camera and the
+    subject keeps travelling on the ground — a full-shot track alongside it."""
+    if cam != Camera() or len(subject) < 3:
+        return cam
+    xy = subject[:, :2]
+    travel = float(np.ptp(xy[:, 0]) + np.ptp(xy[:, 1]))
+    speed = float(np.median(np.linalg.norm(np.diff(xy, axis=0), axis=1))) * fps
+    if travel <= TRAVEL_FOLLOW_RATIO * max(subject_size, 0.3) or speed < FOLLOW_MIN_SPEED \
+            or float(subject[:, 2].min()) > 3.0:
+        return cam  # staying put, or flying (the aerial pacing handles that)
+    return replace(cam, framing="full", move="track")
 HEIGHTS = {"eye": 1.55, "low": 0.45, "high": 4.5, "overhead": 9.0}
 
 
@@ -65,6 +87,10 @@ def shot_cameras(cam: Camera, n: int, subject: np.ndarray, subject_size: float, 
     lo, hi = pts.min(0), pts.max(0)
     center = (lo + hi) / 2
     frame_h = FRAMING_HEIGHT[framing] * max(subject_size, 0.3)
+    if framing == "full":  # head to ground: a subject standing on something (horses, a board) keeps it in frame
+        top = sub[:, 2] + 0.5 * subject_size
+        frame_h = max(frame_h, float(np.median(top)) * 1.15)
+        sub = np.column_stack([sub[:, :2], top / 2])
     view = np.array([math.cos(az + math.pi), math.sin(az + math.pi), 0.0])  # camera → subject, ground plane
     side = np.cross(view, [0.0, 0.0, 1.0])
     spread_side = float(np.ptp(pts @ side)) if framing == "wide" else 0.0
