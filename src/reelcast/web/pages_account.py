@@ -199,7 +199,7 @@ def moderation_page(request: Request, user: Viewer, status: str = "open") -> HTM
     if status not in ("open", "actioned", "dismissed", "all"):
         status = "open"
     queue = moderation_api.get_queue(rt_of(request), user, status=status, limit=200).data
-    return render(request, "moderation.html", queue=queue, status=status)
+    return render(request, "moderation.html", queue=queue, shown=status)
 
 
 @router.post("/moderation/act", response_class=HTMLResponse)

@@ -25,7 +25,7 @@
       b.addEventListener("click", () => {
         soundOn = !soundOn;
         document.querySelectorAll(".slide video.player").forEach((v) => { v.muted = !soundOn; });
-        document.querySelectorAll(".unmute").forEach((x) => { x.textContent = soundOn ? "🔊 Sound on" : "🔇 Tap to unmute"; });
+        document.querySelectorAll(".unmute").forEach((x) => x.classList.toggle("on", soundOn));
       });
     });
   }
