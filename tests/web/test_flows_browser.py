@@ -39,6 +39,8 @@ def test_create_post_feed_remix_lineage(site: Server) -> None:
         assert (first["w"], first["h"]) == (160, 90)
         assert mina.locator(".plan").count() == 1  # the plan is shown back
         post_id = post_video(mina, "my first reel")
+        ranged = mina.request.get(f"{site.url}/media/posts/{post_id}", headers={"range": "bytes=0-99"})
+        assert ranged.status == 206 and len(ranged.body()) == 100  # seeking works: the media route serves ranges
 
         jo_ctx = browser.new_context(viewport=DESKTOP)
         jo = jo_ctx.new_page()

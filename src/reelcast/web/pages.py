@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from reelcast.api import posts as post_api
 from reelcast.api import social as social_api
 from reelcast.api import videos as video_api
+from reelcast.api.limits import quota_state
 from reelcast.api.schemas import RemixBody
 from reelcast.domain import video_rules
 from reelcast.social import accounts as acc
@@ -142,7 +143,8 @@ def _create_context(request: Request, user: User, remix_of: str | None = None, *
         with rt_of(request).db.session() as s:
             post, job = post_svc.visible(s, user, remix_of)
             source = post_api.post_out(s, post, job, user)
-    return dict(templates=TEMPLATES, styles=STYLES, sizes=list(video_rules.SIZES) + list(st.extra_size_list),
+    return dict(quota=quota_state(rt_of(request), user), templates=TEMPLATES, styles=STYLES,
+                sizes=list(video_rules.SIZES) + list(st.extra_size_list),
                 seconds=list(video_rules.SECONDS) + list(st.extra_seconds_list), source=source,
                 form={"size": "720x1280", "seconds": video_rules.DEFAULT_SECONDS, "prompt": ""}, error=None) | extra
 
