@@ -53,7 +53,7 @@ def _authenticate(request: Request) -> User:
 
 def _session_user(request: Request, s: object) -> User | None:
     """The web app's signed-in user; state-changing calls must also send the session's CSRF token header."""
-    from reelcast.web import session
+    from reelcast.api import sessions as session
 
     uid = session.user_id(request)
     if uid is None:

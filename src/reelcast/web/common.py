@@ -10,12 +10,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from reelcast.api import sessions as session
 from reelcast.api.errors import APIError
 from reelcast.domain.video_rules import RuleError
 from reelcast.jobs.runtime import Runtime
 from reelcast.social.errors import SocialError
 from reelcast.store.models import User
-from reelcast.web import session
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -10,8 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from reelcast.api import sessions as session
 from reelcast.config import Settings
-from reelcast.web import session
 from reelcast.web.common import HERE, REFUSALS, LoginRequired, is_htmx, refusal_message, refusal_status, render
 
 API_PREFIXES = ("/v1", "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json")

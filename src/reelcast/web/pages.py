@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 
 from reelcast.api import posts as post_api
+from reelcast.api import sessions as session
 from reelcast.api import social as social_api
 from reelcast.api import videos as video_api
 from reelcast.api.limits import quota_state
@@ -24,7 +25,7 @@ from reelcast.social import posts as post_svc
 from reelcast.store import videos as video_repo
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo
-from reelcast.web import feed_source, session
+from reelcast.web import feed_source
 from reelcast.web.common import (
     REFUSALS,
     flash,

@@ -10,12 +10,12 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from reelcast.api import cameos as cameo_api
 from reelcast.api import moderation as moderation_api
+from reelcast.api import sessions as session
 from reelcast.api import social as social_api
 from reelcast.api.errors import BadRequest
 from reelcast.api.forms import read_body
 from reelcast.domain.cameo_access import ACCESS_LEVELS
 from reelcast.store.models import User
-from reelcast.web import session
 from reelcast.web.common import REFUSALS, flash, form_viewer, redirect, refusal_message, render, rt_of, viewer
 
 router = APIRouter(include_in_schema=False)

@@ -1,4 +1,4 @@
-"""Browser sessions: a signed cookie (Starlette SessionMiddleware) holding the user id and a CSRF token."""
+"""Browser sessions of the web app (also accepted by /v1): a signed cookie with the user id and a CSRF token."""
 
 from __future__ import annotations
 
