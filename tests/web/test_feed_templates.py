@@ -36,3 +36,11 @@ def test_post_item_shows_its_reason() -> None:
     html = render_items([{"object": "feed.item", "type": "post", "post": post, "reason": "you follow @mina"}])
     assert "you follow @mina" in html
     assert 'src="/media/posts/post_1"' in html and "muted" in html
+
+
+def test_next_page_loads_when_the_last_item_scrolls_into_view() -> None:
+    """With more items, the feed ends in an htmx loader for the next cursor (keeping the mood)."""
+    page = {"object": "list", "data": [], "next_cursor": "1700000000:post_9", "has_more": True}
+    html = templates.get_template("_feed_items.html").render(page=page, mood="cute animals", csrf="t")
+    assert 'hx-get="/feed/more?cursor=1700000000%3Apost_9&mood=cute%20animals"' in html
+    assert 'hx-trigger="revealed"' in html
