@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +38,21 @@ def write_y4m(path: Path, img: Image.Image, frames: int = 30, fps: int = 15) -> 
     return path
 
 
-def speak_digits(path: Path, digits: str) -> Path:
-    """espeak-ng reading the digits one by one into a WAV file."""
-    text = " ".join(digits)
-    subprocess.run(["espeak-ng", "-s", "130", "-w", str(path), text], check=True, capture_output=True)
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def speak_digits(path: Path, digits: str, lead_s: float = 1.0, tail_s: float = 12.0) -> Path:
+    """espeak-ng (en-us) reading the digits as words into a WAV; the long tail keeps Chromium, which loops the
+    file, from starting the phrase again inside one recording."""
+    text = " ".join(DIGIT_WORDS[int(d)] for d in digits if d.isdigit())
+    out = subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "--stdout", text], check=True,
+                         capture_output=True).stdout
+    with wave.open(io.BytesIO(out)) as w:
+        rate, pcm = w.getframerate(), w.readframes(w.getnframes())
+    silence = b"\0\0"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(silence * int(rate * lead_s) + pcm + silence * int(rate * tail_s))
     return path

@@ -33,7 +33,8 @@ ACCESS_LABELS = {"only_me": "Only me", "approved": "People I approve", "mutuals"
 def cameos_page(request: Request, user: Viewer) -> HTMLResponse:
     """Your cameos and the way to set up your own."""
     mine = cameo_api.list_cameos(rt_of(request), user).data
-    has_person = any(c.kind == "person" and c.status == "active" for c in mine)
+    # a person cameo that is verified or being checked; pending or rejected ones can be set up (again)
+    has_person = any(c.kind == "person" and c.status in ("active", "verifying", "in_review") for c in mine)
     return render(request, "cameos.html", cameos=mine, has_person=has_person, labels=ACCESS_LABELS)
 
 

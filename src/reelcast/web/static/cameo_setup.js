@@ -57,6 +57,7 @@
         if (s >= 15) stop();
       }, 100);
       state("recording", "Recording: say the digits, then turn your head in order. Stop after 3 s or more.");
+      $("start").hidden = true;
       $("stop").hidden = false;
     } catch (err) {
       fail(err);
@@ -77,6 +78,11 @@
       state("uploading", "Uploading your clip…");
       const blob = new Blob(chunks, { type: (recorder.mimeType || "video/webm").split(";")[0] });
       root.dataset.bytes = String(blob.size);
+      const preview = $("preview");
+      preview.srcObject = null;  // show what was recorded while it is checked
+      preview.src = URL.createObjectURL(blob);
+      preview.loop = true;
+      preview.play().catch(() => {});
       const form = new FormData();
       form.append("challenge_id", challenge.id);
       form.append("video", blob, "cameo.webm");
@@ -88,7 +94,10 @@
         cameo = await api("GET", "/v1/cameos/" + encodeURIComponent(cameo.id));
         show(cameo);
       }
-      state("done", cameo.status === "active" ? "Verified — your cameo is ready." : "Not verified.");
+      const done = { active: "Verified — your cameo is ready.", in_review: "Almost there: a moderator will look at your clip.",
+                     rejected: "Not verified." };
+      state("done", done[cameo.status] || ("Status: " + cameo.status));
+      $("verdict").scrollIntoView({ block: "nearest" });
     } catch (err) {
       fail(err);
     }
@@ -129,6 +138,7 @@
     $("recdot").hidden = true;
     $("stop").hidden = true;
     $("start").disabled = false;
+    $("start").hidden = false;
     $("start").textContent = "Try again";
     state("error", "Could not finish: " + (err && err.message ? err.message : err));
   }
