@@ -330,6 +330,38 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command("password")
+def password_cmd(
+    user: Annotated[str, typer.Option(help="Handle whose web sign-in password to set (default: the admin).")] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          help="The new password (asked for when omitted).")] = "",
+) -> None:
+    """Set a user's password for the web app (the operator signs in as the admin to moderate)."""
+    from reelcast.domain import social_rules
+    from reelcast.domain.video_rules import RuleError
+    from reelcast.jobs.runtime import Runtime
+    from reelcast.social import accounts as social_accounts
+    from reelcast.store import accounts
+
+    st = Settings()
+    try:
+        pw = social_rules.check_password(password)
+    except RuleError as exc:
+        _fail(exc.message)
+    rt = Runtime.open(st)
+    try:
+        with rt.db.session() as s:
+            handle = user or st.admin_handle
+            row = (accounts.get_or_create_user(s, handle, is_admin=True) if handle == st.admin_handle
+                   else social_accounts.user_by_handle(s, handle))
+            if row is None:
+                _fail(f"No user '{handle}'.")
+            row.password_hash = social_accounts.hash_password(pw)
+    finally:
+        rt.close()
+    typer.echo(f"Password set for @{handle}.")
+
+
 @invites_app.command("create")
 def invites_create(
     n: Annotated[int, typer.Option("-n", "--count", min=1, max=1000, help="How many codes to mint.")] = 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from reelcast.api.errors import Unauthorized
+from reelcast.api.errors import Forbidden, Unauthorized
 from reelcast.jobs.runtime import Runtime
 from reelcast.store import accounts
 from reelcast.store.models import User
@@ -16,7 +16,7 @@ def runtime(request: Request) -> Runtime:
 
 
 def current_user(request: Request) -> User:
-    """The user of the Bearer API key (or the local admin when auth is off), counted against the rate limit."""
+    """The user of the Bearer API key (or the web session cookie, or the local admin when auth is off), rate-limited."""
     from reelcast.api.limits import check_request
 
     user = _authenticate(request)
@@ -34,6 +34,10 @@ def _authenticate(request: Request) -> User:
         if not rt.settings.auth:
             return accounts.get_or_create_user(s, rt.settings.admin_handle, is_admin=True)
         header = request.headers.get("authorization", "")
+        if not header:
+            cookie_user = _session_user(request, s)
+            if cookie_user is not None:
+                return cookie_user
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized(
@@ -45,3 +49,20 @@ def _authenticate(request: Request) -> User:
         if user is None:
             raise Unauthorized("Incorrect API key provided.", code="invalid_api_key")
         return user
+
+
+def _session_user(request: Request, s: object) -> User | None:
+    """The web app's signed-in user; state-changing calls must also send the session's CSRF token header."""
+    from reelcast.api import sessions as session
+
+    uid = session.user_id(request)
+    if uid is None:
+        return None
+    user = s.get(User, uid)  # type: ignore[attr-defined]
+    if user is None:
+        return None
+    if request.method not in session.SAFE_METHODS and not session.csrf_ok(request,
+                                                                        request.headers.get(session.CSRF_HEADER)):
+        raise Forbidden("Missing or wrong CSRF token: send the page's token as the 'X-CSRF-Token' header.",
+                        code="csrf_failed")
+    return user
