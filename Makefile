@@ -7,7 +7,7 @@ DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1 espeak-ng sox postg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run setup deb venv test lint pytest services bench gallery clean
+.PHONY: run setup deb venv test lint pytest services bench gallery screenshots clean
 
 run: setup ## install everything, migrate, and serve on http://127.0.0.1:8000
 	$(BIN)/reelcast migrate
@@ -57,6 +57,9 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 
 gallery: setup ## render every seed prompt: docs/gallery/<slug>.png contact sheets (+ git-ignored MP4s)
 	$(BIN)/python -m bench.gallery --out docs/gallery
+
+screenshots: setup services ## re-capture docs/screenshots/ (every web page, phone and desktop) in Chromium
+	REELCAST_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/web -k "browser" -q
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -17,6 +20,14 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 PASSWORD = "correct horse battery"
+
+
+def screenshot_dir() -> Path:
+    """Where browser tests save screenshots: $REELCAST_SCREENSHOTS (`make screenshots` points it at
+    docs/screenshots/), else a temp folder, so that `make test` leaves the committed images alone."""
+    out = Path(os.environ.get("REELCAST_SCREENSHOTS") or Path(tempfile.gettempdir()) / "reelcast-screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 ADULT = "1990-01-01"
 
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Route
 
 from tests.conftest import Server, server_settings, start_server
-from tests.web.browser import PHONE, chromium, sign_up
+from tests.web.browser import PHONE, chromium, screenshot_dir, sign_up
 from tests.web.media_fixtures import face_still, speak_digits, write_y4m
 
 
@@ -70,6 +70,4 @@ def test_setup_page_records_uploads_and_shows_the_verdict(site: Server, tmp_path
         status = page.get_attribute("#verdict", "data-status")
         if status == "rejected":
             assert page.inner_text("#cameo-reason").strip() != ""  # the reason is shown
-        Path(__file__).resolve().parents[2].joinpath("docs", "screenshots").mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-                                 / "cameo-setup-verdict-phone.png"))
+        page.screenshot(path=str(screenshot_dir() / "cameo-setup-verdict-phone.png"))

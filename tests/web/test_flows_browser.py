@@ -4,12 +4,21 @@ sees it in the feed and remixes it, and the first user sees the remix in the lin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import Server, server_settings, start_server
-from tests.web.browser import DESKTOP, PHONE, chromium, create_video, post_video, sign_up, video_state, wait_completed
+from tests.web.browser import (
+    DESKTOP,
+    PHONE,
+    chromium,
+    create_video,
+    post_video,
+    screenshot_dir,
+    sign_up,
+    video_state,
+    wait_completed,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +74,4 @@ def test_create_post_feed_remix_lineage(site: Server) -> None:
         assert remixes.count() == 1
         mina.goto(f"{site.url}/p/{remix_post_id}")
         assert mina.locator(f"#lineage a[href='/p/{post_id}']").count() == 1
-        out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-        out.mkdir(parents=True, exist_ok=True)
-        mina.screenshot(path=str(out / "flow-post-lineage-phone.png"))
+        mina.screenshot(path=str(screenshot_dir() / "flow-post-lineage-phone.png"))

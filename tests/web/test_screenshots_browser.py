@@ -1,11 +1,10 @@
-"""A screenshot pass over every page at phone (390x844) and desktop (1440x900) sizes, written to docs/screenshots/;
-each page must fit the viewport's width (no horizontal overflow)."""
+"""A screenshot pass over every page at phone (390x844) and desktop (1440x900) sizes, into screenshot_dir()
+(`make screenshots`: docs/screenshots/); each page must fit the viewport's width (no horizontal overflow)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
@@ -15,9 +14,9 @@ from reelcast.store.models import User
 from reelcast.web.common import templates
 from tests.api.social_helpers import Account, create_video, person_cameo, render_all, signup
 from tests.conftest import Server, server_settings, start_server
-from tests.web.browser import DESKTOP, PASSWORD, PHONE, chromium
+from tests.web.browser import DESKTOP, PASSWORD, PHONE, chromium, screenshot_dir
 
-OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+OUT = screenshot_dir()
 
 
 @dataclass
@@ -103,7 +102,7 @@ def wellbeing_html(srv: Server) -> str:
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_every_page_fits_and_is_captured(world: World, size: str) -> None:
-    """Every page renders without horizontal overflow; screenshots land in docs/screenshots/."""
+    """Every page renders without horizontal overflow; screenshots land in screenshot_dir()."""
     srv = world.srv
     viewport = PHONE if size == "phone" else DESKTOP
     with chromium() as browser:
