@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1 espeak-ng sox postgresql-client redis-server chromium
+DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1 espeak-ng sox postgresql-client redis-server chromium ffmpeg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 

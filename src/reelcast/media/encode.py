@@ -37,6 +37,21 @@ class EncodeResult:
     thumbnail: np.ndarray | None = None  # RGB frame at ~40% of the clip
 
 
+def _x264_cpu_options() -> dict[str, str]:
+    """libx264's AVX-512 kernels made equal input encode to different bytes now and then (measured on an AMD EPYC
+    with AVX-512: 2–5 distinct outputs in 8 encodes; with `asm=avx2`, 8 identical). On such CPUs cap x264 at AVX2 so
+    a seed reproduces its file exactly; other CPUs keep x264's own choice."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            flags = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return {}
+    return {"x264-params": "asm=avx2"} if " avx512f" in flags and " avx2" in flags else {}
+
+
+X264_CPU_OPTIONS = _x264_cpu_options()
+
+
 def _prefetch(frames: Iterable[np.ndarray], depth: int = 6) -> Iterator[np.ndarray]:
     """Pull frames in a background thread so rendering overlaps encoding."""
     q: queue.Queue[object] = queue.Queue(maxsize=depth)
@@ -111,7 +126,8 @@ def encode_mp4(
         vstream.time_base = Fraction(1, fps * 512)
         vstream.codec_context.time_base = Fraction(1, fps)
         threads = encoder_threads() if opts.threads < 0 else opts.threads
-        vstream.options = {"preset": opts.preset, "crf": str(opts.crf), "threads": str(threads)}
+        vstream.options = {"preset": opts.preset, "crf": str(opts.crf), "threads": str(threads),
+                           **X264_CPU_OPTIONS}
         astream = None
         if audio is not None:
             astream = container.add_stream("aac", rate=sample_rate)
