@@ -65,3 +65,8 @@ def test_without_personalisation_it_is_following_first_by_time() -> None:
 ])
 def test_reason_says_why_in_plain_words(c: fr.Candidate, reason: str) -> None:
     assert fr.order([c], NOW, personalized=True, mood_text=None)[0].reason == reason
+
+
+def test_ties_go_to_the_newer_post() -> None:
+    ranked = fr.order([cand("post_01"), cand("post_03"), cand("post_02")], NOW, personalized=False, mood_text=None)
+    assert [r.candidate.post_id for r in ranked] == ["post_03", "post_02", "post_01"]

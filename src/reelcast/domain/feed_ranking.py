@@ -9,6 +9,7 @@ FRESH_HALF_LIFE_H = 24.0  # a post's freshness halves every day
 ENGAGEMENT_HALF_LIFE_H = 72.0  # its engagement counts half after three days
 ENGAGEMENT_SATURATION = 100.0  # weighted engagement at which the engagement score reaches 1
 LIKE_W, COMMENT_W, REMIX_W = 1.0, 2.0, 3.0  # a remix says more than a comment, a comment more than a like
+COUNT_CAP = 100  # likes, comments and remixes are counted up to this (each alone saturates engagement)
 
 WEIGHTS: dict[str, float] = {
     "freshness": 1.0,
@@ -91,13 +92,13 @@ def order(cands: list[Candidate], now: int, *, personalized: bool, mood_text: st
         s, parts = score(c, now, personalized=personalized, mood=mood)
         ranked.append(Ranked(c, s, parts, reason(c, parts, mood_text)))
     if mood:
-        key = lambda r: (-r.score, -r.candidate.created_at, r.candidate.post_id)  # noqa: E731
+        key = lambda r: (-r.score, -r.candidate.created_at)  # noqa: E731
     elif personalized:
-        key = lambda r: (TIERS.index(tier(r.candidate)), -r.score, -r.candidate.created_at,  # noqa: E731
-                         r.candidate.post_id)
+        key = lambda r: (TIERS.index(tier(r.candidate)), -r.score, -r.candidate.created_at)  # noqa: E731
     else:
-        key = lambda r: (TIERS.index(tier(r.candidate)), -r.candidate.created_at, r.candidate.post_id)  # noqa: E731
-    return sorted(ranked, key=key)
+        key = lambda r: (TIERS.index(tier(r.candidate)), -r.candidate.created_at)  # noqa: E731
+    # ties go to the newer post: ids are time-sortable, so sort by id descending first (sorts are stable)
+    return sorted(sorted(ranked, key=lambda r: r.candidate.post_id, reverse=True), key=key)
 
 
 def reason(c: Candidate, parts: dict[str, float], mood_text: str | None) -> str:
@@ -113,6 +114,9 @@ def reason(c: Candidate, parts: dict[str, float], mood_text: str | None) -> str:
     if taste > 0 and taste >= eng and taste >= 0.3:
         return f"like posts you liked ({c.taste:.2f})"
     if eng > 0 and eng >= parts.get("freshness", 0.0) * 0.5:
-        return f"popular: {c.likes} likes, {c.comments} comments, {c.remixes} remixes"
+        return f"popular: {_n(c.likes)} likes, {_n(c.comments)} comments, {_n(c.remixes)} remixes"
     return f"new from @{c.author_handle}"
 
+
+def _n(count: int) -> str:
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)

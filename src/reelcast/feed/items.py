@@ -14,8 +14,12 @@ from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo, CameoAppearance, Comment, Like, Post
 
 
-def post_outs(s: Session, rows: list[tuple[Post, VideoJob]], viewer: User) -> list[PostOut]:
-    """PostOut of each (post, video) as `api.posts.post_out` builds it, batched for a page."""
+def post_outs(s: Session, rows: list[tuple[Post, VideoJob]], viewer: User, *,
+              subjects: dict[str, list[str]] | None = None) -> list[PostOut]:
+    """PostOut of each (post, video) as `api.posts.post_out` builds it, batched for a page.
+
+    `subjects` (video id → cameo handles) may be passed when the caller already read them.
+    """
     if not rows:
         return []
     ids = [p.id for p, _ in rows]
@@ -30,7 +34,8 @@ def post_outs(s: Session, rows: list[tuple[Post, VideoJob]], viewer: User) -> li
     if parent_vids:
         parents = {vid: pid for pid, vid in s.execute(select(Post.id, Post.video_id).where(
             Post.video_id.in_(parent_vids), Post.deleted_at.is_(None))).all()}
-    subjects = cameo_handles(s, [j.id for _, j in rows])
+    if subjects is None:
+        subjects = cameo_handles(s, [j.id for _, j in rows])
     return [PostOut(id=p.id, author=authors.get(p.user_id, ""), caption=p.caption, video=Video.from_job(j),
                     cameos=[f"@{h}" for h in subjects.get(j.id, [])], like_count=int(likes.get(p.id, 0)),
                     comment_count=int(comments.get(p.id, 0)), you_like=p.id in mine,

