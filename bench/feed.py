@@ -195,8 +195,9 @@ def main() -> None:
         "",
         f"PostgreSQL 15, {args.users:,} users, {args.posts:,} posts (5% remixes), {info['follows']:,} follows "
         f"(power law: Pareto out-degrees, Zipf-popular followees), {info['likes']:,} likes, "
-        f"{info['comments']:,} comments; built in {info['build_s']:.0f} s with COPY, then VACUUM ANALYZE. Post embeddings are random "
-        "unit vectors (the feed reads them like real ones); mood texts are embedded by the real model and cached "
+        f"{info['comments']:,} comments; built in {info['build_s']:.0f} s with COPY, then VACUUM ANALYZE. "
+        "Post embeddings are random unit vectors (the feed reads them like real ones); "
+        "mood texts are embedded by the real model and cached "
         f"after first use (warmed up before timing). {args.requests} requests each, over HTTP with API-key auth "
         "from 40 viewers spread over the follow-count range; two of three requests follow the previous "
         f"`next_cursor`. Loading the in-process vector index of {args.posts:,} embeddings on the first request: "
