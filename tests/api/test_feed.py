@@ -148,3 +148,17 @@ def test_bad_cursor_and_limit_are_400(server) -> None:  # type: ignore[no-untype
     assert r.status_code == 400 and r.json()["error"]["param"] == "cursor"
     assert viewer.get("/feed", params={"limit": 0}).status_code == 400
     assert viewer.patch("/me/feed_settings", {"personalization": "no"}).status_code == 400
+
+
+def test_a_post_deleted_mid_scroll_is_not_served_on_later_pages(server) -> None:  # type: ignore[no-untyped-def]
+    viewer, author = signup(server, "dm_viewer"), signup(server, "dm_author")
+    mine = [publish(server, author, f"mid-scroll clip {i}", plan=False) for i in range(8)]
+    viewer.post("/users/dm_author/follow")  # their posts lead the feed
+    first = page(viewer, limit=2)
+    unserved = [pid for pid in mine if pid not in post_ids(first)]
+    assert author.delete(f"/posts/{unserved[0]}").status_code == 200
+    pages = [first]
+    while pages[-1]["has_more"]:
+        pages.append(page(viewer, limit=2, cursor=pages[-1]["next_cursor"]))
+    seen = [pid for p in pages for pid in post_ids(p)]
+    assert unserved[0] not in seen and set(unserved[1:]) <= set(seen)

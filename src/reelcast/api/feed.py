@@ -71,7 +71,7 @@ def _settings_out(st: FeedSettings) -> FeedSettingsOut:
 
 @router.get("/feed", summary="Your feed")
 def get_feed(rt: RT, user: CurrentUser, cursor: str | None = None,
-             limit: Annotated[int, Query(ge=1, le=50)] = 10, mood: str | None = None) -> dict[str, Any]:
+             limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 10, mood: str | None = None) -> dict[str, Any]:
     """Posts (friends & family first, then discovery), `break` items for teens at a cap, `nudge` items for adults."""
     return service.feed_page(rt, user.id, cursor=cursor, limit=limit, mood=mood)
 

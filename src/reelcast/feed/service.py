@@ -6,7 +6,9 @@ import base64
 import binascii
 import random
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -29,12 +31,15 @@ SIMILAR_POOL = 200  # posts nearest to the mood, searched in the whole catalogue
 MOOD_FRIENDS_POOL, MOOD_RECENT_POOL = 50, 100  # with a mood the nearest posts carry most of the page
 TASTE_LIKES = 50  # your latest likes that make your taste vector
 MAX_MOOD = 200  # characters of mood text
+MAX_LIMIT = 50  # posts per page
 SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursors then start over)
+SCROLL_CACHE_SIZE, SCROLL_CACHE_TTL_S = 10_000, 15 * 60  # ranked lists of recent scrolls kept per process
 
 
 def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, mood: str | None) -> dict:
     """One page of the viewer's feed as the GET /v1/feed JSON dict."""
     mood_text = (mood or "").strip()[:MAX_MOOD] or None
+    limit = max(1, min(MAX_LIMIT, int(limit)))
     now = int(time.time())
     # the snapshot is in milliseconds, compared with the time-sortable post ids: a post published after the
     # first page, even within the same second, never enters this scroll
@@ -57,9 +62,14 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
         more = False
         subjects: dict[str, list[str]] = {}
         if plan.posts > 0:
-            ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=controls.personalized(st),
-                             mood_text=mood_text)
+            personalized = controls.personalized(st)
+            key = (viewer.id, scroll_id, mood_text, personalized)
+            ranked = _scrolls(rt).take(key, plan.posts) if cursor else None
+            if ranked is None:  # a new scroll, or its ranked list is used up (or was ranked in another process)
+                ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=personalized,
+                                 mood_text=mood_text)
             page, more, subjects = _take_visible(s, viewer, ranked, plan.posts)
+            _scrolls(rt).put(key, ranked if more else [], page)
         if plan.break_reason is not None and len(page) < plan.posts:
             # the feed ran out before the cap: no break is due yet
             plan = wellbeing.PagePlan(posts=len(page))
@@ -181,6 +191,47 @@ def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray |
     return (m / n).astype(np.float32) if n > 0 else None
 
 
+class ScrollCache:
+    """Each scroll's ranked list, kept in-process between its pages (the ranking is fixed when a scroll starts).
+
+    Later pages take the next posts from it instead of ranking again; they are still checked for being live,
+    visible and not yet served. A scroll ranked in another process, or whose list is used up, is ranked anew.
+    """
+
+    def __init__(self, size: int = SCROLL_CACHE_SIZE, ttl_s: int = SCROLL_CACHE_TTL_S) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, tuple[float, list[ranking.Ranked]]] = OrderedDict()
+        self._size, self._ttl = size, ttl_s
+
+    def take(self, key: tuple, n: int) -> list[ranking.Ranked] | None:
+        """The rest of a scroll's ranked list if it can fill a page of n and still have more, else None."""
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] > self._ttl or len(hit[1]) <= n + 4:
+                return None
+            return hit[1]
+
+    def put(self, key: tuple, ranked: list[ranking.Ranked], page: list[Any]) -> None:
+        """Remember a scroll's ranked list without the posts this page served."""
+        served = {p.id for p, _, _ in page}
+        with self._lock:
+            self._items[key] = (time.monotonic(), [r for r in ranked if r.candidate.post_id not in served])
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_cache_lock = threading.Lock()
+
+
+def _scrolls(rt: Any) -> ScrollCache:
+    with _cache_lock:
+        cache = rt.extras.get("feed_scrolls")
+        if cache is None:
+            cache = rt.extras["feed_scrolls"] = ScrollCache()
+        return cache
+
+
 def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
                   n: int) -> tuple[list[tuple[Post, VideoJob, ranking.Ranked]], bool, dict[str, list[str]]]:
     """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo).
@@ -189,18 +240,23 @@ def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
     """
     out: list[tuple[Post, VideoJob, ranking.Ranked]] = []
     subjects: dict[str, list[str]] = {}
+    hidden = graph.blocked_ids(s, viewer.id)
     i = 0
     while len(out) < n and i < len(ranked):
         chunk = ranked[i:i + (n - len(out)) + 4]  # a few spares for posts a cameo owner hides
         i += len(chunk)
         ids = [r.candidate.post_id for r in chunk]
-        rows = {p.id: (p, j) for p, j in s.execute(select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
-                                                    .where(Post.id.in_(ids))).all()}
+        rows = {p.id: (p, j) for p, j in s.execute(
+            select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
+            .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.taken_down_at.is_(None),
+                   VideoJob.deleted_at.is_(None))).all() if p.user_id not in hidden}
         with_cameos = items.cameo_handles(s, [j.id for _, j in rows.values()])
         subjects.update(with_cameos)
         for r in chunk:
             if len(out) >= n:
                 i -= 1  # not consumed
+                continue
+            if r.candidate.post_id not in rows:  # deleted, taken down or blocked since the scroll was ranked
                 continue
             p, j = rows[r.candidate.post_id]
             if j.id in with_cameos and not cameos.can_view(s, viewer, j, posted=True):
