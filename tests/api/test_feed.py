@@ -162,3 +162,14 @@ def test_a_post_deleted_mid_scroll_is_not_served_on_later_pages(server) -> None:
         pages.append(page(viewer, limit=2, cursor=pages[-1]["next_cursor"]))
     seen = [pid for p in pages for pid in post_ids(p)]
     assert unserved[0] not in seen and set(unserved[1:]) <= set(seen)
+
+
+def test_changing_the_mood_mid_scroll_never_repeats_a_post(server) -> None:  # type: ignore[no-untyped-def]
+    viewer, author = signup(server, "cm_viewer"), signup(server, "cm_author")
+    for p in CALM + ENERGETIC:
+        publish(server, author, p)
+    pages = [page(viewer, limit=2, mood="calm")]
+    for mood in ("sports", "calm", None, "calm", "sports", "calm"):
+        pages.append(page(viewer, limit=2, cursor=pages[-1]["next_cursor"], mood=mood))
+    seen = [pid for p in pages for pid in post_ids(p)]
+    assert len(seen) == 14 and len(set(seen)) == 14

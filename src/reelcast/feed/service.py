@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, exists, func, insert, literal, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from reelcast import embeddings
@@ -65,6 +67,9 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
             personalized = controls.personalized(st)
             key = (viewer.id, scroll_id, mood_text, personalized)
             ranked = _scrolls(rt).take(key, plan.posts) if cursor else None
+            if ranked is not None:  # the same scroll may have gone on under another mood meanwhile
+                served = set(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)))
+                ranked = [r for r in ranked if r.candidate.post_id not in served]
             if ranked is None:  # a new scroll, or its ranked list is used up (or was ranked in another process)
                 ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=personalized,
                                  mood_text=mood_text)
@@ -271,9 +276,16 @@ def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, Vid
     if page:
         start = s.scalar(select(func.count()).select_from(FeedImpression)
                          .where(FeedImpression.scroll_id == scroll_id)) or 0
-        s.execute(insert(FeedImpression), [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id,
-                                                position=start + k, created_at=now)
-                                           for k, (p, _, _) in enumerate(page)])
+        rows = [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id, position=start + k, created_at=now)
+                for k, (p, _, _) in enumerate(page)]
+        # two requests with the same cursor at once serve the same posts; the second records nothing new
+        dialect = s.get_bind().dialect.name
+        if dialect == "postgresql":
+            s.execute(pg_insert(FeedImpression).on_conflict_do_nothing(), rows)
+        elif dialect == "sqlite":
+            s.execute(sqlite_insert(FeedImpression).on_conflict_do_nothing(), rows)
+        else:
+            s.execute(insert(FeedImpression), rows)
     if random.random() < 0.01:
         s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
 
