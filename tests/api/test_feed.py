@@ -6,6 +6,9 @@ import time
 
 from reelcast.feed.service import feed_page
 from reelcast.social import accounts as acc
+from reelcast.social import cameos
+from reelcast.store.models import VideoJob
+from reelcast.store.social_models import Post
 from tests.api.feed_helpers import page, post_ids, publish, scroll
 from tests.api.social_helpers import create_video, render_all, signup
 
@@ -40,13 +43,17 @@ def test_blocked_users_taken_down_and_own_posts_never_appear(server) -> None:  #
               publish(server, blocker, "a clip by someone who blocked me", plan=False),
               publish(server, viewer, "my own clip", plan=False)}
     gone = publish(server, other, "a clip that gets deleted", plan=False)
+    taken = publish(server, other, "a clip that gets taken down", plan=False)
     kept = publish(server, other, "a clip that stays", plan=False)
     viewer.post("/users/vis_blocked/block")
     blocker.post("/users/vis_viewer/block")
     assert other.delete(f"/posts/{gone}").status_code == 200
+    with server.rt.db.session() as s:  # what a cameo takedown does to the video and its post
+        post = s.get(Post, taken)
+        cameos.remove_video(s, s.get(VideoJob, post.video_id), int(time.time()))  # type: ignore[union-attr]
     seen = [pid for p in scroll(viewer, limit=50) for pid in post_ids(p)]
     assert kept in seen
-    assert not (hidden | {gone}) & set(seen)
+    assert not (hidden | {gone, taken}) & set(seen)
 
 
 def test_pages_never_repeat_a_post_even_when_new_posts_arrive(server) -> None:  # type: ignore[no-untyped-def]

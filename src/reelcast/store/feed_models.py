@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reelcast.store.models import Base, VideoJob
+from reelcast.store.social_models import Post
 
 
 class PostEmbedding(Base):
@@ -86,3 +87,5 @@ class GuardianCode(Base):
 
 # Remix counts for ranking look videos up by the video they remix.
 Index("ix_videos_remixed_from_video_id", VideoJob.remixed_from_video_id)
+# The friends pool reads each followed author's newest posts.
+Index("ix_posts_user_id_created_at", Post.user_id, Post.created_at, Post.id)

@@ -84,9 +84,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_guardian_codes_teen_id", "guardian_codes", ["teen_id"])
     op.create_index("ix_videos_remixed_from_video_id", "videos", ["remixed_from_video_id"])
+    op.create_index("ix_posts_user_id_created_at", "posts", ["user_id", "created_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_posts_user_id_created_at", table_name="posts")
     op.drop_index("ix_videos_remixed_from_video_id", table_name="videos")
     op.drop_table("guardian_codes")
     op.drop_table("guardian_links")
