@@ -31,7 +31,8 @@ FRIENDS_POOL = 150  # newest posts of people you follow considered per page
 RECENT_POOL = 250  # newest posts of everyone considered per page
 SIMILAR_POOL = 200  # posts nearest to the mood, searched in the whole catalogue
 MOOD_FRIENDS_POOL, MOOD_RECENT_POOL = 50, 100  # with a mood the nearest posts carry most of the page
-LATERAL_FOLLOWING_MAX = 50  # up to this many followed authors, their posts are read author by author
+LATERAL_FOLLOWING_MAX = 300  # up to this many followed authors, their posts are read author by author
+PER_AUTHOR = 20  # newest posts per followed author in that case
 TASTE_LIKES = 50  # your latest likes that make your taste vector
 MAX_MOOD = 200  # characters of mood text
 MAX_LIMIT = 50  # posts per page
@@ -176,7 +177,7 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
         fl = followees.subquery()
         per_author = (select(Post.id).where(Post.user_id == fl.c.followee_id, Post.deleted_at.is_(None),
                                             Post.id <= f"post_{snapshot:012x}ffffffffffffffff", Post.id.not_in(seen))
-                      .order_by(*newest).limit(n_friends).lateral())
+                      .order_by(*newest).limit(min(PER_AUTHOR, n_friends)).lateral())
         friends = select(per_author.c.id).select_from(fl).join(per_author, literal(True))
         friend_filter = Post.id.in_(friends)
     else:
