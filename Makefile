@@ -54,6 +54,7 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.trace --write docs/benchmarks.md
 	$(BIN)/python -m bench.throughput --write docs/benchmarks.md
 	$(BIN)/python -m bench.cameo_verify --write docs/benchmarks.md
+	$(BIN)/python -m bench.feed --write docs/benchmarks.md
 
 gallery: setup ## render every seed prompt: docs/gallery/<slug>.png contact sheets (+ git-ignored MP4s)
 	$(BIN)/python -m bench.gallery --out docs/gallery

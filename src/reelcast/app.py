@@ -135,6 +135,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from reelcast.api import provenance as provenance_api  # provenance routes (trace, verify)
 
     app.include_router(provenance_api.router)
+    from reelcast.api import feed as feed_api  # feed, wellbeing and parental controls
+
+    app.include_router(feed_api.router)
     from reelcast.web.install import install_web  # the web app: pages at /, sessions, static files
 
     install_web(app, st)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -42,6 +43,16 @@ def post_out(s: Any, post: Post, job: VideoJob, viewer: User) -> PostOut:
                    content_url=f"/v1/posts/{post.id}/content", created_at=post.created_at)
 
 
+def _embed_for_feed(s: Any, post: Post, job: VideoJob) -> None:
+    """Store the post's feed embedding now; if that fails the feed computes it lazily, once."""
+    from reelcast.feed import vectors
+
+    try:
+        vectors.store_for_post(s, post, job)
+    except Exception:  # the model failed to load or run; nothing was added
+        logging.getLogger("reelcast.feed").exception("embedding post %s failed; the feed will retry", post.id)
+
+
 @router.post("/posts", status_code=201, response_model=PostOut, summary="Publish a video")
 async def create_post(request: Request, rt: RT, user: CurrentUser) -> PostOut:
     """Post one of your completed videos with a caption."""
@@ -50,6 +61,7 @@ async def create_post(request: Request, rt: RT, user: CurrentUser) -> PostOut:
         post = svc.create(s, user, body.get("video_id"), body.get("caption"))
         job = s.get(VideoJob, post.video_id)
         assert job is not None
+        _embed_for_feed(s, post, job)
         return post_out(s, post, job, user)
 
 

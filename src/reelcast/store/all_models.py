@@ -9,3 +9,4 @@ from reelcast.safety import models as safety_models  # noqa: F401
 from reelcast.store import provenance  # noqa: F401
 from reelcast.store import ops_models  # noqa: F401
 from reelcast.store import cameo_models  # noqa: F401
+from reelcast.store import feed_models  # noqa: F401

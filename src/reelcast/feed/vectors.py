@@ -1,0 +1,137 @@
+"""Post embeddings: the text of a post, computing and storing its vector once, and an in-process index."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelcast import embeddings
+from reelcast.store.feed_models import PostEmbedding
+from reelcast.store.models import VideoJob
+from reelcast.store.social_models import Post
+
+MAX_TEXT = 1000  # characters of post text embedded (the model reads ~256 tokens anyway)
+
+
+def post_text(prompt: str, caption: str, plan: dict[str, Any] | None) -> str:
+    """The text a post is embedded from: its prompt, caption, and the plan's entities, place and style."""
+    parts = [prompt.strip(), caption.strip()]
+    if plan:
+        names = []
+        for e in plan.get("entities") or []:
+            if isinstance(e, dict):
+                names.append(str(e.get("name") or e.get("archetype") or "").replace("_", " "))
+        if names:
+            parts.append("with " + ", ".join(n for n in names if n))
+        setting = plan.get("setting") or {}
+        if isinstance(setting, dict) and setting.get("place"):
+            parts.append(f"at the {str(setting['place']).replace('_', ' ')}, {setting.get('time_of_day', 'day')}")
+        style = plan.get("style") or {}
+        if isinstance(style, dict) and style.get("look"):
+            parts.append(f"{style['look']} style")
+        mood = (plan.get("sound") or {}).get("music_mood") if isinstance(plan.get("sound"), dict) else None
+        if mood:
+            parts.append(f"{mood} music")
+    return ". ".join(p for p in parts if p)[:MAX_TEXT]
+
+
+def to_bytes(v: np.ndarray) -> bytes:
+    """A vector as little-endian float32 bytes."""
+    return np.asarray(v, dtype="<f4").tobytes()
+
+
+def from_bytes(b: bytes) -> np.ndarray:
+    """A vector from little-endian float32 bytes."""
+    return np.frombuffer(b, dtype="<f4")
+
+
+def store_for_post(s: Session, post: Post, job: VideoJob) -> None:
+    """Compute a post's embedding (one embed call) and store it, unless it already has one."""
+    if s.scalar(select(PostEmbedding.seq).where(PostEmbedding.post_id == post.id)) is not None:
+        return
+    vec = embeddings.embed([post_text(job.prompt, post.caption, job.plan)])[0]
+    s.add(PostEmbedding(post_id=post.id, vector=to_bytes(vec), created_at=int(time.time())))
+    s.flush()
+
+
+def ensure(s: Session, post_ids: list[str]) -> None:
+    """Store embeddings for those posts that have none yet (posts published before the feed existed)."""
+    if not post_ids:
+        return
+    have = set(s.scalars(select(PostEmbedding.post_id).where(PostEmbedding.post_id.in_(post_ids))))
+    missing = [p for p in post_ids if p not in have]
+    if not missing:
+        return
+    rows = s.execute(select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
+                     .where(Post.id.in_(missing))).all()
+    vecs = embeddings.embed([post_text(j.prompt, p.caption, j.plan) for p, j in rows])
+    now = int(time.time())
+    for (p, _), v in zip(rows, vecs, strict=True):
+        s.add(PostEmbedding(post_id=p.id, vector=to_bytes(v), created_at=now))
+    s.flush()
+
+
+class VectorIndex:
+    """Every stored post embedding in one matrix, loaded once and then only the rows added since."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_seq = 0
+        self._ids: list[str] = []
+        self._pos: dict[str, int] = {}
+        self._matrix = np.zeros((0, embeddings.DIM), np.float32)
+
+    def refresh(self, s: Session) -> None:
+        """Load the embeddings stored since the last refresh."""
+        with self._lock:
+            rows = s.execute(select(PostEmbedding.seq, PostEmbedding.post_id, PostEmbedding.vector)
+                             .where(PostEmbedding.seq > self._last_seq).order_by(PostEmbedding.seq)).all()
+            if not rows:
+                return
+            new = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f4").reshape(len(rows), embeddings.DIM)
+            n = len(self._ids)
+            if n + len(rows) > self._matrix.shape[0]:  # grow by doubling so a new post does not copy them all
+                grown = np.zeros((max(2 * self._matrix.shape[0], n + len(rows), 1024), embeddings.DIM), np.float32)
+                grown[:n] = self._matrix[:n]
+                self._matrix = grown
+            self._matrix[n:n + len(rows)] = new
+            for r in rows:
+                self._pos[r[1]] = len(self._ids)
+                self._ids.append(r[1])
+            self._last_seq = rows[-1][0]
+
+    def vectors(self, post_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these posts (those known to the index)."""
+        m = self._matrix
+        return {p: m[self._pos[p]] for p in post_ids if p in self._pos}
+
+    def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k posts most similar to a unit query vector, best first."""
+        m, ids = self._matrix, self._ids
+        if len(ids) == 0 or k <= 0:
+            return []
+        sims = m[: len(ids)] @ np.asarray(query, np.float32)
+        k = min(k, len(ids))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [(ids[i], float(sims[i])) for i in top]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+_indexes_lock = threading.Lock()
+
+
+def index_for(rt: Any) -> VectorIndex:
+    """The index of a runtime's database (one per process, kept in `rt.extras`)."""
+    with _indexes_lock:
+        idx = rt.extras.get("feed_index")
+        if idx is None:
+            idx = rt.extras["feed_index"] = VectorIndex()
+        return idx
