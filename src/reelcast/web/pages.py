@@ -19,13 +19,13 @@ from reelcast.api import videos as video_api
 from reelcast.api.limits import quota_state
 from reelcast.api.schemas import RemixBody
 from reelcast.domain import video_rules
+from reelcast.feed.service import feed_page
 from reelcast.social import accounts as acc
 from reelcast.social import cameos as cameo_svc
 from reelcast.social import posts as post_svc
 from reelcast.store import videos as video_repo
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo
-from reelcast.web import feed_source
 from reelcast.web.common import (
     REFUSALS,
     flash,
@@ -124,14 +124,14 @@ def feed(request: Request, mood: str = "") -> Response:
     if user is None:
         return render(request, "signin.html", next="/", error=None, handle="")
     viewer(request)
-    page = feed_source.load_feed(rt_of(request), user.id, None, mood.strip() or None, FEED_PAGE)
+    page = feed_page(rt_of(request), user.id, cursor=None, limit=FEED_PAGE, mood=mood.strip() or None)
     return render(request, "feed.html", page=page, mood=mood.strip())
 
 
 @router.get("/feed/more", response_class=HTMLResponse)
 def feed_more(request: Request, user: Viewer, cursor: str = "", mood: str = "") -> HTMLResponse:
     """The next page of feed items (htmx appends it)."""
-    page = feed_source.load_feed(rt_of(request), user.id, cursor or None, mood.strip() or None, FEED_PAGE)
+    page = feed_page(rt_of(request), user.id, cursor=cursor or None, limit=FEED_PAGE, mood=mood.strip() or None)
     return render(request, "_feed_items.html", page=page, mood=mood.strip())
 
 
