@@ -133,7 +133,8 @@ def _controls_out(s: Any, teen: User) -> ParentalControlsOut:
                                daily_cap=policy.daily_cap)
 
 
-def _teen_for(s: Any, user: User, handle: str, *, write: bool) -> User:
+def teen_for(s: Any, user: User, handle: str, *, write: bool) -> User:
+    """The under-18 account `handle` if `user` may read (the teen or a guardian) or change (a guardian) its controls."""
     teen = visible_user(s, user, handle)
     if not is_minor(teen):
         raise Forbidden(f"'{handle}' is not an account of someone under 18.", param="handle", code="not_a_minor")
@@ -147,7 +148,7 @@ def _teen_for(s: Any, user: User, handle: str, *, write: bool) -> User:
 def get_parental_controls(handle: str, rt: RT, user: CurrentUser) -> ParentalControlsOut:
     """What the teen's guardians set (the teen and their guardians may read it)."""
     with rt.db.session() as s:
-        return _controls_out(s, _teen_for(s, user, handle, write=False))
+        return _controls_out(s, teen_for(s, user, handle, write=False))
 
 
 @router.patch("/users/{handle}/parental_controls", response_model=ParentalControlsOut,
@@ -156,7 +157,7 @@ async def patch_parental_controls(handle: str, request: Request, rt: RT, user: C
     """A guardian turns personalisation or continuous feed off (or on) and lowers the session and daily caps."""
     body = await read_body(request)
     with rt.db.session() as s:
-        teen = _teen_for(s, user, handle, write=True)
+        teen = teen_for(s, user, handle, write=True)
         controls.set_parental(s, teen, {k: body.get(k) for k in
                                         ("personalization", "continuous_feed", "session_cap", "daily_cap")
                                         if k in body.fields})

@@ -9,12 +9,15 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from reelcast.api import cameos as cameo_api
+from reelcast.api import feed as feed_api
 from reelcast.api import moderation as moderation_api
 from reelcast.api import sessions as session
 from reelcast.api import social as social_api
 from reelcast.api.errors import BadRequest
 from reelcast.api.forms import read_body
 from reelcast.domain.cameo_access import ACCESS_LEVELS
+from reelcast.feed import controls
+from reelcast.social import accounts as acc
 from reelcast.store.models import User
 from reelcast.web.common import REFUSALS, flash, form_viewer, redirect, refusal_message, render, rt_of, viewer
 
@@ -142,11 +145,69 @@ async def read_all(request: Request, user: FormViewer) -> Response:
 
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request, user: Viewer) -> HTMLResponse:
-    """API keys, data export and account deletion."""
-    keys = social_api.list_api_keys(rt_of(request), user).data
+    """API keys, feed and parental controls, data export and account deletion."""
+    rt = rt_of(request)
+    keys = social_api.list_api_keys(rt, user).data
     sess = request.scope.get("session") or {}
     new_key = sess.pop("new_key", None)
-    return render(request, "settings.html", keys=keys, new_key=new_key)
+    guardian_code = sess.pop("guardian_code", None)
+    with rt.db.session() as s:
+        mine = controls.settings_of(s, user.id)
+        links = controls.links_of(s, user)
+        teens = [feed_api.get_parental_controls(t.handle, rt, user) for _, g, t in links if g.id == user.id]
+        guardians = [g.handle for _, g, t in links if t.id == user.id]
+    return render(request, "settings.html", keys=keys, new_key=new_key, personalized=bool(mine.personalized),
+                  minor=acc.is_minor(user), guardian_code=guardian_code, teens=teens, guardians=guardians)
+
+
+@router.post("/settings/feed", response_class=HTMLResponse)
+async def save_feed_settings(request: Request, user: FormViewer) -> Response:
+    """Personalisation on or off (same as PATCH /v1/me/feed_settings)."""
+    form = await request.form()
+    with rt_of(request).db.session() as s:
+        controls.set_personalized(s, user, form.get("personalization") == "on")
+    flash(request, "Feed settings saved.")
+    return redirect("/settings#feed")
+
+
+@router.post("/settings/guardian_code", response_class=HTMLResponse)
+async def make_guardian_code(request: Request, user: FormViewer) -> Response:
+    """A consent code an under-18 user gives to a parent (same as POST /v1/me/guardian_code)."""
+    code = feed_api.guardian_code(rt_of(request), user)
+    sess = request.scope.get("session")
+    if sess is not None:
+        sess["guardian_code"] = {"code": code.code, "expires_at": code.expires_at}
+    return redirect("/settings#family")
+
+
+@router.post("/settings/guardians", response_class=HTMLResponse)
+async def link_teen(request: Request, user: FormViewer) -> Response:
+    """Become a teen's guardian with their consent code (same as POST /v1/me/guardians)."""
+    try:
+        link = await feed_api.add_guardian(request, rt_of(request), user)
+        flash(request, f"You are now @{link.teen}'s guardian.")
+    except REFUSALS as exc:
+        flash(request, refusal_message(exc), "error")
+    return redirect("/settings#family")
+
+
+@router.post("/settings/teens/{handle}", response_class=HTMLResponse)
+async def save_parental_controls(handle: str, request: Request, user: FormViewer) -> Response:
+    """A guardian's controls for a teen (same rules as PATCH /v1/users/{handle}/parental_controls)."""
+    form = await request.form()
+    changes: dict[str, object] = {"personalization": form.get("personalization") == "on",
+                                  "continuous_feed": form.get("continuous_feed") == "on"}
+    for key in ("session_cap", "daily_cap"):
+        raw = str(form.get(key) or "").strip()
+        changes[key] = int(raw) if raw.isdigit() else raw or None
+    try:
+        with rt_of(request).db.session() as s:
+            teen = feed_api.teen_for(s, user, handle, write=True)
+            controls.set_parental(s, teen, {k: v for k, v in changes.items() if v is not None})
+        flash(request, f"Parental controls for @{handle} saved.")
+    except REFUSALS as exc:
+        flash(request, refusal_message(exc), "error")
+    return redirect("/settings#family")
 
 
 @router.post("/settings/keys", response_class=HTMLResponse)
