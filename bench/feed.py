@@ -9,6 +9,7 @@ data set builds in seconds; the mood text itself is embedded by the real model.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import threading
@@ -214,7 +215,8 @@ def main() -> None:
         *rows,
         "",
         f"Target p99 ≤ 50 ms: the worst p99 here is {worst:.1f} ms, so this run **{verdict}** the target "
-        "(2 shared CPU cores, other engineers' jobs running).",
+        f"({os.cpu_count()} CPU cores shared by the server, PostgreSQL and the client; load average "
+        f"{os.getloadavg()[0]:.1f} at the end; measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC).",
     ])
     print(md)
     if args.write:
