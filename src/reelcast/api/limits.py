@@ -6,8 +6,10 @@ Both show in OpenAI's headers: `x-ratelimit-{limit,remaining,reset}-requests` fo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -152,21 +154,74 @@ def quota_state(rt: Runtime, user: User) -> QuotaState:
     now = time.time()
     tier = user_tier(rt, user.id)
     limit = rules.quota_for(tier, rt.settings.quota_tier_map)
-    with rt.db.session() as s:
-        used = repo.count_created_since(s, user.id, _day_start(now))
+    used = _used_today(rt, user.id, now)
     return QuotaState(tier, limit, used, rules.window(now, rules.DAY, "day").reset_seconds)
 
 
-def check_generation(rt: Runtime, user: User) -> dict[str, str]:
-    """Headers for one more generation today; raises 429 when the daily quota is spent."""
-    q = quota_state(rt, user)
-    d = rules.decide(q.limit, q.used + 1, q.reset_seconds)
+def _quota_key(user_id: str, now: float) -> str:
+    return f"reelcast:quota:{user_id}:{_day_start(now)}"
+
+
+def _db_used(rt: Runtime, user_id: str, now: float) -> int:
+    with rt.db.session() as s:
+        return repo.count_created_since(s, user_id, _day_start(now))
+
+
+def _used_today(rt: Runtime, user_id: str, now: float) -> int:
+    """Today's generations: the Redis counter when there is one (seeded from the database), else the database."""
+    r = counter(rt).redis
+    if r is not None:
+        try:
+            raw = r.get(_quota_key(user_id, now))
+            if raw is not None:
+                return int(raw)
+        except redis.RedisError as exc:
+            log.warning("quota counter unavailable, counting in the database: %s", exc)
+    return _db_used(rt, user_id, now)
+
+
+def reserve_generation(rt: Runtime, user: User) -> tuple[dict[str, str], Callable[[], None]]:
+    """Take one generation of today's quota: headers for the response and a function that gives it back (for a
+    request refused later, e.g. by the prompt policy). Raises 429 when the quota is spent.
+
+    With Redis the count is an atomic INCR on a per-user, per-UTC-day key, seeded from the database when the key is
+    missing (first request of the day, or a Redis restart) — so concurrent requests cannot both take the last video.
+    Without Redis (or when it is down) the database count of today's videos decides, as before.
+    """
+    now = time.time()
+    tier = user_tier(rt, user.id)
+    limit = rules.quota_for(tier, rt.settings.quota_tier_map)
+    reset = rules.window(now, rules.DAY, "day").reset_seconds
+    r = counter(rt).redis
+    if r is not None and limit > 0:
+        key = _quota_key(user.id, now)
+        try:
+            r.set(key, _db_used(rt, user.id, now), nx=True, ex=int(reset) + 3600)
+            used = int(r.incr(key))
+        except redis.RedisError as exc:
+            log.warning("quota counter unavailable, counting in the database: %s", exc)
+        else:
+            def give_back() -> None:
+                with contextlib.suppress(redis.RedisError):
+                    r.decr(key)
+
+            d = rules.decide(limit, used, reset)
+            headers = _headers("videos", d)
+            if not d.allowed:
+                give_back()
+                raise _quota_refusal(tier, limit, reset, headers)
+            return headers, give_back
+    d = rules.decide(limit, _db_used(rt, user.id, now) + 1, reset)
     headers = _headers("videos", d)
     if not d.allowed:
-        raise _too_many(f"Daily video quota of {q.limit} ({q.tier} tier) reached; it resets in "
-                        f"{rules.format_reset(q.reset_seconds)} (UTC midnight).", "daily_quota_exceeded",
-                        {**headers, "x-should-retry": "false"}, q.reset_seconds)
-    return headers
+        raise _quota_refusal(tier, limit, reset, headers)
+    return headers, lambda: None
+
+
+def _quota_refusal(tier: str, limit: int, reset: float, headers: dict[str, str]) -> RateLimited:
+    return _too_many(f"Daily video quota of {limit} ({tier} tier) reached; it resets in "
+                     f"{rules.format_reset(reset)} (UTC midnight).", "daily_quota_exceeded",
+                     {**headers, "x-should-retry": "false"}, reset)
 
 
 class WindowUsage(BaseModel):

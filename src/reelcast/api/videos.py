@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from reelcast.api.deps import current_user, runtime
 from reelcast.api.errors import BadRequest, NotFound
 from reelcast.api.forms import Body, image_from_reference, read_body, video_reference
-from reelcast.api.limits import check_generation
+from reelcast.api.limits import reserve_generation
 from reelcast.api.schemas import CharacterOut, RemixBody, Video, VideoDeleted, VideoList, VideoPlan
 from reelcast.api.uploads import store_video_upload
 from reelcast.domain import video_rules as rules
@@ -52,17 +52,25 @@ def _store_reference(rt: Runtime, body: Body) -> str | None:
 
 def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | None = None,
              **fields: object) -> Video:
-    """Validate the quota, store a queued job with its plan preview and wake the worker."""
-    response.headers.update(check_generation(rt, user))
-    size = str(fields["size"])
-    w, h = (int(x) for x in size.split("x"))
-    text = str(fields["prompt"]) if not base_prompt else f"{base_prompt}\n\n{fields['prompt']}"
-    safety.check_prompt(rt.db, rt.settings, user, text, kind=str(fields.get("kind", "create")))
-    plan = compile_prompt(text, float(str(fields["seconds"])), w, h)
-    with rt.db.session() as s:
-        uses = cameo_service.authorize(s, user, plan, text)  # 400/403 per @mention; applies preferences
-        job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)
-        cameo_service.record_appearances(s, job, uses)
+    """Take one of today's quota, store a queued job with its plan preview and wake the worker.
+
+    A request refused after the quota was taken (prompt policy, cameo permissions) gives it back.
+    """
+    headers, give_back = reserve_generation(rt, user)
+    try:
+        size = str(fields["size"])
+        w, h = (int(x) for x in size.split("x"))
+        text = str(fields["prompt"]) if not base_prompt else f"{base_prompt}\n\n{fields['prompt']}"
+        safety.check_prompt(rt.db, rt.settings, user, text, kind=str(fields.get("kind", "create")))
+        plan = compile_prompt(text, float(str(fields["seconds"])), w, h)
+        with rt.db.session() as s:
+            uses = cameo_service.authorize(s, user, plan, text)  # 400/403 per @mention; applies preferences
+            job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)
+            cameo_service.record_appearances(s, job, uses)
+    except BaseException:
+        give_back()
+        raise
+    response.headers.update(headers)
     rt.dispatch(job.id, job.engine)
     _poll_headers(rt, job, response)
     return Video.from_job(job)
