@@ -24,9 +24,7 @@ from pathlib import Path
 
 import psycopg
 import requests
-import uvicorn
 
-from reelcast.app import create_app
 from reelcast.config import Settings
 from reelcast.jobs.runtime import Runtime
 from reelcast.store import accounts
@@ -67,7 +65,7 @@ class Result:
 
 
 class Stack:
-    """API server (uvicorn thread) + redis-server + PostgreSQL database + Celery worker processes."""
+    """API server process + redis-server + PostgreSQL database + Celery worker processes."""
 
     def __init__(self, tmp: Path, size: str, seconds: str, worker_threads: int) -> None:
         self.tmp = tmp
@@ -91,11 +89,22 @@ class Stack:
         with self.rt.db.session() as s:
             self.key = accounts.create_api_key(s, accounts.get_or_create_user(s, "bench"))
         port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(create_app(settings, runtime=self.rt), host="127.0.0.1",
-                                                    port=port, log_level="warning"))
-        threading.Thread(target=self.server.run, daemon=True).start()
-        while not self.server.started:
-            time.sleep(0.05)
+        # the API server is its own process, as in a deployment (in-process it would share the GIL with the
+        # benchmark's client threads)
+        log = open(self.tmp / "server.log", "ab")  # noqa: SIM115
+        self.server = subprocess.Popen([sys.executable, "-m", "reelcast.cli", "serve", "--host", "127.0.0.1",
+                                        "--port", str(port)], env={**os.environ, **self.env}, stdout=log,
+                                       stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or self.server.poll() is not None:
+                raise RuntimeError(f"the API server did not start (see {self.tmp / 'server.log'})")
+            time.sleep(0.1)
         self.url = f"http://127.0.0.1:{port}/v1"
         self.workers: list[subprocess.Popen[bytes]] = []
 
@@ -161,8 +170,11 @@ class Stack:
     def close(self) -> None:
         """Tear everything down."""
         self.stop_workers()
-        self.server.should_exit = True
-        time.sleep(0.5)
+        self.server.terminate()
+        try:
+            self.server.wait(30)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
         self.rt.close()
         self.redis.kill()
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
@@ -202,7 +214,7 @@ def main() -> None:
         "## Scale-out throughput (Celery workers)",
         "",
         f"{args.clients} concurrent clients, each creating {args.jobs_per_client} videos ({args.size}, "
-        f"{args.seconds} s, sim engine) and polling every 250 ms until done; one API server, Redis broker, "
+        f"{args.seconds} s, sim engine) and polling every 250 ms until done; one API server process, Redis broker, "
         f"PostgreSQL; each worker is one `reelcast worker` process (solo pool) with "
         f"`REELCAST_WORKER_CPU_THREADS={args.worker_threads}`"
         f"{' (one worker per core, as the README recommends)' if args.worker_threads == 1 else ''}. "
