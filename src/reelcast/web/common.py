@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,16 @@ async def form_viewer(request: Request) -> User:
     user = viewer(request)
     await session.check_csrf(request)
     return user
+
+
+@contextmanager
+def refusals_flashed(request: Request) -> Iterator[None]:
+    """Run a form's action; a refusal (an OpenAI-style API error, a social or rule error) becomes an error message
+    on the next page instead of an error page."""
+    try:
+        yield
+    except REFUSALS as exc:
+        flash(request, refusal_message(exc), "error")
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

@@ -34,6 +34,7 @@ from reelcast.web.common import (
     maybe_viewer,
     redirect,
     refusal_message,
+    refusals_flashed,
     render,
     rt_of,
     viewer,
@@ -231,10 +232,8 @@ def video_progress(video_id: str, request: Request, user: Viewer) -> HTMLRespons
 @router.post("/videos/{video_id}/post", response_class=HTMLResponse)
 async def publish(video_id: str, request: Request, user: FormViewer) -> Response:
     """Post a finished video with a caption (same path as POST /v1/posts)."""
-    try:
+    with refusals_flashed(request):
         post = await post_api.create_post(request, rt_of(request), user)
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
         return redirect(f"/videos/{video_id}")
     return redirect(f"/p/{post.id}")
 
@@ -285,10 +284,8 @@ async def toggle_like(post_id: str, request: Request, user: FormViewer) -> Respo
 @router.post("/p/{post_id}/comments", response_class=HTMLResponse)
 async def add_comment(post_id: str, request: Request, user: FormViewer) -> Response:
     """Add a comment (same path as POST /v1/posts/{id}/comments)."""
-    try:
+    with refusals_flashed(request):
         await post_api.comment(post_id, request, rt_of(request), user)
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect(f"/p/{post_id}#comments")
 
 

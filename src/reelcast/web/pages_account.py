@@ -19,7 +19,17 @@ from reelcast.domain.cameo_access import ACCESS_LEVELS
 from reelcast.feed import controls
 from reelcast.social import accounts as acc
 from reelcast.store.models import User
-from reelcast.web.common import REFUSALS, flash, form_viewer, redirect, refusal_message, render, rt_of, viewer
+from reelcast.web.common import (
+    REFUSALS,
+    flash,
+    form_viewer,
+    redirect,
+    refusal_message,
+    refusals_flashed,
+    render,
+    rt_of,
+    viewer,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,21 +67,17 @@ def cameo_settings(cameo_id: str, request: Request, user: Viewer) -> HTMLRespons
 @router.post("/cameos/{cameo_id}", response_class=HTMLResponse)
 async def save_cameo(cameo_id: str, request: Request, user: FormViewer) -> Response:
     """Save settings (same path as PATCH /v1/cameos/{id}); they apply to every later generation at once."""
-    try:
+    with refusals_flashed(request):
         await cameo_api.patch_cameo(cameo_id, request, rt_of(request), user)
         flash(request, "Cameo settings saved.")
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect(f"/cameos/{cameo_id}")
 
 
 @router.post("/cameos/{cameo_id}/approvals", response_class=HTMLResponse)
 async def add_approval(cameo_id: str, request: Request, user: FormViewer) -> Response:
     """Approve a user for your cameo."""
-    try:
+    with refusals_flashed(request):
         await cameo_api.approve(cameo_id, request, rt_of(request), user)
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect(f"/cameos/{cameo_id}")
 
 
@@ -101,11 +107,9 @@ def appearance_media(cameo_id: str, video_id: str, request: Request, user: Viewe
 @router.post("/cameos/{cameo_id}/appearances/{video_id}/takedown", response_class=HTMLResponse)
 async def takedown(cameo_id: str, video_id: str, request: Request, user: FormViewer) -> Response:
     """Take a video you are in down for everyone (audited; the creator is notified)."""
-    try:
+    with refusals_flashed(request):
         await cameo_api.takedown(cameo_id, video_id, request, rt_of(request), user)
         flash(request, "Taken down. The video and its post are gone for everyone.")
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect(f"/cameos/{cameo_id}/appearances")
 
 
@@ -183,11 +187,9 @@ async def make_guardian_code(request: Request, user: FormViewer) -> Response:
 @router.post("/settings/guardians", response_class=HTMLResponse)
 async def link_teen(request: Request, user: FormViewer) -> Response:
     """Become a teen's guardian with their consent code (same as POST /v1/me/guardians)."""
-    try:
+    with refusals_flashed(request):
         link = await feed_api.add_guardian(request, rt_of(request), user)
         flash(request, f"You are now @{link.teen}'s guardian.")
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect("/settings#family")
 
 
@@ -200,13 +202,11 @@ async def save_parental_controls(handle: str, request: Request, user: FormViewer
     for key in ("session_cap", "daily_cap"):
         raw = str(form.get(key) or "").strip()
         changes[key] = int(raw) if raw.isdigit() else raw or None
-    try:
+    with refusals_flashed(request):
         with rt_of(request).db.session() as s:
             teen = feed_api.teen_for(s, user, handle, write=True)
             controls.set_parental(s, teen, {k: v for k, v in changes.items() if v is not None})
         flash(request, f"Parental controls for @{handle} saved.")
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect("/settings#family")
 
 
@@ -271,11 +271,9 @@ async def moderation_act(request: Request, user: FormViewer) -> Response:
     body = moderation_api.ActionBody(action=str(form.get("action") or ""),
                                      report_id=str(form.get("report_id") or "") or None,
                                      reason=str(form.get("reason") or "") or None)
-    try:
+    with refusals_flashed(request):
         out = moderation_api.post_action(body, rt_of(request), user)
         flash(request, f"{out.action.replace('_', ' ').capitalize()}: {out.target} {out.id}.")
-    except REFUSALS as exc:
-        flash(request, refusal_message(exc), "error")
     return redirect("/moderation")
 
 
