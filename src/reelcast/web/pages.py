@@ -232,8 +232,10 @@ def video_progress(video_id: str, request: Request, user: Viewer) -> HTMLRespons
 @router.post("/videos/{video_id}/post", response_class=HTMLResponse)
 async def publish(video_id: str, request: Request, user: FormViewer) -> Response:
     """Post a finished video with a caption (same path as POST /v1/posts)."""
-    with refusals_flashed(request):
+    try:
         post = await post_api.create_post(request, rt_of(request), user)
+    except REFUSALS as exc:
+        flash(request, refusal_message(exc), "error")
         return redirect(f"/videos/{video_id}")
     return redirect(f"/p/{post.id}")
 
