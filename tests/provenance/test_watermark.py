@@ -10,7 +10,7 @@ import pytest
 from reelcast.jobs.pipeline import RenderRequest, render
 from reelcast.provenance import watermark as wm
 from reelcast.store.blobs import BlobStore
-from tests.provenance.transforms import read_frames, write_video
+from tests.provenance.transforms import read_frames, transform, write_video
 
 VIDEO_ID = "video_wm_test"
 # the true payload first, then 999 other registered videos
@@ -73,6 +73,20 @@ def test_payload_decodes_from_8_frame_windows_after(name: str, clips: dict[str, 
         picked = wm.list_decode(det, REGISTRY)
         hits += det.payload == wm.payload_for_id(VIDEO_ID) or (picked is not None and picked[0] == 0)
     assert hits >= 0.8 * len(windows), f"{hits}/{len(windows)}"
+
+
+def test_every_8_frame_window_names_the_video_after_a_50_percent_downscale(tmp_path: Path) -> None:
+    """Smallest product size, 854x480 → 427x240 re-encoded: each window alone is traced to its video (list
+    decoding against the registered payloads, as the trace service does) and never to another one."""
+    o = render(RenderRequest(prompt="a red ball bounces on the beach at sunset", seconds=2, width=854, height=480,
+                             seed=3, watermark_id=VIDEO_ID), BlobStore(tmp_path / "blobs"))
+    decoded, _ = read_frames(transform(o.video_path, "resize_50", tmp_path))
+    picks = []
+    for i in range(0, len(decoded) - 7, 8):
+        det = wm.detect(decoded[i:i + 8])
+        picked = wm.list_decode(det, REGISTRY)
+        picks.append(0 if det.payload == wm.payload_for_id(VIDEO_ID) else (picked[0] if picked else None))
+    assert picks and all(p == 0 for p in picks), picks
 
 
 def test_unmarked_video_yields_no_payload(clips: dict[str, Path]) -> None:
