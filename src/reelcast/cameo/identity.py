@@ -28,7 +28,12 @@ def references(s: Session, *, statuses: Sequence[str] = ("active",),
 def nearest(s: Session, embedding: Sequence[float] | np.ndarray, *, statuses: Sequence[str] = ("active",),
             exclude_owner_id: str | None = None) -> tuple[str, float] | None:
     """The closest reference (cameo_id, Euclidean distance), whatever the distance; None if there are none."""
-    refs = references(s, statuses=statuses, exclude_owner_id=exclude_owner_id)
+    return nearest_of(references(s, statuses=statuses, exclude_owner_id=exclude_owner_id), embedding)
+
+
+def nearest_of(refs: Sequence[tuple[str, np.ndarray]],
+               embedding: Sequence[float] | np.ndarray) -> tuple[str, float] | None:
+    """The closest of already loaded references (cameo_id, Euclidean distance); None if there are none."""
     if not refs:
         return None
     mat = np.stack([e for _, e in refs])

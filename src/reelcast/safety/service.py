@@ -141,14 +141,14 @@ def _likeness(s: Session, imgs: list, idx: list[int], user_id: str | None, grant
               refs: list[tuple[str, np.ndarray]]) -> OutputVerdict:
     """Match the frames' faces against the verified cameos of other users (`refs`)."""
     ids = [cid for cid, _ in refs]
-    mat = np.stack([e for _, e in refs])
     owners = {c.id: (c.owner_id, c.handle) for c in s.scalars(select(Cameo).where(Cameo.id.in_(ids)))}
 
     def nearest(emb: np.ndarray) -> tuple[str, str, str, float] | None:
-        d = np.linalg.norm(mat - emb[None, :], axis=1)
-        k = int(np.argmin(d))
-        owner, handle = owners.get(ids[k], ("", ""))
-        return ids[k], owner, handle, float(d[k])
+        hit = identity.nearest_of(refs, emb)
+        if hit is None:
+            return None
+        owner, handle = owners.get(hit[0], ("", ""))
+        return hit[0], owner, handle, hit[1]
 
     matches = face_matches(imgs, idx, nearest)
     return likeness_verdict(unconsented(matches, user_id or "", granted_handles), len(idx))
