@@ -82,10 +82,7 @@ class Counter:
 
 def counter(rt: Runtime) -> Counter:
     """The runtime's shared counter."""
-    c = rt.extras.get("usage_counter")
-    if c is None:
-        c = rt.extras["usage_counter"] = Counter(rt)
-    return c
+    return rt.shared("usage_counter", lambda: Counter(rt))
 
 
 def _headers(kind: str, d: rules.Decision) -> dict[str, str]:

@@ -26,11 +26,14 @@ router = APIRouter(tags=["ops"])
 def metrics(request: Request) -> Response:
     """Jobs by status, queue depth, render seconds and HTTP latency in the Prometheus text format."""
     rt: Runtime = request.app.state.runtime
-    store = rt.extras.get("metrics_registry")
-    if store is None:
-        store = rt.extras["metrics_registry"] = CollectorRegistry(auto_describe=False)
-        store.register(StoreCollector(rt))
+    store = rt.shared("metrics_registry", lambda: _store_registry(rt))
     return Response(generate_latest(REGISTRY) + generate_latest(store), media_type=CONTENT_TYPE_LATEST)
+
+
+def _store_registry(rt: Runtime) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(StoreCollector(rt))
+    return registry
 
 
 def readiness(rt: Runtime) -> dict[str, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -213,16 +212,9 @@ class Verifier:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-_VERIFIER_LOCK = threading.Lock()
-
-
 def verifier(rt: Any) -> Verifier:
     """The process's verifier (created on first use and kept in the runtime)."""
-    with _VERIFIER_LOCK:
-        v = rt.extras.get("cameo_verifier")
-        if v is None:
-            v = rt.extras["cameo_verifier"] = Verifier(rt)
-        return v
+    return rt.shared("cameo_verifier", lambda: Verifier(rt))
 
 
 def resume_orphans(rt: Any, older_than: float = STALE_VERIFYING_S) -> list[str]:

@@ -245,15 +245,8 @@ class ScrollCache:
                 self._items.popitem(last=False)
 
 
-_cache_lock = threading.Lock()
-
-
 def _scrolls(rt: Any) -> ScrollCache:
-    with _cache_lock:
-        cache = rt.extras.get("feed_scrolls")
-        if cache is None:
-            cache = rt.extras["feed_scrolls"] = ScrollCache()
-        return cache
+    return rt.shared("feed_scrolls", ScrollCache)
 
 
 def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],

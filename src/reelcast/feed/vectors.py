@@ -125,13 +125,6 @@ class VectorIndex:
         return len(self._ids)
 
 
-_indexes_lock = threading.Lock()
-
-
 def index_for(rt: Any) -> VectorIndex:
-    """The index of a runtime's database (one per process, kept in `rt.extras`)."""
-    with _indexes_lock:
-        idx = rt.extras.get("feed_index")
-        if idx is None:
-            idx = rt.extras["feed_index"] = VectorIndex()
-        return idx
+    """The index of a runtime's database (one per process, kept in the runtime)."""
+    return rt.shared("feed_index", VectorIndex)

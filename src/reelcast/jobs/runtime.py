@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reelcast.config import Settings
 from reelcast.store.blobs import BlobStore, open_blob_store
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from reelcast.jobs.dispatch import CeleryDispatcher
 
 log = logging.getLogger("reelcast.runtime")
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -27,6 +30,14 @@ class Runtime:
     wakeup: threading.Event = field(default_factory=threading.Event)
     dispatcher: CeleryDispatcher | None = None  # set when REELCAST_WORKERS=celery
     extras: dict[str, Any] = field(default_factory=dict)
+    _extras_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def shared(self, name: str, make: Callable[[], T]) -> T:
+        """This runtime's one `name` object (a cache, an index, a counter), made by `make` on first use."""
+        with self._extras_lock:
+            if name not in self.extras:
+                self.extras[name] = make()
+            return self.extras[name]
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Runtime:
