@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -93,6 +93,10 @@ async def form_viewer(request: Request) -> User:
     user = viewer(request)
     await session.check_csrf(request)
     return user
+
+
+Viewer = Annotated[User, Depends(viewer)]  # a signed-in page (redirects to sign-in otherwise)
+FormViewer = Annotated[User, Depends(form_viewer)]  # a signed-in form post with a valid CSRF token
 
 
 @contextmanager

@@ -6,9 +6,9 @@ request), so moderation, quotas and cameo permissions apply exactly as they do f
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 
@@ -28,8 +28,9 @@ from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo
 from reelcast.web.common import (
     REFUSALS,
+    FormViewer,
+    Viewer,
     flash,
-    form_viewer,
     is_htmx,
     maybe_viewer,
     redirect,
@@ -43,8 +44,6 @@ from reelcast.web.prompt_templates import STYLES, TEMPLATES
 
 router = APIRouter(include_in_schema=False)
 
-Viewer = Annotated[User, Depends(viewer)]
-FormViewer = Annotated[User, Depends(form_viewer)]
 
 FEED_PAGE = 5
 

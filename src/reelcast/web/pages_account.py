@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from reelcast.api import cameos as cameo_api
@@ -21,20 +21,18 @@ from reelcast.social import accounts as acc
 from reelcast.store.models import User
 from reelcast.web.common import (
     REFUSALS,
+    FormViewer,
+    Viewer,
     flash,
-    form_viewer,
     redirect,
     refusal_message,
     refusals_flashed,
     render,
     rt_of,
-    viewer,
 )
 
 router = APIRouter(include_in_schema=False)
 
-Viewer = Annotated[User, Depends(viewer)]
-FormViewer = Annotated[User, Depends(form_viewer)]
 
 ACCESS_LABELS = {"only_me": "Only me", "approved": "People I approve", "mutuals": "Mutuals",
                  "everyone": "Everyone"}
