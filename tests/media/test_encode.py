@@ -69,3 +69,48 @@ def test_render_errors_propagate_from_the_prefetch_thread(tmp_path):
 
     with pytest.raises(RuntimeError, match="renderer exploded"):
         encode_mp4(broken(), None, tmp_path / "a.mp4", width=160, height=90, fps=24, n_frames=2)
+
+
+def _late(audio: np.ndarray, after_frames: int, frames):  # type: ignore[no-untyped-def]
+    """A Future for `audio` that is completed only once `after_frames` frames have been pulled."""
+    from concurrent.futures import Future
+
+    fut: Future[np.ndarray] = Future()
+
+    def gen():  # type: ignore[no-untyped-def]
+        for i, f in enumerate(frames):
+            if i == after_frames:
+                fut.set_result(audio)
+            yield f
+
+    return fut, gen()
+
+
+def test_audio_that_arrives_late_gives_the_same_bytes_as_audio_given_up_front(tmp_path):
+    encode_mp4(_frames(48), _audio(2, 1), tmp_path / "now.mp4", width=160, height=90, fps=24, n_frames=48)
+    for after in (10, 47):
+        fut, frames = _late(_audio(2, 1), after, _frames(48))
+        out = tmp_path / f"late{after}.mp4"
+        encode_mp4(frames, fut, out, width=160, height=90, fps=24, n_frames=48)
+        assert out.read_bytes() == (tmp_path / "now.mp4").read_bytes()
+
+
+def test_audio_still_missing_after_the_last_frame_is_waited_for(tmp_path):
+    import threading
+    from concurrent.futures import Future
+
+    fut: Future[np.ndarray] = Future()
+    threading.Timer(0.3, fut.set_result, args=(_audio(1, 0.5),)).start()
+    out = tmp_path / "a.mp4"
+    encode_mp4(_frames(24), fut, out, width=160, height=90, fps=24, n_frames=24)
+    assert probe(out).sample_rate == 48000
+    assert abs(int(np.argmax(np.abs(decode_audio(out)[:, 0]) > 0.1)) - 24000) <= 48
+
+
+def test_an_audio_synthesis_error_fails_the_encode(tmp_path):
+    from concurrent.futures import Future
+
+    fut: Future[np.ndarray] = Future()
+    fut.set_exception(RuntimeError("espeak-ng crashed"))
+    with pytest.raises(RuntimeError, match="espeak-ng crashed"):
+        encode_mp4(_frames(24), fut, tmp_path / "a.mp4", width=160, height=90, fps=24, n_frames=24)

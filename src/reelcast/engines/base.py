@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -49,14 +50,14 @@ class ContactEvent:
 
 @dataclass
 class Clip:
-    """Rendered picture (as a lazy frame stream) and finished audio of one video."""
+    """Rendered picture (as a lazy frame stream) and audio of one video (possibly still being synthesised)."""
 
     width: int
     height: int
     fps: int
     n_frames: int
     frames: Iterator[np.ndarray]  # each (height, width, 3) uint8 RGB, yielded in order
-    audio: np.ndarray  # (samples, 2) float32 in [-1, 1]
+    audio: np.ndarray | Future[np.ndarray]  # (samples, 2) float32 in [-1, 1]; a Future while it is synthesised
     sample_rate: int = 48000
     events: list[ContactEvent] = field(default_factory=list)
     plan: ScenePlan | None = None
@@ -65,6 +66,10 @@ class Clip:
     def duration(self) -> float:
         """Length of the picture in seconds."""
         return self.n_frames / self.fps
+
+    def audio_samples(self) -> np.ndarray:
+        """The finished audio, waiting for it when it is still being synthesised (its error is raised here)."""
+        return self.audio.result() if isinstance(self.audio, Future) else self.audio
 
 
 class Engine(Protocol):

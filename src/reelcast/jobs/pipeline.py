@@ -148,9 +148,10 @@ def render(
     frames: Iterator[np.ndarray] = iter(clip.frames)
     if req.reference is not None:
         frames = _with_reference(frames, fit_cover(req.reference, req.width, req.height), clip.fps)
-    audio = clip.audio
+    audio = clip.audio  # may still be synthesised while frames render; the encoder waits for it
     n_frames = clip.n_frames
     if prefix_frames:
+        audio = clip.audio_samples()
         n_prefix = len(prefix_frames)
         frames = _chain(prefix_frames, frames)
         pad = max(0, round(n_prefix / clip.fps * clip.sample_rate) - len(prefix_audio))

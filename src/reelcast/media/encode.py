@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -98,7 +99,7 @@ def _prefetch(frames: Iterable[np.ndarray], depth: int = 6) -> Iterator[np.ndarr
 
 def encode_mp4(
     frames: Iterable[np.ndarray],
-    audio: np.ndarray | None,
+    audio: np.ndarray | Future[np.ndarray] | None,
     out_path: Path,
     *,
     width: int,
@@ -110,7 +111,11 @@ def encode_mp4(
     on_frame: Callable[[int], None] | None = None,
     sample_frames: int = 10,
 ) -> EncodeResult:
-    """Encode RGB frames and stereo float audio into an MP4 at `out_path`; deterministic for equal input."""
+    """Encode RGB frames and stereo float audio into an MP4 at `out_path`; deterministic for equal input.
+
+    `audio` may be a Future still being computed: video packets are then held back until it is ready and muxed in
+    exactly the order they would have had with the audio there from the start, so the bytes do not depend on
+    when it arrived."""
     opts = options or EncodeOptions()
     if width % 2 or height % 2:
         raise ValueError("width and height must be even for yuv420p")
@@ -135,11 +140,26 @@ def encode_mp4(
             astream.bit_rate = opts.audio_bitrate
             astream.time_base = Fraction(1, sample_rate)
 
-        # Audio first into a packet list, then interleave by time while encoding video.
-        apackets: list[av.Packet] = []
-        if astream is not None and audio is not None:
-            apackets = _encode_audio(astream, audio, sample_rate)
+        # Audio into a packet list as soon as it is ready, then interleaved by time with the video packets.
+        apackets: list[av.Packet] | None = None if astream is not None else []
+        held: list[tuple[int, list[av.Packet]]] = []  # video packets per frame, waiting for the audio
         a_idx = 0
+
+        def mux_frame(i: int, vpackets: list[av.Packet]) -> None:
+            nonlocal a_idx
+            assert apackets is not None
+            for pkt in vpackets:
+                container.mux(pkt)
+            t_video = (i + 1) / fps  # interleave audio up to this video time
+            while a_idx < len(apackets) and apackets[a_idx].pts / sample_rate <= t_video:
+                container.mux(apackets[a_idx])
+                a_idx += 1
+
+        def audio_packets(wait: bool) -> list[av.Packet] | None:
+            if isinstance(audio, Future) and not (wait or audio.done()):
+                return None
+            assert astream is not None and audio is not None
+            return _encode_audio(astream, audio.result() if isinstance(audio, Future) else audio, sample_rate)
 
         for i, rgb in enumerate(_prefetch(frames)):
             if rgb.shape != (height, width, 3):
@@ -152,16 +172,24 @@ def encode_mp4(
             vf = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
             vf.pts = i
             vf.time_base = Fraction(1, fps)
-            for pkt in vstream.encode(vf):
-                container.mux(pkt)
-            # interleave audio up to this video time
-            t_video = (i + 1) / fps
-            while a_idx < len(apackets) and apackets[a_idx].pts / sample_rate <= t_video:
-                container.mux(apackets[a_idx])
-                a_idx += 1
+            vpackets = list(vstream.encode(vf))
+            if apackets is None:
+                apackets = audio_packets(wait=False)
+            if apackets is None:
+                held.append((i, vpackets))
+            else:
+                for j, pk in held:
+                    mux_frame(j, pk)
+                held.clear()
+                mux_frame(i, vpackets)
             result.n_frames = i + 1
             if on_frame is not None:
                 on_frame(i + 1)
+        if apackets is None:
+            apackets = audio_packets(wait=True)
+        assert apackets is not None
+        for j, pk in held:
+            mux_frame(j, pk)
         for pkt in vstream.encode(None):
             container.mux(pkt)
         while a_idx < len(apackets):

@@ -28,7 +28,8 @@ def test_engine_produces_a_clip_with_the_right_frames_and_audio_length() -> None
     assert len(frames) == 24
     assert frames[0].shape == (90, 160, 3) and frames[0].dtype == np.uint8
     assert frames[0].std() > 5  # a picture, not a blank
-    assert clip.audio.shape == (48000, 2) and clip.audio.dtype == np.float32
+    audio = clip.audio_samples()
+    assert audio.shape == (48000, 2) and audio.dtype == np.float32
     assert stages[0] == (0.0, "simulate") and stages[-1][0] == pytest.approx(1.0)
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
 

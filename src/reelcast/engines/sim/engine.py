@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 
 import numpy as np
 
@@ -16,6 +18,27 @@ SIMULATE_SHARE = 0.1  # fraction of the progress bar spent simulating; rendering
 
 def _noop(fraction: float, stage: str) -> None:
     return None
+
+
+def _synthesize_soon(plan: ScenePlan, timeline: SimTimeline, seed: int) -> Future[np.ndarray]:
+    """Synthesise the soundtrack in a daemon thread; the result (or its error) arrives through the Future.
+
+    The audio depends only on the plan, the simulated timeline and the seed, so it is the same bytes whichever
+    thread makes it; it runs beside the renderer, whose GL work happens mostly outside the GIL."""
+    from reelcast.engines.sim.audio import synthesize
+
+    fut: Future[np.ndarray] = Future()
+
+    def run() -> None:
+        if not fut.set_running_or_notify_cancel():
+            return
+        try:
+            fut.set_result(np.asarray(synthesize(plan, timeline, seed), dtype=np.float32))
+        except BaseException as exc:  # handed to whoever waits for the audio
+            fut.set_exception(exc)
+
+    threading.Thread(target=run, name="reelcast-audio", daemon=True).start()
+    return fut
 
 
 class SimEngine:
@@ -34,18 +57,15 @@ class SimEngine:
         return build_timeline(plan, seed)
 
     def generate(self, plan: ScenePlan, seed: int, progress: ProgressFn | None = None) -> Clip:
-        """Simulate, synthesise the audio, and return a Clip whose frames render lazily as they are pulled."""
+        """Simulate, then return a Clip whose frames render lazily as they are pulled while its audio is
+        synthesised in a background thread (the encoder waits for it only where it muxes the first audio)."""
         report = progress or _noop
         report(0.0, "simulate")
         timeline = build_timeline(plan, seed)
-        report(SIMULATE_SHARE * 0.7, "audio")
-        from reelcast.engines.sim.audio import synthesize
-
-        audio = np.asarray(synthesize(plan, timeline, seed), dtype=np.float32)
         report(SIMULATE_SHARE, "render")
         return Clip(width=plan.width, height=plan.height, fps=timeline.fps, n_frames=timeline.n_frames,
-                    frames=self._frames(plan, timeline, report), audio=audio, sample_rate=48000,
-                    events=list(timeline.events), plan=plan)
+                    frames=self._frames(plan, timeline, report), audio=_synthesize_soon(plan, timeline, seed),
+                    sample_rate=48000, events=list(timeline.events), plan=plan)
 
     def _frames(self, plan: ScenePlan, timeline: SimTimeline, report: ProgressFn) -> Iterator[np.ndarray]:
         """Yield rendered frames; the GL context is made in the thread that pulls them."""

@@ -97,17 +97,21 @@ class _Prepared:
                 obj.release()
 
 
-# The CPU tier shades at most this many scene pixels and lets the post pass (FXAA + grade) scale up to the
-# output: on llvmpipe the scene passes cost in proportion to pixels, and 1024x576 upscaled to 1280x720 keeps
-# the stylised look crisp while cutting ~35% of the scene cost (docs/benchmarks.md).
+# The CPU tier shades the 3D passes at 80% of the output's width and height (at most 1024x576 pixels) and lets the
+# post pass (grade) scale up to the output: on llvmpipe the scene passes cost in proportion to pixels, and the
+# stylised look stays crisp (1024x576 → 1280x720 cut ~35% of the scene cost; 684x384 → 854x480 cut ~30% of the
+# render CPU; docs/benchmarks.md). Frames smaller than the 854x480 draft size render at their own size: tiny
+# previews need every pixel.
+FAST_SCENE_SCALE = 0.8
 FAST_SCENE_PIXELS = 1024 * 576
+FAST_NATIVE_BELOW = 854 * 480
 
 
 def scene_size(width: int, height: int, quality: str) -> tuple[int, int]:
-    """The size the 3D passes render at (the output size, or smaller on the CPU tier for large frames)."""
-    if quality != "fast" or width * height <= FAST_SCENE_PIXELS:
+    """The size the 3D passes render at (the output size, or smaller on the CPU tier from the draft size up)."""
+    if quality != "fast" or width * height < FAST_NATIVE_BELOW:
         return width, height
-    k = math.sqrt(FAST_SCENE_PIXELS / (width * height))
+    k = min(FAST_SCENE_SCALE, math.sqrt(FAST_SCENE_PIXELS / (width * height)))
     return max(2, int(round(width * k / 2)) * 2), max(2, int(round(height * k / 2)) * 2)
 
 

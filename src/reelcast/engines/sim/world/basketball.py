@@ -8,6 +8,7 @@ trajectory gives the requested outcome is played in the main world from the same
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -310,7 +311,7 @@ class ShotController(Actor):
     """Holds the ball in the shooter's hands until release, then lets it go with the searched velocity."""
 
     def __init__(self, shooter: Actor, ball: BodyActor, release_t: float, velocity: np.ndarray,
-                 hands_point: object, rim_center: np.ndarray | None = None) -> None:
+                 hands_point: Callable[[float], np.ndarray], rim_center: np.ndarray | None = None) -> None:
         self.entity = ""
         self.parts = []
         self.shooter = shooter
@@ -320,6 +321,13 @@ class ShotController(Actor):
         self.hands_point = hands_point  # callable t -> np.ndarray
         self.released = False
         self.rim_center = rim_center
+        self._ahead: tuple[float, np.ndarray] | None = None  # (t, hands point) computed one step ahead
+
+    def _hands(self, t: float) -> np.ndarray:
+        """The hands point at t, reusing the one computed a step ahead (each costs a forward-kinematics pass)."""
+        if self._ahead is not None and abs(self._ahead[0] - t) < 1e-9:
+            return self._ahead[1]
+        return self.hands_point(t)
 
     def before_step(self, world: PhysicsWorld, t: float) -> None:
         """Carry the ball with the hands, or release it at the release time."""
@@ -330,8 +338,9 @@ class ShotController(Actor):
             world.set_state(self.ball.body, p, self.velocity, ang_vel=tuple(backspin(self.velocity)))
             self.released = True
             return
-        p = self.hands_point(t)
+        p = self._hands(t)
         p_next = self.hands_point(t + world.dt)
+        self._ahead = (t + world.dt, p_next)
         world.set_state(self.ball.body, p, (p_next - p) / world.dt)
 
     def after_step(self, world: PhysicsWorld, t: float) -> None:
