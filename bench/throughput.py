@@ -79,7 +79,7 @@ class Result:
 class Stack:
     """API server process + redis-server + PostgreSQL database + Celery worker processes."""
 
-    def __init__(self, tmp: Path, size: str, seconds: str, worker_threads: int) -> None:
+    def __init__(self, tmp: Path, size: str, seconds: str, worker_threads: int, pin: bool = False) -> None:
         self.tmp = tmp
         self.size, self.seconds = size, seconds
         self.redis_port = _free_port()
@@ -95,6 +95,7 @@ class Stack:
             "REELCAST_REQUESTS_PER_MINUTE": "0", "REELCAST_LEASE_SECONDS": "60",
         }
         self.worker_env = {"REELCAST_WORKER_CPU_THREADS": str(worker_threads)}
+        self.pin = pin
         time.sleep(0.5)
         settings = Settings(**{k[len("REELCAST_"):].lower(): v for k, v in self.env.items()})  # type: ignore[arg-type]
         self.rt = Runtime.open(settings)
@@ -125,8 +126,10 @@ class Stack:
         for i in range(n):
             log = open(self.tmp / f"worker{len(self.workers)}-{i}.log", "ab")  # noqa: SIM115
             env = {**os.environ, **self.env, **self.worker_env}
+            cpu = len(self.workers) % (os.cpu_count() or 1)
+            pin = (lambda cpu=cpu: os.sched_setaffinity(0, {cpu})) if self.pin else None  # as `taskset -c N`
             self.workers.append(subprocess.Popen([sys.executable, "-m", "reelcast.cli", "worker"], env=env,
-                                                 stdout=log, stderr=subprocess.STDOUT))
+                                                 stdout=log, stderr=subprocess.STDOUT, preexec_fn=pin))
 
     def stop_workers(self) -> None:
         """Stop every worker."""
@@ -202,10 +205,10 @@ class Stack:
 
 
 def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds: str,
-            worker_threads: int) -> Result:
+            worker_threads: int, pin: bool = False) -> Result:
     """Warm the workers up (one job each), then time the load."""
     with tempfile.TemporaryDirectory(prefix="reelcast-bench-") as tmp:
-        stack = Stack(Path(tmp), size, seconds, worker_threads)
+        stack = Stack(Path(tmp), size, seconds, worker_threads, pin)
         try:
             stack.start_workers(workers)
             stack.run(workers, 1)  # warm-up: imports, engine and first render in every worker
@@ -230,11 +233,18 @@ def main() -> None:
     ap.add_argument("--seconds", default="4")
     ap.add_argument("--worker-threads", type=int, default=1,
                     help="REELCAST_WORKER_CPU_THREADS of each worker (1: one worker per core; 0: all cores)")
+    ap.add_argument("--pin", choices=("both", "yes", "no"), default="both",
+                    help="pin worker i to core i (as `taskset -c i reelcast worker`), leave them free, or measure both")
     ap.add_argument("--write", type=Path, help="markdown file whose throughput section is replaced")
     args = ap.parse_args()
-    results = [measure(w, args.clients, args.jobs_per_client, args.size, args.seconds, args.worker_threads)
-               for w in (1, 2)]
-    ratio = results[1].jobs_per_minute / results[0].jobs_per_minute
+    modes = {"both": (True, False), "yes": (True,), "no": (False,)}[args.pin]
+    runs: dict[bool, list[Result]] = {}
+    for pin in modes:
+        runs[pin] = [measure(w, args.clients, args.jobs_per_client, args.size, args.seconds, args.worker_threads,
+                             pin) for w in (1, 2)]
+        r1, r2 = runs[pin]
+        print(f"{'pinned' if pin else 'free'}: {r1.jobs_per_minute:.1f} → {r2.jobs_per_minute:.1f} jobs/minute, "
+              f"ratio {r2.jobs_per_minute / r1.jobs_per_minute:.2f}", flush=True)
     load = os.getloadavg()
     lines = [
         "## Scale-out throughput (Celery workers)",
@@ -252,15 +262,23 @@ def main() -> None:
         "CPU seconds per job are measured from /proc for each role (PostgreSQL: the backends serving the "
         "benchmark's database); what the workers do not use of the 2 cores is what the rest of the stack costs.",
         "",
-        "| workers | jobs | wall s | jobs/minute | API requests | API p99 ms | CPU s/job: workers | API server "
-        "| PostgreSQL | Redis | clients |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "*Pinned*: worker i runs on core i only (`taskset -c i reelcast worker`), so one worker is one core's worth "
+        "of rendering; *free*: the kernel schedules the workers, and a lone worker's render, encode and audio "
+        "threads also use the second core, which flatters the 1-worker row.",
+        "",
+        "| workers | cores | jobs | wall s | jobs/minute | API requests | API p99 ms | CPU s/job: workers "
+        "| API server | PostgreSQL | Redis | clients |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in results:
-        cpu = " | ".join(f"{r.cpu[k]:.3f}" for k in ("workers", "API server", "PostgreSQL", "Redis", "clients"))
-        lines.append(f"| {r.workers} | {r.jobs} | {r.wall:.1f} | {r.jobs_per_minute:.1f} | {len(r.latencies)} | "
-                     f"{r.p99_ms:.0f} | {cpu} |")
-    lines += ["", f"**Scaling ratio 2 workers ÷ 1 worker: {ratio:.2f}** (target ≥ 1.8 on 2 otherwise idle cores)."]
+    for pin, results in runs.items():
+        for r in results:
+            cpu = " | ".join(f"{r.cpu[k]:.3f}" for k in ("workers", "API server", "PostgreSQL", "Redis", "clients"))
+            lines.append(f"| {r.workers} | {'pinned' if pin else 'free'} | {r.jobs} | {r.wall:.1f} | "
+                         f"{r.jobs_per_minute:.1f} | {len(r.latencies)} | {r.p99_ms:.0f} | {cpu} |")
+    lines.append("")
+    for pin, (r1, r2) in runs.items():
+        lines.append(f"**Scaling ratio 2 workers ÷ 1 worker, {'pinned' if pin else 'free'}: "
+                     f"{r2.jobs_per_minute / r1.jobs_per_minute:.2f}** (target ≥ 1.8 on 2 otherwise idle cores).  ")
     md = "\n".join(lines)
     print(md)
     if args.write:
