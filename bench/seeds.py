@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     for e in ENTRIES:
         if only and e.slug not in only:
             continue
-        row = measure(e.prompt, args.size, args.seconds or e.seconds, "auto", TARGET)
+        row = measure(e.prompt, args.size, args.seconds or e.seconds, "auto", TARGET, watermark=False)
         rows.append((e.slug, row))
         print(f"{e.slug}: {row.seconds:g}s {args.size} in {row.wall:.1f}s wall ({row.cpu:.1f}s CPU) → RTF "
               f"{row.rtf:.2f}, CPU/clip-s {row.cpu / row.seconds:.2f}", flush=True)
