@@ -259,7 +259,8 @@ def station_scenery(seed: int) -> Scenery:
             out.append(_box(f"station/light{side}_{k}", (0.5, 0.02, 0.05), (-6 + k * 2.4, side * 2.94, 2.6),
                             (0.9, 0.95, 1.0), "plastic", emissive=1.0))
     out.append(_box("station/ceiling", (8, 3, 0.05), (0, 0, 3.25), (0.7, 0.72, 0.75), "metal"))
-    out.append(_box("station/window", (0.05, 1.2, 0.8), (-7.95, 0, 1.6), (0.02, 0.03, 0.08), "glass"))
+    # a viewport in the side wall (the −x end is the docking door: nothing may block the doorway)
+    out.append(_box("station/window", (1.4, 0.05, 0.7), (-1.0, 2.93, 1.7), (0.02, 0.03, 0.08), "glass"))
     return out
 
 
