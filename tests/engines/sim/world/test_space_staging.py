@@ -96,3 +96,17 @@ def test_tennis_balls_read_as_tennis_balls_inside(space) -> None:
         radii += seen
     assert np.median(counts) >= 5  # many balls in frame through the inside shot
     assert np.median(radii) > 0.06  # each about 6 % of the frame height across or more, not a speck
+
+
+def test_comets_fly_through_the_outside_shot(space) -> None:
+    plan, res = space
+    tl = res.timeline
+    heads = [i for i, p in enumerate(tl.parts) if p.name.startswith("comet") and p.name.endswith("/head")]
+    a = _cut(plan)
+
+    def in_frame(f: int, i: int) -> bool:
+        x, y, z = project(tl.cameras[f], tl.poses[f, i, :3, 3], ASPECT)
+        return z > 0 and abs(x) < 1 and abs(y) < 1
+
+    frames = [f for f in range(a) if any(in_frame(f, i) for i in heads)]
+    assert len(frames) > a // 4  # a comet streaks across the sky behind the dog for a good part of the shot

@@ -270,7 +270,8 @@ class CometActor(Actor):
         self.size = 50.0  # far away: cameras do not try to frame it
         az = rng.uniform(0.3, 2.8)
         dist = rng.uniform(120, 220)
-        self.p0 = np.array([dist * math.cos(az) - 60, dist * math.sin(az), rng.uniform(20, 90)])
+        # near the station's level (within ~6 degrees): where the cameras framing the dog can see them
+        self.p0 = np.array([dist * math.cos(az) - 60, dist * math.sin(az), rng.uniform(-12, 14)])
         heading = rng.uniform(0, 2 * math.pi)
         self.v = rng.uniform(12, 25) * np.array([math.cos(heading), math.sin(heading), rng.uniform(-0.3, 0.3)])
         self.t0 = rng.uniform(-1.0, duration * 0.5)
