@@ -16,8 +16,8 @@ from reelcast.prompt.plan import ScenePlan
 PEOPLE = ("person", "man", "woman", "child", "player", "skater", "astronaut", "dancer")
 TALK_VERBS = ("talk", "say", "speak", "whisper", "chat", "converse")
 CONVERSATION_GAP = 1.1  # metres between two people talking face to face
-OTS_BACK, OTS_SIDE = 0.85, 0.45  # the over-the-shoulder eye: behind the listener's head, off to one side
-CLOSE_DISTANCE = 1.15  # metres from the speaker's face for the close-up
+OTS_BACK, OTS_SIDE = 0.8, 0.55  # the over-the-shoulder eye: behind the listener's head, off to one side
+CLOSE_DISTANCE = 0.9  # metres from the speaker's face for the close-up
 CLOSE_ANGLE = math.radians(32)  # the close-up looks at the speaker this far round from the listener's side
 LOW_ANGLE = 0.1  # metres below the face: the camera looks up a little, so the night sky is behind the heads
 SHOT_CLOSE = ("close_up", "extreme_close_up", "medium")

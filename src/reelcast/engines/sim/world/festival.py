@@ -191,6 +191,11 @@ class TalkerDecor(Actor):
             Part(f"{entity_id}/obi", entity_id, "cylinder", (0.16, 0.05), obi, "cloth"),
             Part(f"{entity_id}/skirt", entity_id, "cone", (0.24, 0.42), robe, "cloth"),
         ]
+        for side in ("l", "r"):  # big anime eyes (a tall dark oval with a catch-light) over the small round ones
+            self.parts += [Part(f"{entity_id}/anime_eye_{side}", entity_id, "sphere", (0.026,), (0.12, 0.1, 0.24),
+                                "eye", casts_shadow=False),
+                           Part(f"{entity_id}/catchlight_{side}", entity_id, "sphere", (0.006,), (1.0, 1.0, 1.0),
+                                "eye", emissive=1.0, casts_shadow=False)]
 
     def mouth_open(self, t: float) -> float:
         """Jaw opening 0..1 at time t (from the speech envelope)."""
@@ -217,6 +222,9 @@ class TalkerDecor(Actor):
             out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
         out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
         out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
+        for side in (-1, 1):  # the neck frame's z points to the character's right: l is −z
+            out.append(neck @ translate(0.094, 0.184, side * 0.039) @ np.diag([0.45, 1.4, 0.95, 1.0]))
+            out.append(neck @ translate(0.106, 0.194, side * 0.035))
         return np.array(out)
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
