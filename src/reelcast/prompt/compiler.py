@@ -986,6 +986,9 @@ def _dialogue(st: _State) -> None:
             for i, (t0, t1) in enumerate(times)
         ]
         plan.notes.append(f"conversation in '{base.camera.framing}' shots: {k} shots alternating speakers")
+        if k == n:  # one line per shot: each starts just after the cut to its speaker, so it is said on camera
+            for line, (t0, t1) in zip(lines, times, strict=True):
+                line.start = round(t0 + min(0.3, 0.15 * (t1 - t0)), 3)
 
 
 # --- primary target, unresolved --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from reelcast.engines.sim.world.basketball import (
     add_ball_body,
     basketball_parts,
 )
+from reelcast.engines.sim.world.camera import Director
 from reelcast.engines.sim.world.humanoid import (
     HAIR,
     NATIVE_HEIGHT,
@@ -42,6 +43,7 @@ class BuildContext:
     extra: list[Actor] = field(default_factory=list)  # more actors (count > 1, controllers)
     notes: list[str] = field(default_factory=list)
     timings: dict[int, tuple[float, float]] = field(default_factory=dict)  # action index → (start, end)
+    directors: list[Director] = field(default_factory=list)  # world-specific shot staging, asked before the rigs
 
     @property
     def gravity(self) -> float:

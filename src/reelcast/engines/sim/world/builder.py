@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,7 +21,13 @@ from reelcast.engines.sim.world.basketball import (
     search_release,
     through_ring,
 )
-from reelcast.engines.sim.world.camera import default_camera_for, shot_cameras
+from reelcast.engines.sim.world.camera import ShotSpan, default_camera_for, shot_cameras
+from reelcast.engines.sim.world.conversation import (
+    PEOPLE,
+    conversation_director,
+    conversation_spots,
+    talking_pair,
+)
 from reelcast.engines.sim.world.humanoid import HumanoidActor, Kinematics
 from reelcast.engines.sim.world.motions import SHOOT_RELEASE
 from reelcast.engines.sim.world.physics import PhysicsWorld
@@ -36,7 +43,6 @@ from reelcast.engines.sim.world.water import water_actor
 from reelcast.prompt.plan import Camera, Entity, ScenePlan, Shot
 
 BALLS = ("basketball", "ball", "tennis_ball", "soccer_ball", "football", "beach_ball")
-PEOPLE = ("person", "man", "woman", "child", "player", "skater", "astronaut", "dancer")
 STEPS_PER_SECOND = 240
 
 
@@ -77,9 +83,13 @@ def _layout(plan: ScenePlan, anchors: dict[str, tuple[float, float]]) -> dict[st
     spots: dict[str, tuple[np.ndarray, float]] = {}
     hoop_xy = np.array(anchors.get("hoop", (5.2, 0.0)))
     shooters = {a.actor for a in plan.actions if a.verb == "shoot"}
+    pair = talking_pair(plan)
+    talkers = conversation_spots(pair) if pair else {}
     n_free = 0
     for e in plan.entities:
-        if e.archetype == "hoop":
+        if e.id in talkers:  # two people in a conversation stand face to face
+            spots[e.id] = talkers[e.id]
+        elif e.archetype == "hoop":
             spots[e.id] = (np.array([hoop_xy[0], hoop_xy[1], 0.0]), 0.0)
         elif e.id in shooters:
             sx, sy = anchors.get("shooter", (0.0, 0.0))
@@ -151,6 +161,9 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
         env = build_environment(setting.place, setting.time_of_day, setting.weather, setting.indoor,
                                 setting.gravity)
         spots = _layout(plan, ctx.anchors)
+        pair = talking_pair(plan)
+        if pair is not None:
+            ctx.directors.append(conversation_director(pair))
         # hoops and other static colliders first, then movers: body creation order is part of determinism
         order = sorted(plan.entities, key=lambda e: (e.archetype != "hoop", e.archetype in BALLS))
         for e in order:
@@ -239,7 +252,12 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
             when = outcome_time(outcomes[s.action], paths[s.ball], s.release_step, rim, events, s.ball, world.dt)
             if when is not None and plan.sound.ambience in CROWD_AMBIENCES:
                 loops.update(crowd_reaction(outcomes[s.action], when, fps, n_frames))
-        cameras, cuts = _cameras(plan, seed, n_frames, focus, actors, ctx, entity_ids)
+        index = {p.name: i for i, p in enumerate(parts)}
+
+        def part_path(name: str) -> np.ndarray | None:
+            return poses[:, index[name], :3, 3].astype(float) if name in index else None
+
+        cameras, cuts = _cameras(plan, seed, n_frames, focus, actors, ctx, entity_ids, part_path)
         timeline = SimTimeline(fps=fps, n_frames=n_frames, parts=parts, poses=poses, cameras=cameras, env=env,
                                events=events, cuts=cuts, loops=loops,
                                shutter_angle=plan.shots[0].camera.shutter_angle if plan.shots else 180.0)
@@ -253,7 +271,8 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
 
 
 def _cameras(plan: ScenePlan, seed: int, n_frames: int, focus: dict[str, np.ndarray], actors: list[Actor],
-             ctx: BuildContext, entity_ids: list[str]) -> tuple[list, list[int]]:
+             ctx: BuildContext, entity_ids: list[str],
+             part_path: Callable[[str], np.ndarray | None] | None = None) -> tuple[list, list[int]]:
     """Aim each shot's rig; returns per-frame poses and the cut frames."""
     fps = plan.fps
     shots = plan.shots or [Shot(index=0, start=0.0, end=plan.duration, camera=Camera())]
@@ -300,8 +319,11 @@ def _cameras(plan: ScenePlan, seed: int, n_frames: int, focus: dict[str, np.ndar
         # a default camera follows a travelling subject, except around a building whose interior another shot
         # uses (the door/through-the-wall staging there is framed wide on purpose)
         follow_ok = target == primary and interior_bounds(s.place or plan.setting.place) is None
-        cam = default_camera_for(s.camera, sub, size, fps) if follow_ok else s.camera
-        cams = shot_cameras(cam, b - a, sub, size, context, aspect, fps, seed, k, axis)
+        span = ShotSpan(k, s, a, b, fps, aspect, focus, part_path)
+        cams = next((c for d in ctx.directors if (c := d(span)) is not None), None)
+        if cams is None:
+            cam = default_camera_for(s.camera, sub, size, fps) if follow_ok else s.camera
+            cams = shot_cameras(cam, b - a, sub, size, context, aspect, fps, seed, k, axis)
         cameras += shot_interior(plan, s, cams)
     return cameras, cuts
 

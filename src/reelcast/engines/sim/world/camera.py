@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from reelcast.engines.sim.scene import CameraPose
 from reelcast.engines.sim.world.actors import stable_rng
-from reelcast.prompt.plan import Camera
+from reelcast.prompt.plan import Camera, Shot
 
 SENSOR_WIDTH_MM = 36.0
 
@@ -29,6 +29,38 @@ def smooth(track: np.ndarray, window: int) -> np.ndarray:
     pad = window // 2
     padded = np.concatenate([np.repeat(track[:1], pad, 0), track, np.repeat(track[-1:], window - 1 - pad, 0)])
     return np.stack([np.convolve(padded[:, i], k, mode="valid") for i in range(track.shape[1])], axis=1)
+
+
+@dataclass(frozen=True)
+class ShotSpan:
+    """One shot as a camera director sees it: its plan Shot, its frames [first, stop) and the focus paths."""
+
+    index: int
+    shot: Shot
+    first: int
+    stop: int
+    fps: int
+    aspect: float
+    focus: dict[str, np.ndarray]  # entity → (n_frames, 3) focus point per frame of the whole clip
+    part_path: Callable[[str], np.ndarray | None] | None = None  # a part's (n_frames, 3) positions, by name
+
+    @property
+    def fov(self) -> float:
+        """Vertical field of view (degrees) of the shot's lens."""
+        return fov_y_deg(self.shot.camera.focal_length_mm, self.aspect)
+
+    def times(self) -> list[float]:
+        """The clip time of each frame of the shot."""
+        return [i / self.fps for i in range(self.first, self.stop)]
+
+
+# A world-specific camera director: the poses for a shot it knows how to stage, or None to leave it to shot_cameras.
+Director = Callable[[ShotSpan], list[CameraPose] | None]
+
+
+def pose(eye: np.ndarray, target: np.ndarray, fov: float) -> CameraPose:
+    """A CameraPose from numpy eye/target points."""
+    return CameraPose(tuple(float(v) for v in eye), tuple(float(v) for v in target), (0.0, 0.0, 1.0), fov)
 
 
 def look_angle(eye: np.ndarray, target: np.ndarray) -> tuple[float, float]:

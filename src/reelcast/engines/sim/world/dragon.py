@@ -15,6 +15,7 @@ from reelcast.engines.base import ContactEvent
 from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, stable_rng
 from reelcast.engines.sim.world.archetypes import BuildContext, register
+from reelcast.engines.sim.world.dragon_shots import fjord_reveal
 from reelcast.engines.sim.world.humanoid import color_of
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
@@ -27,6 +28,9 @@ NECK_SEGMENTS = 5
 TAIL_SEGMENTS = 8
 VORTEX_PARTICLES = 10  # per wingtip
 VORTEX_LIFE = 0.9  # seconds a spindrift puff lives
+BANK_TIME = 1.8  # seconds: the closing bank towards the fjord
+BANK_SIDESLIP = 1.6  # m/s²: how hard the bank curves the path to the right
+BANK_DROP = 1.4  # m/s²: how fast it dives towards the water in the bank
 
 
 def ellipsoid(radii: tuple[float, float, float], subdivisions: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -111,6 +115,11 @@ class DragonActor(Actor):
                 mesh=membrane([(x, k * y) for x, y in OUTER_WING]), emissive=0.12)
         self.n_body = len(self.parts)
 
+    @property
+    def bank_start(self) -> float:
+        """When the dragon starts banking towards the fjord (BANK_TIME before the end)."""
+        return max(0.0, self.duration - BANK_TIME)
+
     # ------------------------------------------------------------------ motion
     def flap(self, t: float) -> float:
         """Shoulder angle of the wings (radians, + = up) at time t."""
@@ -131,15 +140,15 @@ class DragonActor(Actor):
 
     def body_matrix(self, t: float) -> np.ndarray:
         """World matrix of the body: along the corridor, weaving gently, banking towards the fjord at the end."""
-        bank_start = max(0.0, self.duration - 1.8)
-        u = max(0.0, t - bank_start)
-        yaw = self.yaw0 - 0.1 * u * u  # turning right, away from the glacier towards the open fjord
+        u = max(0.0, t - self.bank_start)
+        # turning right (−y), away from the glacier towards the open fjord, and dropping towards the water
+        yaw = self.yaw0 - math.atan2(2 * BANK_SIDESLIP * u, FLIGHT_SPEED)  # nose along the curving path
         dist = FLIGHT_SPEED * t
-        lateral = 0.6 * math.sin(0.9 * t) - 0.6 * u * u
+        lateral = 0.6 * math.sin(0.9 * t) - BANK_SIDESLIP * u * u
         c, s = math.cos(self.yaw0), math.sin(self.yaw0)
-        p = self.start + np.array([dist * c - lateral * s, dist * s + lateral * c, 0.0])
+        p = self.start + np.array([dist * c - lateral * s, dist * s + lateral * c, -BANK_DROP * u * u])
         p[2] += 0.5 * math.sin(2 * math.pi * FLAP_HZ * t + self.phase + 1.3)  # lift bob with each beat
-        roll = -0.12 * math.sin(0.9 * t) + 0.55 * min(1.0, u / 1.2)  # right wing down into the turn
+        roll = -0.12 * math.sin(0.9 * t) + 0.7 * min(1.0, u / 1.2)  # right wing down into the turn
         pitch = 0.05 * math.sin(2 * math.pi * FLAP_HZ * t + self.phase)
         return translate(*p) @ rot_z(yaw) @ rot_x(roll) @ rot_y(pitch)
 
@@ -265,4 +274,5 @@ def dragon(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
     start = np.array([pos[0] - FLIGHT_SPEED * ctx.plan.duration * 0.5, pos[1], 0.0])
     actor = DragonActor(e.id, start, 0.0, ctx.plan.duration, ctx.seed, scales, belly)
     ctx.extra.append(VortexActor(actor, ctx.seed))
+    ctx.directors.append(fjord_reveal(actor, ctx.seed))
     return actor

@@ -17,8 +17,11 @@ from reelcast.engines.sim.world.quat import rot_x, rot_z, translate
 from reelcast.prompt.plan import Entity, ScenePlan
 
 SPEED_OF_SOUND = 343.0  # m/s
-SPARKS = 16  # particles per burst
+SPARKS = 24  # particles per burst
 BURST_LIFE = 1.8  # seconds a burst glows
+BURST_EVERY = 0.4  # seconds between bursts (on average)
+SPREAD_DEG = 22.0  # bursts lie within this many degrees of the street's axis
+ELEVATION_DEG = (7.0, 16.0)
 LISTENER = np.array([0.0, 0.0, 1.6])  # the characters' ears: they stand around the origin
 COLORS = [(1.0, 0.45, 0.3), (0.5, 0.8, 1.0), (1.0, 0.85, 0.35), (0.75, 0.5, 1.0), (0.5, 1.0, 0.6)]
 LANTERN_STRINGS = 3
@@ -38,21 +41,21 @@ class FireworksActor(Actor):
         self.entity = entity
         self.size = 50.0  # sky: cameras do not frame it
         rng = stable_rng(seed, "fireworks", entity)
-        n = max(2, int(round(duration / 0.6)))
+        n = max(2, int(round(duration / BURST_EVERY)))
         self.times = np.sort(rng.uniform(0.0, max(0.2, duration - 0.4), n))
-        # all around the sky (stratified azimuths), 60-100 m away, 20-40 degrees up
-        az = (np.arange(n) + rng.uniform(0, 1, n)) * 2 * math.pi / n
-        rng.shuffle(az)
+        # over both ends of the street (the x axis, where the camera looks past the characters), alternating so
+        # each end has a burst about every 2·BURST_EVERY seconds; 60-100 m away, low in the sky behind the heads
+        az = np.where(np.arange(n) % 2 == 0, 0.0, math.pi) + np.radians(rng.uniform(-SPREAD_DEG, SPREAD_DEG, n))
         dist = rng.uniform(60, 100, n)
-        elev = np.radians(rng.uniform(20, 40, n))
+        elev = np.radians(rng.uniform(*ELEVATION_DEG, n))
         self.centers = np.stack([dist * np.cos(az), dist * np.sin(az), 1.6 + dist * np.tan(elev)], 1)
         dirs = rng.normal(size=(n, SPARKS, 3))
         self.dirs = dirs / np.linalg.norm(dirs, axis=2, keepdims=True)
-        self.speed = rng.uniform(14, 22, n)
+        self.speed = rng.uniform(22, 32, n)  # m/s: a burst opens 10-15 m wide
         self.parts = []
         for b in range(n):
             col = COLORS[int(rng.integers(len(COLORS)))]
-            self.parts += [Part(f"{entity}/burst{b}_{k}", entity, "sphere", (1.8,), col, "spark", emissive=1.0,
+            self.parts += [Part(f"{entity}/burst{b}_{k}", entity, "sphere", (2.2,), col, "spark", emissive=1.0,
                                 casts_shadow=False) for k in range(SPARKS)]
 
     def boom_times(self) -> list[float]:
@@ -188,6 +191,11 @@ class TalkerDecor(Actor):
             Part(f"{entity_id}/obi", entity_id, "cylinder", (0.16, 0.05), obi, "cloth"),
             Part(f"{entity_id}/skirt", entity_id, "cone", (0.24, 0.42), robe, "cloth"),
         ]
+        for side in ("l", "r"):  # big anime eyes (a tall dark oval with a catch-light) over the small round ones
+            self.parts += [Part(f"{entity_id}/anime_eye_{side}", entity_id, "sphere", (0.026,), (0.12, 0.1, 0.24),
+                                "eye", casts_shadow=False),
+                           Part(f"{entity_id}/catchlight_{side}", entity_id, "sphere", (0.006,), (1.0, 1.0, 1.0),
+                                "eye", emissive=1.0, casts_shadow=False)]
 
     def mouth_open(self, t: float) -> float:
         """Jaw opening 0..1 at time t (from the speech envelope)."""
@@ -214,6 +222,9 @@ class TalkerDecor(Actor):
             out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
         out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
         out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
+        for side in (-1, 1):  # the neck frame's z points to the character's right: l is −z
+            out.append(neck @ translate(0.094, 0.184, side * 0.039) @ np.diag([0.45, 1.4, 0.95, 1.0]))
+            out.append(neck @ translate(0.106, 0.194, side * 0.035))
         return np.array(out)
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
@@ -233,8 +244,6 @@ def fireworks(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Acto
             ctx.extra.append(TalkerDecor(ctx, eid, k, env.get(eid, np.zeros(n_frames, np.float32))))
         if talkers:
             ctx.note("sim: festival characters wear yukata and anime hair; their mouths follow their own speech")
-        for shot in ctx.plan.shots:
-            if shot.camera.framing in ("close_up", "extreme_close_up") and shot.camera.height == "eye":
-                shot.camera.height = "low"
-                ctx.note("sim: close-ups under fireworks are shot from a low angle so the sky is in frame")
+            ctx.note("sim: the two talk face to face; close shots alternate over-the-shoulder and close-ups of "
+                     "whoever speaks, looking up a little so the fireworks burst behind them")
     return FireworksActor(e.id, ctx.seed, ctx.plan.duration)

@@ -18,6 +18,7 @@ Scenery = list[tuple[Part, np.ndarray]]
 ICE = (0.8, 0.89, 0.97)
 ICE_DEEP = (0.45, 0.66, 0.85)
 CORRIDOR_X = (-60.0, 80.0)  # where the dragon flies (x); spires line both sides of y = 0
+CORRIDOR_OPENS_X = 16.0  # past here the tall spires end: the corridor opens onto the glacier's cliff and the fjord
 
 
 def _part(name: str, shape: str, size: tuple[float, ...], color: tuple[float, float, float], material: str,
@@ -71,9 +72,9 @@ def glacier_scenery(seed: int) -> Scenery:
                     translate(x, y, h * 0.8 - 2)))
     # the corridor: tall spires behind the flight line, short fins in front of it (parallax for the camera)
     x0, x1 = CORRIDOR_X
-    n_back = 22
+    n_back = 14
     for i in range(n_back):
-        x = x0 + (x1 - x0) * (i + rng.uniform(0.1, 0.9)) / n_back
+        x = x0 + (CORRIDOR_OPENS_X - x0) * (i + rng.uniform(0.1, 0.9)) / n_back
         out += ice_spire(f"spire_b{i}", x, rng.uniform(9, 26), rng.uniform(22, 42), rng)
     for i in range(9):
         x = x0 + (x1 - x0) * (i + rng.uniform(0.1, 0.9)) / 9

@@ -259,7 +259,8 @@ def station_scenery(seed: int) -> Scenery:
             out.append(_box(f"station/light{side}_{k}", (0.5, 0.02, 0.05), (-6 + k * 2.4, side * 2.94, 2.6),
                             (0.9, 0.95, 1.0), "plastic", emissive=1.0))
     out.append(_box("station/ceiling", (8, 3, 0.05), (0, 0, 3.25), (0.7, 0.72, 0.75), "metal"))
-    out.append(_box("station/window", (0.05, 1.2, 0.8), (-7.95, 0, 1.6), (0.02, 0.03, 0.08), "glass"))
+    # a viewport in the side wall (the −x end is the docking door: nothing may block the doorway)
+    out.append(_box("station/window", (1.4, 0.05, 0.7), (-1.0, 2.93, 1.7), (0.02, 0.03, 0.08), "glass"))
     return out
 
 
@@ -292,7 +293,7 @@ PLACES: dict[str, PlaceSpec] = {
     "ice_rink": PlaceSpec(Ground((0.88, 0.93, 0.97), "ice", 0.3, 0.03), rink_scenery),
     "lake": PlaceSpec(Ground((0.12, 0.3, 0.4), "water", 0.1, 0.3), forest_scenery),
     "sea": PlaceSpec(Ground((0.08, 0.28, 0.45), "water", 0.1, 0.3)),
-    "fjord": PlaceSpec(Ground((0.08, 0.22, 0.3), "water", 0.1, 0.3), glacier_fjord_scenery, fog=0.002),
+    "fjord": PlaceSpec(Ground((0.03, 0.16, 0.48), "water", 0.1, 0.3), glacier_fjord_scenery, fog=0.002),
     "space_station": PlaceSpec(Ground((0.5, 0.52, 0.55), "metal", 0.5, 0.5), station_world_scenery, space=True,
                                 fog=0.0, anchors={"inside_lo": (-7.6, -2.6), "inside_hi": (7.6, 2.6),
                                                  "inside_z": (0.4, 2.9)}),

@@ -16,22 +16,22 @@ import numpy as np
 from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
+from reelcast.engines.sim.world.camera import fov_y_deg
 from reelcast.engines.sim.world.dogskin import anchors, dog_mesh
 from reelcast.engines.sim.world.physics import PhysicsWorld
-from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, translate
+from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
+from reelcast.engines.sim.world.space_shots import (
+    DOOR_X,
+    DOOR_Z,
+    INTERIOR_HI,
+    INTERIOR_LO,
+    ball_view_point,
+    smoothstep,
+    station_director,
+)
 from reelcast.prompt.plan import Entity
 
-INTERIOR_LO = np.array([-7.7, -2.75, 0.25])  # inside the module's walls (metres)
-INTERIOR_HI = np.array([7.7, 2.75, 3.05])
-DOOR_X = -8.45
-DOOR_Z = 1.25
-BALL_SPEED = 0.7  # m/s: tennis balls drift about and hit each other and the walls
-
-
-def smoothstep(u: float) -> float:
-    """Return the cubic ease 3u² − 2u³ of u clamped to 0..1."""
-    u = min(1.0, max(0.0, u))
-    return u * u * (3 - 2 * u)
+BALL_SPEED = (0.12, 0.35)  # m/s: tennis balls drift about (slowly enough to stay in view) and hit each other
 
 
 def cut_time(ctx: BuildContext) -> float:
@@ -54,8 +54,9 @@ class FlyingDogActor(Actor):
         self.t_in = t_in
         self.duration = duration
         self.size = 0.9
-        self.outside = np.array([DOOR_X - 6.0, -3.0, 2.2])
-        self.door = np.array([DOOR_X + 1.9, 0.0, DOOR_Z])  # just through the doorway when the shot changes
+        self.outside = np.array([DOOR_X - 6.0, -3.2, 2.4])
+        self.approach = np.array([DOOR_X - 2.5, 0.0, DOOR_Z + 0.25])  # lines him up with the doorway
+        self.door = np.array([DOOR_X + 0.8, 0.0, DOOR_Z])  # just through the doorway when the shot changes
         self.inside = np.array([-2.6, 0.3, 1.4])
         self.rest_yaw: float | None = None
         self.phase = float(stable_rng(seed, "bob", entity).uniform(0, 2 * math.pi))
@@ -82,9 +83,8 @@ class FlyingDogActor(Actor):
         """Body centre at time t: an arc to the door (arriving just before the cut), then a drift inside."""
         arrive = self.t_in - 0.05
         if t <= arrive:
-            u = smoothstep(t / arrive) * 0.85 + 0.15 * (t / arrive)
-            mid = (self.outside + self.door) / 2 + np.array([0.0, -1.5, 0.8])
-            return (1 - u) ** 2 * self.outside + 2 * (1 - u) * u * mid + u * u * self.door
+            u = smoothstep(t / arrive) * 0.6 + 0.4 * (t / arrive)
+            return (1 - u) ** 2 * self.outside + 2 * (1 - u) * u * self.approach + u * u * self.door
         u = smoothstep((t - arrive) / 1.6)
         p = self.door + (self.inside - self.door) * u
         k = t - arrive
@@ -101,6 +101,11 @@ class FlyingDogActor(Actor):
             return base
         turn = math.atan2(math.sin(self.rest_yaw - base), math.cos(self.rest_yaw - base))
         return base + turn * smoothstep((t - arrive - 0.5) / 1.5)
+
+    def time_at_door(self) -> float:
+        """When his body centre crosses the door plane (x = DOOR_X) on the way in."""
+        ts = np.linspace(0.0, self.t_in, 400)
+        return float(next((t for t in ts if self.path(t)[0] >= DOOR_X), self.t_in))
 
     def thrust(self, t: float) -> float:
         """Jet pack throttle 0..1: full while propelling towards the station, a trickle once inside."""
@@ -168,6 +173,31 @@ class JetPackActor(Actor):
         return {"jet": np.array([self.dog.thrust(i / fps) for i in range(n_frames)], np.float32)}
 
 
+HELMET_CENTER = np.array([0.07, 0.0, 0.02])  # the bubble's centre in the head frame (over the snout too)
+HELMET_RADIUS = 0.21
+HELMET_MERIDIANS = 4
+ARC_SEGMENTS = 5
+HELMET_RINGS = (-0.1, 0.75)  # latitudes (radians) of the dome's horizontal rings
+RING_SEGMENTS = 12
+
+
+def helmet_arcs() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(start, end) of each short segment of the dome's meridians, in the head frame."""
+    out = []
+    for m in range(HELMET_MERIDIANS):
+        phi = math.pi * m / HELMET_MERIDIANS
+        side = np.array([math.cos(phi), math.sin(phi), 0.0])
+        pts = [HELMET_CENTER + HELMET_RADIUS * (math.cos(a) * side + math.sin(a) * np.array([0.0, 0.0, 1.0]))
+               for a in np.linspace(-0.25, math.pi + 0.25, ARC_SEGMENTS + 1)]
+        out += list(zip(pts[:-1], pts[1:], strict=True))
+    for lat in HELMET_RINGS:  # rings of latitude: the rim round his face and one higher up
+        r, z = HELMET_RADIUS * math.cos(lat), HELMET_RADIUS * math.sin(lat)
+        pts = [HELMET_CENTER + np.array([r * math.cos(a), r * math.sin(a), z])
+               for a in np.linspace(0.0, 2 * math.pi, RING_SEGMENTS + 1)]
+        out += list(zip(pts[:-1], pts[1:], strict=True))
+    return out
+
+
 class HelmetActor(Actor):
     """An astronaut helmet: a collar ring and a glass-dome frame that hinges back (opens) at `open_at`."""
 
@@ -178,9 +208,13 @@ class HelmetActor(Actor):
         self.size = 0.4
         white, glass = (0.93, 0.93, 0.95), (0.55, 0.75, 0.95)
         self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.12, 0.03), white, "plastic")]
-        self.n_ribs = 5
-        for k in range(self.n_ribs):
-            self.parts.append(Part(f"{entity}/rib{k}", entity, "capsule", (0.012, 0.17), glass, "glass",
+        # the dome's frame: HELMET_MERIDIANS half-circles over the head, crossing at its crown, each a chain of
+        # short glass capsules (the renderer has no transparency, so the bubble is drawn as its frame)
+        self.arcs = helmet_arcs()
+        self.n_ribs = len(self.arcs)
+        for k, (p, q) in enumerate(self.arcs):
+            half = float(np.linalg.norm(q - p)) / 2
+            self.parts.append(Part(f"{entity}/rib{k}", entity, "capsule", (0.013, half), glass, "glass",
                                    emissive=0.35, casts_shadow=False))
         self.parts.append(Part(f"{entity}/visor_glint", entity, "sphere", (0.025,), (1.0, 1.0, 1.0), "glass",
                                emissive=1.0, casts_shadow=False))
@@ -196,11 +230,9 @@ class HelmetActor(Actor):
         collar = F @ translate(*self.dog.anchor["neck"]) @ rot_y(-0.9)
         hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
         out = [collar]
-        for k in range(self.n_ribs):
-            a = -1.0 + 2.0 * k / (self.n_ribs - 1)  # ribs fan from one side of the head over to the other
-            rib = hinge @ translate(0.16, 0.0, 0.05) @ rot_x(a) @ translate(0.0, 0.0, 0.2) @ rot_y(math.pi / 2)
-            out.append(rib)
-        out.append(hinge @ translate(0.34, 0.06, 0.16))
+        dome = hinge @ translate(0.16, 0.0, 0.05)  # back at the head's centre, in the swung frame
+        out += [dome @ segment(p, q) for p, q in self.arcs]
+        out.append(dome @ translate(*(HELMET_CENTER + HELMET_RADIUS * np.array([0.55, 0.3, 0.75]))))
         return np.array(out)
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
@@ -238,7 +270,8 @@ class CometActor(Actor):
         self.size = 50.0  # far away: cameras do not try to frame it
         az = rng.uniform(0.3, 2.8)
         dist = rng.uniform(120, 220)
-        self.p0 = np.array([dist * math.cos(az) - 60, dist * math.sin(az), rng.uniform(20, 90)])
+        # near the station's level (within ~6 degrees): where the cameras framing the dog can see them
+        self.p0 = np.array([dist * math.cos(az) - 60, dist * math.sin(az), rng.uniform(-12, 14)])
         heading = rng.uniform(0, 2 * math.pi)
         self.v = rng.uniform(12, 25) * np.array([math.cos(heading), math.sin(heading), rng.uniform(-0.3, 0.3)])
         self.t0 = rng.uniform(-1.0, duration * 0.5)
@@ -266,7 +299,9 @@ def astro_dog(ctx: BuildContext, e: Entity, fur: tuple[float, float, float]) -> 
     """The dog in space: flies on its jet pack into the station (used by creatures.dog when in the station)."""
     t_in = cut_time(ctx)
     dog = FlyingDogActor(e.id, fur, ctx.seed, t_in, ctx.plan.duration)
-    ctx.extra.append(DoorsActor(t_in - 2.0, t_in + 0.9))
+    t_door = dog.time_at_door()
+    ctx.extra.append(DoorsActor(t_door - 1.3, t_in + 0.9))  # in the chase's view; open 0.4 s before he arrives
+    ctx.directors.append(station_director(dog))
     ctx.note("sim: the dog flies on its jet pack from outside the station through the opening doors")
     return dog
 
@@ -400,12 +435,36 @@ def tennis_ball_in_station(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: f
         body = ctx.world.add_sphere(e.id, 0.033, tuple(p), 0.058, "rubber", 0.85, 0.7, 0.002)
         ctx.note(f"sim: {dog.entity} catches {e.id} in its mouth when it drifts within reach")
         return HeldBall(e.id, body, parts, 6.0, v, dog, t_grab)
-    p = rng.uniform(INTERIOR_LO + [4.0, 0.4, 0.3], INTERIOR_HI - [1.0, 0.4, 0.3])
+    if dog is not None:  # released so that it floats through the inside camera's view during the shot
+        q, v, t_view = drift_plan(ctx, dog, e.id)
+        p = np.clip(q - v * t_view, INTERIOR_LO + 0.1, INTERIOR_HI - 0.1)
+    else:
+        d = rng.normal(size=3)
+        v = rng.uniform(*BALL_SPEED) * d / np.linalg.norm(d)
+        p = rng.uniform(INTERIOR_LO + [4.0, 0.4, 0.3], INTERIOR_HI - [1.0, 0.4, 0.3])
     body = ctx.world.add_sphere(e.id, 0.033, tuple(p), 0.058, "rubber", 0.85, 0.7, 0.002)
-    d = rng.normal(size=3)
-    v = BALL_SPEED * rng.uniform(0.5, 1.0) * d / np.linalg.norm(d)
     # size > 5: a cloud of small balls is not something the camera tries to fit in frame (the dog is)
     return FloatingBall(e.id, body, parts, 6.0, v)
+
+
+def drift_plan(ctx: BuildContext, dog: FlyingDogActor, eid: str) -> tuple[np.ndarray, np.ndarray, float]:
+    """(a point in the inside camera's view, the ball's drift velocity, when it passes that point), seeded per ball.
+
+    Every second twin ("#2", "#4", …) is sent at the one before it so that they meet there: the balls really
+    collide in view (pybullet resolves the bounce), instead of only drifting past each other.
+    """
+    rng = stable_rng(ctx.seed, "float", eid)
+    d = rng.normal(size=3)
+    speed = rng.uniform(*BALL_SPEED)
+    t_view = rng.uniform(dog.t_in + 0.1, max(dog.t_in + 0.2, ctx.plan.duration - 0.5))
+    aspect = ctx.plan.width / ctx.plan.height
+    lens = next((s.camera.focal_length_mm for s in ctx.plan.shots if s.indoor), 35.0)
+    q = ball_view_point(dog, rng, t_view, aspect, fov_y_deg(lens, aspect))
+    base, _, k = eid.partition("#")
+    if k.isdigit() and int(k) % 2 == 0:
+        q, w, t_view = drift_plan(ctx, dog, f"{base}#{int(k) - 1}")
+        d = -w / (np.linalg.norm(w) + 1e-9) + 0.5 * d / np.linalg.norm(d)  # head-on-ish, at an angle
+    return q, speed * d / np.linalg.norm(d), t_view
 
 
 def grab_time(ctx: BuildContext, dog: FlyingDogActor) -> float:

@@ -1,0 +1,115 @@
+"""Conversation coverage of the anime-festival prompt: the two stand face to face, each shot looks at whoever speaks
+(over the listener's shoulder, then in close-up), from the same side of the line, with fireworks bursting behind."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reelcast.engines.sim.world.builder import simulate
+from reelcast.engines.sim.world.camera import project
+from reelcast.engines.sim.world.conversation import coverage_kind, talking_pair
+from reelcast.prompt.compiler import compile_prompt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "prompt"))
+import seed_prompts as seeds  # noqa: E402
+
+ASPECT = 16 / 9
+PAIR = ("protagonist_1", "protagonist_2")
+
+
+@pytest.fixture(scope="module")
+def festival():
+    """The anime-festival seed prompt simulated at 160x90 for 8 s (four shots)."""
+    plan = compile_prompt(seeds.ANIME_FESTIVAL, 8.0, 160, 90)
+    return plan, simulate(plan, 7)
+
+
+def _path(res, name: str) -> np.ndarray:
+    k = next(i for i, p in enumerate(res.timeline.parts) if p.name == name)
+    return res.timeline.poses[:, k, :3, 3].astype(float)
+
+
+def _facing(res, who: str) -> np.ndarray:
+    d = _path(res, f"{who}/nose") - _path(res, f"{who}/head")
+    d[:, 2] = 0.0
+    return d / np.linalg.norm(d, axis=1, keepdims=True)
+
+
+def _spans(plan) -> list[tuple[int, int, str]]:
+    n = int(round(plan.duration * plan.fps))
+    out = []
+    for i, s in enumerate(plan.shots):
+        b = n if i == len(plan.shots) - 1 else int(round(plan.shots[i + 1].start * plan.fps))
+        out.append((int(round(s.start * plan.fps)), b, s.camera.target))
+    return out
+
+
+def test_the_two_talkers_stand_face_to_face(festival) -> None:
+    plan, res = festival
+    assert talking_pair(plan) == PAIR
+    a, b = (_path(res, f"{w}/head") for w in PAIR)
+    gap = b - a
+    gap[:, 2] = 0.0
+    dist = np.linalg.norm(gap, axis=1)
+    assert np.all((dist > 0.7) & (dist < 1.6))  # conversational distance
+    to_b = gap / dist[:, None]
+    assert np.median(np.sum(_facing(res, PAIR[0]) * to_b, axis=1)) > 0.8
+    assert np.median(np.sum(_facing(res, PAIR[1]) * -to_b, axis=1)) > 0.8
+
+
+def test_each_shot_looks_at_the_speakers_face(festival) -> None:
+    plan, res = festival
+    cams = res.timeline.cameras
+    kinds = set()
+    sides = []
+    for k, (a, b, speaker) in enumerate(_spans(plan)):
+        listener = PAIR[1] if speaker == PAIR[0] else PAIR[0]
+        mouth, facing = _path(res, f"{speaker}/mouth"), _facing(res, speaker)
+        other = _path(res, f"{listener}/mouth")
+        for f in range(a, b):
+            eye = np.array(cams[f].eye)
+            x, y, z = project(cams[f], mouth[f], ASPECT)
+            assert abs(x) < 0.7 and abs(y) < 0.7 and z > 0  # the speaker's face is in frame
+            to_eye = eye - mouth[f]
+            to_eye[2] = 0.0
+            assert float(facing[f] @ to_eye) / np.linalg.norm(to_eye) > 0.5  # seen from the front, not the back
+            if coverage_kind(k) == "ots":
+                assert np.linalg.norm(eye - other[f]) < np.linalg.norm(eye - mouth[f])  # behind the listener
+            else:
+                assert np.linalg.norm(eye - mouth[f]) < 1.5  # a close-up
+        kinds.add(coverage_kind(k))
+        axis = _path(res, f"{PAIR[1]}/head")[a] - _path(res, f"{PAIR[0]}/head")[a]
+        sides.append(np.sign(np.cross(axis[:2], (np.array(cams[a].eye) - _path(res, f"{PAIR[0]}/head")[a])[:2])))
+    assert kinds == {"ots", "close"}
+    assert len(set(sides)) == 1  # every set-up on the same side of the line (cuts never cross it)
+
+
+def test_every_line_is_spoken_on_camera(festival) -> None:
+    plan, res = festival
+    spans = _spans(plan)
+    for line in plan.sound.dialogue:
+        f = int(round((line.start or 0.0) * plan.fps)) + 2
+        shot = next(s for s in spans if s[0] <= f < s[1])
+        assert shot[2] == line.speaker  # the shot on screen while a line starts is on its speaker
+
+
+def test_fireworks_burst_in_frame_behind_the_talkers(festival) -> None:
+    plan, res = festival
+    tl = res.timeline
+    sparks = [i for i, p in enumerate(tl.parts) if p.entity == "fireworks"]
+    for a, b, speaker in _spans(plan):
+        mouth = _path(res, f"{speaker}/mouth")
+        seen = 0
+        for f in range(a, b):
+            for i in sparks:
+                m = tl.poses[f, i]
+                if np.linalg.norm(m[:3, 0]) < 0.3:  # not burst yet, or faded
+                    continue
+                x, y, z = project(tl.cameras[f], m[:3, 3], ASPECT)
+                if abs(x) < 1 and abs(y) < 1 and z > project(tl.cameras[f], mouth[f], ASPECT)[2]:
+                    seen += 1
+        assert seen > 0.1 * len(sparks) * (b - a) / 8, f"fireworks should burst behind {speaker}"
