@@ -1,7 +1,10 @@
-"""Small ScenePlans for the world-builder tests."""
+"""Small ScenePlans for the world-builder tests, and reading a simulated part's path back."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from reelcast.engines.sim.world.builder import SimResult
 from reelcast.prompt.plan import Action, Camera, Entity, ScenePlan, Setting, Shot
 
 
@@ -24,3 +27,9 @@ def person_plan(verb: str, duration: float = 2.0, start: float | None = 0.0, **s
         entities=[Entity("p", "person")], actions=[Action("p", verb, start=start)],
         setting=Setting(place="studio", **setting), primary_target="p",
     )
+
+
+def part_positions(res: SimResult, name: str) -> np.ndarray:
+    """The world position of the named part in every frame, shape (frames, 3)."""
+    k = next(i for i, p in enumerate(res.timeline.parts) if p.name == name)
+    return res.timeline.poses[:, k, :3, 3].astype(float)

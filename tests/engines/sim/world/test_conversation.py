@@ -17,6 +17,8 @@ from reelcast.prompt.compiler import compile_prompt
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "prompt"))
 import seed_prompts as seeds  # noqa: E402
 
+from tests.engines.sim.world.plans import part_positions
+
 ASPECT = 16 / 9
 PAIR = ("protagonist_1", "protagonist_2")
 
@@ -28,13 +30,10 @@ def festival():
     return plan, simulate(plan, 7)
 
 
-def _path(res, name: str) -> np.ndarray:
-    k = next(i for i, p in enumerate(res.timeline.parts) if p.name == name)
-    return res.timeline.poses[:, k, :3, 3].astype(float)
 
 
 def _facing(res, who: str) -> np.ndarray:
-    d = _path(res, f"{who}/nose") - _path(res, f"{who}/head")
+    d = part_positions(res, f"{who}/nose") - part_positions(res, f"{who}/head")
     d[:, 2] = 0.0
     return d / np.linalg.norm(d, axis=1, keepdims=True)
 
@@ -51,7 +50,7 @@ def _spans(plan) -> list[tuple[int, int, str]]:
 def test_the_two_talkers_stand_face_to_face(festival) -> None:
     plan, res = festival
     assert talking_pair(plan) == PAIR
-    a, b = (_path(res, f"{w}/head") for w in PAIR)
+    a, b = (part_positions(res, f"{w}/head") for w in PAIR)
     gap = b - a
     gap[:, 2] = 0.0
     dist = np.linalg.norm(gap, axis=1)
@@ -68,8 +67,8 @@ def test_each_shot_looks_at_the_speakers_face(festival) -> None:
     sides = []
     for k, (a, b, speaker) in enumerate(_spans(plan)):
         listener = PAIR[1] if speaker == PAIR[0] else PAIR[0]
-        mouth, facing = _path(res, f"{speaker}/mouth"), _facing(res, speaker)
-        other = _path(res, f"{listener}/mouth")
+        mouth, facing = part_positions(res, f"{speaker}/mouth"), _facing(res, speaker)
+        other = part_positions(res, f"{listener}/mouth")
         for f in range(a, b):
             eye = np.array(cams[f].eye)
             x, y, z = project(cams[f], mouth[f], ASPECT)
@@ -82,8 +81,9 @@ def test_each_shot_looks_at_the_speakers_face(festival) -> None:
             else:
                 assert np.linalg.norm(eye - mouth[f]) < 1.5  # a close-up
         kinds.add(coverage_kind(k))
-        axis = _path(res, f"{PAIR[1]}/head")[a] - _path(res, f"{PAIR[0]}/head")[a]
-        sides.append(np.sign(np.cross(axis[:2], (np.array(cams[a].eye) - _path(res, f"{PAIR[0]}/head")[a])[:2])))
+        head0 = part_positions(res, f"{PAIR[0]}/head")[a]
+        axis = part_positions(res, f"{PAIR[1]}/head")[a] - head0
+        sides.append(np.sign(np.cross(axis[:2], (np.array(cams[a].eye) - head0)[:2])))
     assert kinds == {"ots", "close"}
     assert len(set(sides)) == 1  # every set-up on the same side of the line (cuts never cross it)
 
@@ -102,7 +102,7 @@ def test_fireworks_burst_in_frame_behind_the_talkers(festival) -> None:
     tl = res.timeline
     sparks = [i for i, p in enumerate(tl.parts) if p.entity == "fireworks"]
     for a, b, speaker in _spans(plan):
-        mouth = _path(res, f"{speaker}/mouth")
+        mouth = part_positions(res, f"{speaker}/mouth")
         seen = 0
         for f in range(a, b):
             for i in sparks:

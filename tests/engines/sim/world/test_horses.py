@@ -8,6 +8,7 @@ import pytest
 from reelcast.engines.sim.world.builder import SimResult, simulate
 from reelcast.engines.sim.world.horses import BACK_Z, HorseActor, fall_facts
 from reelcast.prompt.compiler import compile_prompt
+from tests.engines.sim.world.plans import part_positions
 from tests.prompt.seed_prompts import HORSES
 
 
@@ -18,14 +19,11 @@ def ride() -> tuple[SimResult, float]:
     return simulate(plan, 7), float(fall.start or 0.0)
 
 
-def _part(res: SimResult, name: str) -> np.ndarray:
-    names = [p.name for p in res.timeline.parts]
-    return res.timeline.poses[:, names.index(name), :3, 3]
 
 
 def test_two_horses_walk_side_by_side(ride: tuple[SimResult, float]) -> None:
     res, _ = ride
-    a, b = _part(res, "horse/barrel"), _part(res, "horse#1/barrel")
+    a, b = part_positions(res, "horse/barrel"), part_positions(res, "horse#1/barrel")
     gap = np.linalg.norm((a - b)[:, :2], axis=1)
     assert np.allclose(gap, gap[0], atol=1e-6) and 0.7 < gap[0] < 1.3
     assert np.linalg.norm(a[-1, :2] - a[0, :2]) > 2.0  # they walk
@@ -34,8 +32,8 @@ def test_two_horses_walk_side_by_side(ride: tuple[SimResult, float]) -> None:
 def test_rider_stands_with_a_foot_on_each_back_before_the_fall(ride: tuple[SimResult, float]) -> None:
     res, fall_at = ride
     k = int(fall_at * res.timeline.fps) - 2
-    feet = [_part(res, "person/shoe_r")[k], _part(res, "person/shoe_l")[k]]
-    backs = [_part(res, "horse/barrel")[k], _part(res, "horse#1/barrel")[k]]
+    feet = [part_positions(res, "person/shoe_r")[k], part_positions(res, "person/shoe_l")[k]]
+    backs = [part_positions(res, "horse/barrel")[k], part_positions(res, "horse#1/barrel")[k]]
     for foot in feet:
         assert min(np.linalg.norm((foot - b)[:2]) for b in backs) < 0.25
         assert abs(foot[2] - BACK_Z) < 0.15
@@ -43,7 +41,7 @@ def test_rider_stands_with_a_foot_on_each_back_before_the_fall(ride: tuple[SimRe
 
 def test_rider_falls_more_than_a_metre_and_hits_the_ground_hard(ride: tuple[SimResult, float]) -> None:
     res, fall_at = ride
-    pelvis = _part(res, "person/pelvis")[:, 2]
+    pelvis = part_positions(res, "person/pelvis")[:, 2]
     k = int(fall_at * res.timeline.fps)
     assert pelvis[k] - pelvis[k:].min() > 1.0
     strongest, hits = fall_facts(res.timeline.events, "person", fall_at)

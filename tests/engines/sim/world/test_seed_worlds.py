@@ -18,6 +18,8 @@ from reelcast.prompt.compiler import compile_prompt
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "prompt"))
 import seed_prompts as seeds  # noqa: E402
 
+from tests.engines.sim.world.plans import part_positions
+
 SR = 48000
 
 
@@ -42,9 +44,6 @@ def dragon():
     return plan, simulate(plan, 7)
 
 
-def _positions(res, name: str) -> np.ndarray:
-    k = next(i for i, p in enumerate(res.timeline.parts) if p.name == name)
-    return res.timeline.poses[:, k, :3, 3]
 
 
 def test_tennis_balls_do_not_fall_in_zero_g(space) -> None:
@@ -53,7 +52,7 @@ def test_tennis_balls_do_not_fall_in_zero_g(space) -> None:
     a = int(second.start * plan.fps)
     balls = [p.name for p in res.timeline.parts if p.name.startswith("tennis_ball") and "/" not in p.name]
     assert len(balls) >= 10
-    z = np.stack([_positions(res, b)[a:, 2] for b in balls])
+    z = np.stack([part_positions(res, b)[a:, 2] for b in balls])
     assert z.min() > INTERIOR_LO[2] - 0.3  # nothing settles on the floor
     # under 9.81 m/s² a ball would drop 7.8 m in the 4 s shot; here no ball's mean height moves more than walls allow
     assert float(np.abs(z[:, -1] - z[:, 0]).max()) < INTERIOR_HI[2] - INTERIOR_LO[2]
@@ -89,8 +88,8 @@ def test_dog_flies_in_through_the_door_before_the_cut(space) -> None:
 
 def test_helmet_opens_in_the_second_shot(space) -> None:
     plan, res = space
-    rib = _positions(res, "helmet/rib2")
-    head = _positions(res, "dog/nose")
+    rib = part_positions(res, "helmet/rib2")
+    head = part_positions(res, "dog/nose")
     gap = np.linalg.norm(rib - head, axis=1)
     a = int(plan.shots[1].start * plan.fps)
     assert gap[-1] > gap[a - 1] + 0.1  # the dome has swung back off the head
@@ -98,8 +97,8 @@ def test_helmet_opens_in_the_second_shot(space) -> None:
 
 def test_dog_catches_the_ball_in_its_mouth(space) -> None:
     _, res = space
-    ball = _positions(res, "tennis_ball")
-    nose = _positions(res, "dog/nose")
+    ball = part_positions(res, "tennis_ball")
+    nose = part_positions(res, "dog/nose")
     gap = np.linalg.norm(ball - nose, axis=1)
     assert gap[0] > 1.0  # it starts across the cabin
     assert gap[-1] < 0.12  # and ends up held at the mouth
