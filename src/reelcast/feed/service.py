@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import random
 import secrets
 import threading
@@ -12,7 +13,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, exists, func, insert, literal, select, text
+from sqlalchemy import bindparam, delete, exists, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -56,10 +57,11 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
             # plan each query for its values: a cached generic plan of the pool queries (a snapshot bound, a list
             # of ids) was measured 5-10x slower than a custom one; each followed author's newest posts come from
             # ix_posts_user_id_created_at in order, where the planner underestimates prolific authors (the
-            # average author has ~10 posts) and bitmap-scans all their posts. Both for this transaction only
-            # (SET LOCAL), in one round trip.
+            # average author has ~10 posts) and bitmap-scans all their posts; no JIT: the friends pool's cost
+            # estimate crosses jit_above_cost as impressions accumulate, and compiling it took 40-80 ms for a
+            # query that runs in ~5 ms. All for this transaction only (SET LOCAL), in one round trip.
             s.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                           "set_config('enable_bitmapscan', 'off', true)"))
+                           "set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"))
         facts = controls.viewer_facts(s, viewer_user_id)
         if facts is None:
             raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
@@ -155,6 +157,34 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
 
     `hidden`: the users blocked either way; `n_following`: how many people the viewer follows.
     """
+    lateral = s.get_bind().dialect.name == "postgresql" and n_following <= LATERAL_FOLLOWING_MAX
+    recent, friends, nearest = _pool_queries(personalized, bool(hidden), bool(mood_text), lateral)
+    queries = [recent, friends]
+    params: dict[str, Any] = {"viewer_id": viewer.id, "scroll_id": scroll_id, "hidden": sorted(hidden),
+                              "snapshot_id": f"post_{snapshot:012x}ffffffffffffffff"}
+    if mood_text:
+        index.refresh(s)
+        near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
+        if near:
+            queries.append(nearest)
+            params["near"] = near
+    elif personalized:
+        index.refresh(s)
+    pool: dict[str, Any] = {}
+    for q in queries:
+        for row in s.execute(q, params).all():
+            pool[row.id] = row
+    return list(pool.values())
+
+
+@functools.cache
+def _pool_queries(personalized: bool, any_hidden: bool, mood: bool, lateral: bool) -> tuple[Any, Any, Any]:
+    """The pool queries (recent, friends, nearest), built once per shape with bound parameters.
+
+    Parameters: viewer_id, scroll_id, snapshot_id (the newest post id in the scroll), hidden (user ids, when
+    any_hidden) and near (post ids, for nearest). Building them per request cost a few ms of CPU.
+    """
+    viewer_id, scroll_id, snapshot_id = bindparam("viewer_id"), bindparam("scroll_id"), bindparam("snapshot_id")
     # NOT EXISTS through the impressions' primary key (scroll, post), not `NOT IN (…)`: the planner costs a
     # hashed NOT IN subplan again for every index probe of posts and then prefers scanning all posts
     seen = ~exists().where(FeedImpression.scroll_id == scroll_id, FeedImpression.post_id == Post.id)
@@ -167,29 +197,27 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
                                                        remix.deleted_at.is_(None)))
     else:
         likes = comments = remixes = literal(0)
-    following = exists().where(Follow.follower_id == viewer.id, Follow.followee_id == Post.user_id)
-    follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer.id)
+    following = exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.user_id)
+    follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer_id)
     base = (select(Post.id, Post.created_at, User.handle, following.label("following"),
                    follows_back.label("follows_back"), likes.label("likes"), comments.label("comments"),
                    remixes.label("remixes"))
             .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
             .where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
-                   Post.user_id != viewer.id, Post.id <= f"post_{snapshot:012x}ffffffffffffffff",
-                   seen))
-    if hidden:
-        base = base.where(Post.user_id.not_in(hidden))
+                   Post.user_id != viewer_id, Post.id <= snapshot_id, seen))
+    if any_hidden:
+        base = base.where(Post.user_id.not_in(bindparam("hidden", expanding=True)))
     newest = (Post.created_at.desc(), Post.id.desc())
-    n_friends = MOOD_FRIENDS_POOL if mood_text else FRIENDS_POOL
-    followees = select(Follow.followee_id).where(Follow.follower_id == viewer.id)
+    n_friends = MOOD_FRIENDS_POOL if mood else FRIENDS_POOL
+    followees = select(Follow.followee_id).where(Follow.follower_id == viewer_id)
     friends_query = base.where(Post.user_id.in_(followees)).order_by(*newest).limit(n_friends)
-    if s.get_bind().dialect.name == "postgresql" and n_following <= LATERAL_FOLLOWING_MAX:
+    if lateral:
         # each followee's newest posts through ix_posts_user_id_created_at, then the newest of those: scanning
         # all posts newest-first for a few followed authors was measured at ~100 ms; for many followed authors
         # that scan finds their posts at once and is the faster plan
         fl = followees.subquery()
         per_author = (select(Post.id, Post.created_at)
-                      .where(Post.user_id == fl.c.followee_id, Post.deleted_at.is_(None),
-                             Post.id <= f"post_{snapshot:012x}ffffffffffffffff",
+                      .where(Post.user_id == fl.c.followee_id, Post.deleted_at.is_(None), Post.id <= snapshot_id,
                              Post.id.not_in(seen_ids))  # here one hashed list beats a probe per post
                       .order_by(*newest).limit(min(PER_AUTHOR, n_friends)).lateral())
         friends = (select(per_author.c.id, per_author.c.created_at).select_from(fl).join(per_author, literal(True))
@@ -200,19 +228,8 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
         # viewer following ~150 people)
         friends_query = (base.join(friends, friends.c.id == Post.id)
                          .order_by(friends.c.created_at.desc(), friends.c.id.desc()).limit(n_friends))
-    queries = [base.order_by(*newest).limit(MOOD_RECENT_POOL if mood_text else RECENT_POOL), friends_query]
-    if mood_text:
-        index.refresh(s)
-        near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
-        if near:
-            queries.append(base.where(Post.id.in_(near)))
-    elif personalized:
-        index.refresh(s)
-    pool: dict[str, Any] = {}
-    for q in queries:
-        for row in s.execute(q).all():
-            pool[row.id] = row
-    return list(pool.values())
+    recent = base.order_by(*newest).limit(MOOD_RECENT_POOL if mood else RECENT_POOL)
+    return recent, friends_query, base.where(Post.id.in_(bindparam("near", expanding=True)))
 
 
 def _capped_count(q: Any) -> Any:
