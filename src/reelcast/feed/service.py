@@ -133,11 +133,12 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
     taste_vec = _taste(s, index, viewer) if personalized else None
     vecs: dict[str, np.ndarray] = {}
     if mood_vec is not None or taste_vec is not None:
-        missing = [r.id for r in rows if not index.vectors([r.id])]
+        vecs = index.vectors([r.id for r in rows])
+        missing = [r.id for r in rows if r.id not in vecs]
         if missing:  # posts published before the feed existed get their embedding once, now
             vectors.ensure(s, missing)
             index.refresh(s)
-        vecs = index.vectors([r.id for r in rows])
+            vecs = index.vectors([r.id for r in rows])
     cands = []
     for r in rows:
         v = vecs.get(r.id)
