@@ -11,8 +11,8 @@ from reelcast.store import accounts
 from reelcast.store.models import User
 
 
-def runtime(request: Request) -> Runtime:
-    """The process runtime attached to the app."""
+async def runtime(request: Request) -> Runtime:
+    """The process runtime attached to the app (async: a plain dependency would cost a threadpool hop)."""
     return request.app.state.runtime
 
 
