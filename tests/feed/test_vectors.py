@@ -52,3 +52,32 @@ def test_index_loads_stored_vectors_incrementally_and_returns_nearest_first(tmp_
     assert [p for p, _ in idx.nearest(eye[0], 2)] == ["post_0", "post_2"]
     assert set(idx.vectors(["post_1", "post_zz"])) == {"post_1"}
     db.dispose()
+
+
+def test_a_repeated_query_searches_only_new_posts_and_still_returns_the_exact_top_k(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    db.migrate()
+    rng = np.random.default_rng(3)
+    vecs = rng.standard_normal((120, 384)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    query = (vecs[5] + vecs[77]) / np.linalg.norm(vecs[5] + vecs[77])
+    idx = vectors.VectorIndex()
+
+    def brute(n: int, k: int) -> list[str]:
+        return [f"post_{i}" for i in np.argsort(-(vecs[:n] @ query))[:k]]
+
+    with db.session() as s:
+        for n in range(60):
+            _post(s, n, vecs[n])
+    with db.session() as s:
+        idx.refresh(s)
+    assert [p for p, _ in idx.nearest(query, 10)] == brute(60, 10)
+    assert [p for p, _ in idx.nearest(query, 10)] == brute(60, 10)  # from the cache
+    with db.session() as s:
+        for n in range(60, 120):  # post_77, among the best, arrives after the first search
+            _post(s, n, vecs[n])
+    with db.session() as s:
+        idx.refresh(s)
+    assert [p for p, _ in idx.nearest(query, 10)] == brute(120, 10)
+    assert [p for p, _ in idx.nearest(query, 3)] == brute(120, 3)  # another k: a full search
+    db.dispose()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from reelcast.domain import wellbeing
@@ -14,6 +16,7 @@ from reelcast.social.accounts import is_minor
 from reelcast.social.errors import SocialError, not_found
 from reelcast.store.feed_models import FeedCounters, FeedSettings, GuardianCode, GuardianLink
 from reelcast.store.models import User, VideoJob
+from reelcast.store.social_models import Follow
 
 CODE_TTL_S = 24 * 3600  # a consent code is valid for a day
 
@@ -21,10 +24,13 @@ CODE_TTL_S = 24 * 3600  # a consent code is valid for a day
 def settings_of(s: Session, user_id: str) -> FeedSettings:
     """A user's feed settings (defaults when they never changed any; not added to the session)."""
     row = s.get(FeedSettings, user_id)
-    if row is None:
-        row = FeedSettings(user_id=user_id, personalized=True, guardian_personalized=True, continuous_feed=True,
-                           session_cap=None, daily_cap=None, updated_at=0)
-    return row
+    return row if row is not None else settings_of_defaults(user_id)
+
+
+def settings_of_defaults(user_id: str) -> FeedSettings:
+    """The feed settings of a user who never changed any (not added to a session)."""
+    return FeedSettings(user_id=user_id, personalized=True, guardian_personalized=True, continuous_feed=True,
+                        session_cap=None, daily_cap=None, updated_at=0)
 
 
 def _settings_row(s: Session, user_id: str) -> FeedSettings:
@@ -49,9 +55,40 @@ def set_personalized(s: Session, user: User, value: object) -> FeedSettings:
 
 def policy_of(s: Session, user: User) -> wellbeing.Policy:
     """The wellbeing policy in force for a viewer."""
-    st = settings_of(s, user.id)
+    return policy_with(user, settings_of(s, user.id))
+
+
+def policy_with(user: User, st: FeedSettings) -> wellbeing.Policy:
+    """The wellbeing policy in force for a viewer with these feed settings."""
     return wellbeing.policy_for(is_minor(user), session_cap=st.session_cap, daily_cap=st.daily_cap,
                                 continuous=st.continuous_feed)
+
+
+@dataclass(frozen=True)
+class ViewerFacts:
+    """What a feed page needs to know of its viewer, read in one query."""
+
+    user: User
+    settings: FeedSettings  # the defaults when the user never changed any
+    counters: wellbeing.Counters  # as stored (before `wellbeing.roll`)
+    latest_create_at: int  # when the user last started a video, or 0
+    following: int  # how many people the user follows
+
+
+def viewer_facts(s: Session, user_id: str) -> ViewerFacts | None:
+    """The viewer, their feed settings and counters, when they last created and how many they follow, or None."""
+    latest = select(func.max(VideoJob.created_at)).where(VideoJob.user_id == User.id).scalar_subquery()
+    following = select(func.count()).select_from(Follow).where(Follow.follower_id == User.id).scalar_subquery()
+    row = s.execute(select(User, FeedSettings, FeedCounters, latest, following)
+                    .outerjoin(FeedSettings, FeedSettings.user_id == User.id)
+                    .outerjoin(FeedCounters, FeedCounters.user_id == User.id)
+                    .where(User.id == user_id)).first()
+    if row is None:
+        return None
+    user, st, counters, latest_at, n_following = row
+    return ViewerFacts(user=user, settings=st if st is not None else settings_of_defaults(user_id),
+                       counters=_counters(counters),
+                       latest_create_at=int(latest_at or 0), following=int(n_following or 0))
 
 
 def personalized(st: FeedSettings) -> bool:
@@ -140,7 +177,10 @@ def set_parental(s: Session, teen: User, body: dict[str, object]) -> FeedSetting
 
 def load_counters(s: Session, user_id: str) -> wellbeing.Counters:
     """The stored counters of a user."""
-    row = s.get(FeedCounters, user_id)
+    return _counters(s.get(FeedCounters, user_id))
+
+
+def _counters(row: FeedCounters | None) -> wellbeing.Counters:
     if row is None:
         return wellbeing.Counters()
     return wellbeing.Counters(session_started_at=row.session_started_at, session_seen=row.session_seen,
@@ -150,7 +190,16 @@ def load_counters(s: Session, user_id: str) -> wellbeing.Counters:
 
 
 def save_counters(s: Session, user_id: str, c: wellbeing.Counters) -> None:
-    """Store a user's counters."""
+    """Store a user's counters (one INSERT … ON CONFLICT UPDATE on PostgreSQL and SQLite)."""
+    values = asdict(c)
+    dialect = s.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(FeedCounters).values(user_id=user_id, **values)
+        s.execute(ins.on_conflict_do_update(index_elements=[FeedCounters.user_id], set_=values))
+        loaded = s.identity_map.get(s.identity_key(FeedCounters, user_id))
+        if loaded is not None:  # keep a row this session read in step with the database
+            s.expire(loaded)
+        return
     row = s.get(FeedCounters, user_id)
     if row is None:
         s.add(FeedCounters(user_id=user_id, **asdict(c)))

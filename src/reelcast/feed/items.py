@@ -1,11 +1,11 @@
-"""Feed items: posts built in a handful of queries (the same PostOut as /v1/posts), breaks and nudges."""
+"""Feed items: posts built in two or three queries (the same PostOut as /v1/posts), breaks and nudges."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from reelcast.api.schemas import Video
@@ -23,12 +23,16 @@ def post_outs(s: Session, rows: list[tuple[Post, VideoJob]], viewer: User, *,
     if not rows:
         return []
     ids = [p.id for p, _ in rows]
-    likes = dict(s.execute(select(Like.post_id, func.count()).where(Like.post_id.in_(ids))
-                           .group_by(Like.post_id)).all())
-    comments = dict(s.execute(select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids))
-                              .group_by(Comment.post_id)).all())
-    mine = set(s.scalars(select(Like.post_id).where(Like.user_id == viewer.id, Like.post_id.in_(ids))))
-    authors = {u.id: u.handle for u in s.scalars(select(User).where(User.id.in_({p.user_id for p, _ in rows})))}
+    # one query: each post's author handle, like and comment counts, and whether the viewer likes it
+    n_likes = select(func.count()).select_from(Like).where(Like.post_id == Post.id).scalar_subquery()
+    n_comments = select(func.count()).select_from(Comment).where(Comment.post_id == Post.id).scalar_subquery()
+    you_like = exists().where(Like.post_id == Post.id, Like.user_id == viewer.id)
+    facts = {r[0]: r[1:] for r in s.execute(select(Post.id, User.handle, n_likes, n_comments, you_like)
+                                           .outerjoin(User, User.id == Post.user_id).where(Post.id.in_(ids))).all()}
+    authors = {p.user_id: facts[p.id][0] for p, _ in rows if p.id in facts and facts[p.id][0] is not None}
+    likes = {pid: f[1] for pid, f in facts.items()}
+    comments = {pid: f[2] for pid, f in facts.items()}
+    mine = {pid for pid, f in facts.items() if f[3]}
     parent_vids = {j.remixed_from_video_id for _, j in rows if j.remixed_from_video_id}
     parents: dict[str, str] = {}
     if parent_vids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import random
 import secrets
 import threading
@@ -12,7 +13,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, exists, func, insert, literal, select, text
+from sqlalchemy import bindparam, delete, exists, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -39,6 +40,8 @@ MAX_LIMIT = 50  # posts per page
 SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursors then start over)
 SCROLL_CACHE_SIZE, SCROLL_CACHE_TTL_S = 10_000, 15 * 60  # ranked lists of recent scrolls kept per process
 
+Pick = tuple[str, str]  # a ranked post as a scroll keeps it: (post id, reason)
+
 
 def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, mood: str | None) -> dict:
     """One page of the viewer's feed as the GET /v1/feed JSON dict."""
@@ -52,40 +55,44 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
     with rt.db.session() as s:
         if s.get_bind().dialect.name == "postgresql":
             # plan each query for its values: a cached generic plan of the pool queries (a snapshot bound, a list
-            # of ids) was measured 5-10x slower than a custom one
-            s.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-            # each followed author's newest posts come from ix_posts_user_id_created_at in order; the planner
-            # underestimates prolific authors (the average author has ~10 posts) and bitmap-scans all their posts
-            s.execute(text("SET LOCAL enable_bitmapscan = off"))
-        viewer = s.get(User, viewer_user_id)
-        if viewer is None:
+            # of ids) was measured 5-10x slower than a custom one; each followed author's newest posts come from
+            # ix_posts_user_id_created_at in order, where the planner underestimates prolific authors (the
+            # average author has ~10 posts) and bitmap-scans all their posts; no JIT: the friends pool's cost
+            # estimate crosses jit_above_cost as impressions accumulate, and compiling it took 40-80 ms for a
+            # query that runs in ~5 ms. All for this transaction only (SET LOCAL), in one round trip.
+            s.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                           "set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"))
+        facts = controls.viewer_facts(s, viewer_user_id)
+        if facts is None:
             raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
-        st = controls.settings_of(s, viewer.id)
-        policy = controls.policy_of(s, viewer)
-        counters = wellbeing.roll(controls.load_counters(s, viewer.id), policy, now,
-                                  controls.latest_create_at(s, viewer.id))
+        viewer, st = facts.user, facts.settings
+        policy = controls.policy_with(viewer, st)
+        counters = wellbeing.roll(facts.counters, policy, now, facts.latest_create_at)
         plan = wellbeing.plan_page(policy, counters, now, limit)
-        page: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+        page: list[tuple[Post, VideoJob, str]] = []
         more = False
         subjects: dict[str, list[str]] = {}
+        served_before: int | None = 0 if cursor is None else None  # posts this scroll served before this page
         if plan.posts > 0:
             personalized = controls.personalized(st)
+            hidden = graph.blocked_ids(s, viewer.id)
             key = (viewer.id, scroll_id, mood_text, personalized)
             ranked = _scrolls(rt).take(key, plan.posts) if cursor else None
             if ranked is not None:  # the same scroll may have gone on under another mood meanwhile
                 served = set(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)))
-                ranked = [r for r in ranked if r.candidate.post_id not in served]
+                served_before = len(served)
+                ranked = [r for r in ranked if r[0] not in served]
             if ranked is None:  # a new scroll, or its ranked list is used up (or was ranked in another process)
                 ranked = _ranked(s, index, viewer, scroll_id, snapshot, now, personalized=personalized,
-                                 mood_text=mood_text)
-            page, more, subjects = _take_visible(s, viewer, ranked, plan.posts)
+                                 mood_text=mood_text, hidden=hidden, n_following=facts.following)
+            page, more, subjects = _take_visible(s, viewer, ranked, plan.posts, hidden)
             _scrolls(rt).put(key, ranked if more else [], page)
         if plan.break_reason is not None and len(page) < plan.posts:
             # the feed ran out before the cap: no break is due yet
             plan = wellbeing.PagePlan(posts=len(page))
         nudge_at = wellbeing.nudge_position(policy, counters, len(page))
         outs = items.post_outs(s, [(p, j) for p, j, _ in page], viewer, subjects=subjects)
-        data = [items.post_item(o, r.reason) for o, (_, _, r) in zip(outs, page, strict=True)]
+        data = [items.post_item(o, why) for o, (_, _, why) in zip(outs, page, strict=True)]
         if nudge_at is not None:
             data.insert(nudge_at, items.nudge_item(nudge.message(policy.nudge_after),
                                                    _prompt_idea(s, scroll_id, page)))
@@ -93,7 +100,7 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
             resumes = max(plan.resumes_at, counters.break_until)
             data.append(items.break_item(wellbeing.break_message(plan.break_reason), resumes))
             more = False
-        _record(s, viewer.id, scroll_id, page, now)
+        _record(s, viewer.id, scroll_id, page, now, served_before)
         controls.save_counters(s, viewer.id, wellbeing.after_page(counters, now, len(page), plan, nudge_at))
     return {"object": "list", "data": data, "next_cursor": encode_cursor(scroll_id, snapshot) if more else None,
             "has_more": more}
@@ -117,19 +124,21 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
 
 
 def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, now: int, *,
-            personalized: bool, mood_text: str | None) -> list[ranking.Ranked]:
-    rows = _pool(s, index, viewer, scroll_id, snapshot, personalized=personalized, mood_text=mood_text)
+            personalized: bool, mood_text: str | None, hidden: set[str], n_following: int) -> list[Pick]:
+    rows = _pool(s, index, viewer, scroll_id, snapshot, personalized=personalized, mood_text=mood_text,
+                 hidden=hidden, n_following=n_following)
     if not rows:
         return []
     mood_vec = embeddings.embed_one(mood_text) if mood_text else None
     taste_vec = _taste(s, index, viewer) if personalized else None
     vecs: dict[str, np.ndarray] = {}
     if mood_vec is not None or taste_vec is not None:
-        missing = [r.id for r in rows if not index.vectors([r.id])]
+        vecs = index.vectors([r.id for r in rows])
+        missing = [r.id for r in rows if r.id not in vecs]
         if missing:  # posts published before the feed existed get their embedding once, now
             vectors.ensure(s, missing)
             index.refresh(s)
-        vecs = index.vectors([r.id for r in rows])
+            vecs = index.vectors([r.id for r in rows])
     cands = []
     for r in rows:
         v = vecs.get(r.id)
@@ -139,13 +148,48 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
             comments=int(r.comments or 0), remixes=int(r.remixes or 0),
             taste=float(v @ taste_vec) if v is not None and taste_vec is not None else None,
             mood=round(float(v @ mood_vec), 4) if v is not None and mood_vec is not None else None))
-    return ranking.order(cands, now, personalized=personalized, mood_text=mood_text)
+    return [(r.candidate.post_id, r.reason) for r in ranking.order(cands, now, personalized=personalized,
+                                                                   mood_text=mood_text)]
 
 
 def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, *,
-          personalized: bool, mood_text: str | None) -> list[Any]:
-    """Candidate rows (newest posts, newest of people you follow, nearest to the mood) with ranking facts."""
-    seen = select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
+          personalized: bool, mood_text: str | None, hidden: set[str], n_following: int) -> list[Any]:
+    """Candidate rows (newest posts, newest of people you follow, nearest to the mood) with ranking facts.
+
+    `hidden`: the users blocked either way; `n_following`: how many people the viewer follows.
+    """
+    lateral = s.get_bind().dialect.name == "postgresql" and n_following <= LATERAL_FOLLOWING_MAX
+    recent, friends, nearest = _pool_queries(personalized, bool(hidden), bool(mood_text), lateral)
+    queries = [recent, friends]
+    params: dict[str, Any] = {"viewer_id": viewer.id, "scroll_id": scroll_id, "hidden": sorted(hidden),
+                              "snapshot_id": f"post_{snapshot:012x}ffffffffffffffff"}
+    if mood_text:
+        index.refresh(s)
+        near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
+        if near:
+            queries.append(nearest)
+            params["near"] = near
+    elif personalized:
+        index.refresh(s)
+    pool: dict[str, Any] = {}
+    for q in queries:
+        for row in s.execute(q, params).all():
+            pool[row.id] = row
+    return list(pool.values())
+
+
+@functools.cache
+def _pool_queries(personalized: bool, any_hidden: bool, mood: bool, lateral: bool) -> tuple[Any, Any, Any]:
+    """The pool queries (recent, friends, nearest), built once per shape with bound parameters.
+
+    Parameters: viewer_id, scroll_id, snapshot_id (the newest post id in the scroll), hidden (user ids, when
+    any_hidden) and near (post ids, for nearest). Building them per request cost a few ms of CPU.
+    """
+    viewer_id, scroll_id, snapshot_id = bindparam("viewer_id"), bindparam("scroll_id"), bindparam("snapshot_id")
+    # NOT EXISTS through the impressions' primary key (scroll, post), not `NOT IN (…)`: the planner costs a
+    # hashed NOT IN subplan again for every index probe of posts and then prefers scanning all posts
+    seen = ~exists().where(FeedImpression.scroll_id == scroll_id, FeedImpression.post_id == Post.id)
+    seen_ids = select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
     remix = aliased(VideoJob)
     if personalized:  # evaluated per returned row only (after LIMIT), through the indexes
         likes = _capped_count(select(Like.user_id).where(Like.post_id == Post.id))
@@ -154,48 +198,39 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
                                                        remix.deleted_at.is_(None)))
     else:
         likes = comments = remixes = literal(0)
-    following = exists().where(Follow.follower_id == viewer.id, Follow.followee_id == Post.user_id)
-    follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer.id)
+    following = exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.user_id)
+    follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer_id)
     base = (select(Post.id, Post.created_at, User.handle, following.label("following"),
                    follows_back.label("follows_back"), likes.label("likes"), comments.label("comments"),
                    remixes.label("remixes"))
             .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
             .where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
-                   Post.user_id != viewer.id, Post.id <= f"post_{snapshot:012x}ffffffffffffffff",
-                   Post.id.not_in(seen)))
-    hidden = graph.blocked_ids(s, viewer.id)
-    if hidden:
-        base = base.where(Post.user_id.not_in(hidden))
+                   Post.user_id != viewer_id, Post.id <= snapshot_id, seen))
+    if any_hidden:
+        base = base.where(Post.user_id.not_in(bindparam("hidden", expanding=True)))
     newest = (Post.created_at.desc(), Post.id.desc())
-    n_friends = MOOD_FRIENDS_POOL if mood_text else FRIENDS_POOL
-    followees = select(Follow.followee_id).where(Follow.follower_id == viewer.id)
-    n_following = s.scalar(select(func.count()).select_from(Follow).where(Follow.follower_id == viewer.id)) or 0
-    if s.get_bind().dialect.name == "postgresql" and n_following <= LATERAL_FOLLOWING_MAX:
+    n_friends = MOOD_FRIENDS_POOL if mood else FRIENDS_POOL
+    followees = select(Follow.followee_id).where(Follow.follower_id == viewer_id)
+    friends_query = base.where(Post.user_id.in_(followees)).order_by(*newest).limit(n_friends)
+    if lateral:
         # each followee's newest posts through ix_posts_user_id_created_at, then the newest of those: scanning
         # all posts newest-first for a few followed authors was measured at ~100 ms; for many followed authors
         # that scan finds their posts at once and is the faster plan
         fl = followees.subquery()
-        per_author = (select(Post.id).where(Post.user_id == fl.c.followee_id, Post.deleted_at.is_(None),
-                                            Post.id <= f"post_{snapshot:012x}ffffffffffffffff", Post.id.not_in(seen))
+        per_author = (select(Post.id, Post.created_at)
+                      .where(Post.user_id == fl.c.followee_id, Post.deleted_at.is_(None), Post.id <= snapshot_id,
+                             Post.id.not_in(seen_ids))  # here one hashed list beats a probe per post
                       .order_by(*newest).limit(min(PER_AUTHOR, n_friends)).lateral())
-        friends = select(per_author.c.id).select_from(fl).join(per_author, literal(True))
-        friend_filter = Post.id.in_(friends)
-    else:
-        friend_filter = Post.user_id.in_(followees)
-    queries = [base.order_by(*newest).limit(MOOD_RECENT_POOL if mood_text else RECENT_POOL),
-               base.where(friend_filter).order_by(*newest).limit(n_friends)]
-    if mood_text:
-        index.refresh(s)
-        near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
-        if near:
-            queries.append(base.where(Post.id.in_(near)))
-    elif personalized:
-        index.refresh(s)
-    pool: dict[str, Any] = {}
-    for q in queries:
-        for row in s.execute(q).all():
-            pool[row.id] = row
-    return list(pool.values())
+        friends = (select(per_author.c.id, per_author.c.created_at).select_from(fl).join(per_author, literal(True))
+                   .order_by(per_author.c.created_at.desc(), per_author.c.id.desc()).subquery())
+        # joined (not `IN`) and ordered by the subquery's own columns (the same values as the post's): the
+        # planner then walks those posts newest first through the primary key and stops at the limit; with
+        # `posts.id IN (…)` it hash-joined them against a scan of every post (~50 ms at 100,000 posts for a
+        # viewer following ~150 people)
+        friends_query = (base.join(friends, friends.c.id == Post.id)
+                         .order_by(friends.c.created_at.desc(), friends.c.id.desc()).limit(n_friends))
+    recent = base.order_by(*newest).limit(MOOD_RECENT_POOL if mood else RECENT_POOL)
+    return recent, friends_query, base.where(Post.id.in_(bindparam("near", expanding=True)))
 
 
 def _capped_count(q: Any) -> Any:
@@ -224,10 +259,12 @@ class ScrollCache:
 
     def __init__(self, size: int = SCROLL_CACHE_SIZE, ttl_s: int = SCROLL_CACHE_TTL_S) -> None:
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple, tuple[float, list[ranking.Ranked]]] = OrderedDict()
+        # (post id, reason) pairs of strings only: the garbage collector stops tracking such tuples, so full
+        # collections do not walk every scroll kept here
+        self._items: OrderedDict[tuple, tuple[float, list[Pick]]] = OrderedDict()
         self._size, self._ttl = size, ttl_s
 
-    def take(self, key: tuple, n: int) -> list[ranking.Ranked] | None:
+    def take(self, key: tuple, n: int) -> list[Pick] | None:
         """The rest of a scroll's ranked list if it can fill a page of n and still have more, else None."""
         with self._lock:
             hit = self._items.get(key)
@@ -235,11 +272,11 @@ class ScrollCache:
                 return None
             return hit[1]
 
-    def put(self, key: tuple, ranked: list[ranking.Ranked], page: list[Any]) -> None:
+    def put(self, key: tuple, ranked: list[Pick], page: list[Any]) -> None:
         """Remember a scroll's ranked list without the posts this page served."""
         served = {p.id for p, _, _ in page}
         with self._lock:
-            self._items[key] = (time.monotonic(), [r for r in ranked if r.candidate.post_id not in served])
+            self._items[key] = (time.monotonic(), [r for r in ranked if r[0] not in served])
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
@@ -249,45 +286,46 @@ def _scrolls(rt: Any) -> ScrollCache:
     return rt.shared("feed_scrolls", ScrollCache)
 
 
-def _take_visible(s: Session, viewer: User, ranked: list[ranking.Ranked],
-                  n: int) -> tuple[list[tuple[Post, VideoJob, ranking.Ranked]], bool, dict[str, list[str]]]:
+def _take_visible(s: Session, viewer: User, ranked: list[Pick], n: int,
+                  hidden: set[str]) -> tuple[list[tuple[Post, VideoJob, str]], bool, dict[str, list[str]]]:
     """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo).
 
-    Also returns the cameo handles of the chosen videos.
+    `hidden`: the users blocked either way. Also returns the cameo handles of the chosen videos.
     """
-    out: list[tuple[Post, VideoJob, ranking.Ranked]] = []
+    out: list[tuple[Post, VideoJob, str]] = []
     subjects: dict[str, list[str]] = {}
-    hidden = graph.blocked_ids(s, viewer.id)
     i = 0
     while len(out) < n and i < len(ranked):
         chunk = ranked[i:i + (n - len(out)) + 4]  # a few spares for posts a cameo owner hides
         i += len(chunk)
-        ids = [r.candidate.post_id for r in chunk]
+        ids = [pid for pid, _ in chunk]
         rows = {p.id: (p, j) for p, j in s.execute(
             select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
             .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.taken_down_at.is_(None),
                    VideoJob.deleted_at.is_(None))).all() if p.user_id not in hidden}
         with_cameos = items.cameo_handles(s, [j.id for _, j in rows.values()])
         subjects.update(with_cameos)
-        for r in chunk:
+        for pid, why in chunk:
             if len(out) >= n:
                 i -= 1  # not consumed
                 continue
-            if r.candidate.post_id not in rows:  # deleted, taken down or blocked since the scroll was ranked
+            if pid not in rows:  # deleted, taken down or blocked since the scroll was ranked
                 continue
-            p, j = rows[r.candidate.post_id]
+            p, j = rows[pid]
             if j.id in with_cameos and not cameos.can_view(s, viewer, j, posted=True):
                 continue
-            out.append((p, j, r))
+            out.append((p, j, why))
     return out, i < len(ranked), subjects
 
 
-def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]],
-            now: int) -> None:
-    """Remember what this scroll served; now and then prune old scrolls."""
+def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, VideoJob, str]],
+            now: int, served_before: int | None) -> None:
+    """Remember what this scroll served (after `served_before` posts, counted here when None); prune old scrolls."""
     if page:
-        start = s.scalar(select(func.count()).select_from(FeedImpression)
-                         .where(FeedImpression.scroll_id == scroll_id)) or 0
+        start = served_before
+        if start is None:
+            start = s.scalar(select(func.count()).select_from(FeedImpression)
+                             .where(FeedImpression.scroll_id == scroll_id)) or 0
         rows = [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id, position=start + k, created_at=now)
                 for k, (p, _, _) in enumerate(page)]
         # two requests with the same cursor at once serve the same posts; the second records nothing new
@@ -302,7 +340,7 @@ def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, Vid
         s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
 
 
-def _prompt_idea(s: Session, scroll_id: str, page: list[tuple[Post, VideoJob, ranking.Ranked]]) -> str:
+def _prompt_idea(s: Session, scroll_id: str, page: list[tuple[Post, VideoJob, str]]) -> str:
     earlier = list(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
                              .order_by(FeedImpression.position.desc()).limit(30)))
     rows = s.execute(select(Post, VideoJob, User.handle).join(VideoJob, VideoJob.id == Post.video_id)

@@ -47,8 +47,8 @@ def create_api_key(s: Session, user: User, name: str = "") -> str:
 
 def user_for_key(s: Session, key: str) -> User | None:
     """Return the user owning an active key."""
-    row = s.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)))
-    return s.get(User, row.user_id) if row else None
+    return s.scalar(select(User).join(ApiKey, ApiKey.user_id == User.id)
+                    .where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)))
 
 
 def count_keys(s: Session, user: User) -> int:
