@@ -25,6 +25,7 @@ from reelcast.engines.sim.render.camera import (
     look_at,
     perspective,
 )
+from reelcast.engines.sim.render.lod import bound_radius, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
 from reelcast.engines.sim.render.meshes import merge_parts
 from reelcast.engines.sim.scene import SimTimeline
@@ -81,6 +82,8 @@ class _Prepared:
     vao_shadow: moderngl.VertexArray | None
     closed_count: int
     total_count: int
+    shadow_closed_count: int  # the shadow pass draws casters only (its own index buffer)
+    shadow_total_count: int
     part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
     parts_tex: moderngl.Texture
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
@@ -244,7 +247,13 @@ class Renderer:
         glow = self.style.halation > 0.0
         if glow:
             self._ensure_glow_targets()
-        geo = merge_parts(tl.parts)
+        # Level of detail: each round part tessellated for the largest size it reaches on screen or in the shadow
+        # map (lod.py). The shadow texel is estimated from the same window fit as below.
+        texel = None
+        if n:
+            _, half_est = self._shadow_window(tl, max(bound_radius(p) for p in tl.parts))
+            texel = 2.0 * max(half_est[0], half_est[1]) / self.shadow_size
+        geo = merge_parts(tl.parts, choose_segments(tl, self.scene_width, self.scene_height, texel) if n else None)
         data = np.zeros((n, PART_TEXELS, 4), np.float32)
         for i, part in enumerate(tl.parts):
             spec, shin = material(part.material)
@@ -252,7 +261,7 @@ class Renderer:
             data[i, 5] = (1.0, (1 + i % 254) / 255.0, spec, shin)
         parts_tex = ctx.texture((PART_TEXELS, max(n, 1)), 4, dtype="f4")
         parts_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
-        vbo = ibo = vao_parts = vao_shadow = None
+        vbo = ibo = sibo = vao_parts = vao_shadow = None
         if n and len(geo.indices):
             vbo = ctx.buffer(geo.vertices.tobytes())
             ibo = ctx.buffer(geo.indices.tobytes())
@@ -261,18 +270,12 @@ class Renderer:
             vao_parts = ctx.vertex_array(
                 parts_prog, [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part")], index_buffer=ibo, index_element_size=4
             )
-            vao_shadow = ctx.vertex_array(
-                shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=ibo, index_element_size=4
-            )
-        # One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
-        # The box is fitted in light space, so a low sun does not waste texels on a square window.
-        center: np.ndarray | None = None
-        half = (MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS * 2.0)
-        if n:
-            pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
-            c, h = light_space_box(tl.env.sun_direction, pos, float(geo.radii.max()) + 0.25)
-            if max(h[0], h[1]) <= MAX_SHADOW_RADIUS:
-                center, half = c, (max(h[0], 1.0), max(h[1], 1.0), max(h[2], 1.0))
+            if len(geo.shadow_indices):
+                sibo = ctx.buffer(geo.shadow_indices.tobytes())
+                vao_shadow = ctx.vertex_array(
+                    shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=sibo, index_element_size=4
+                )
+        center, half = self._shadow_window(tl, float(geo.radii.max()) if n else 0.0)
         return _Prepared(
             vbo=vbo,
             ibo=ibo,
@@ -280,6 +283,8 @@ class Renderer:
             vao_shadow=vao_shadow,
             closed_count=geo.closed_count,
             total_count=len(geo.indices),
+            shadow_closed_count=geo.shadow_closed_count,
+            shadow_total_count=len(geo.shadow_indices),
             part_data=data,
             parts_tex=parts_tex,
             glow=glow,
@@ -287,7 +292,24 @@ class Renderer:
             radii=geo.radii,
             shadow_center=center,
             shadow_half=half,
+            extra=[sibo] if sibo is not None else [],
         )
+
+    @staticmethod
+    def _shadow_window(tl: SimTimeline, max_radius: float) -> tuple[np.ndarray | None, tuple[float, float, float]]:
+        """One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
+
+        The box is fitted in light space, so a low sun does not waste texels on a square window. Returns its
+        light-space centre (None: follow the camera) and half extents.
+        """
+        center: np.ndarray | None = None
+        half = (MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS * 2.0)
+        if tl.parts:
+            pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
+            c, h = light_space_box(tl.env.sun_direction, pos, max_radius + 0.25)
+            if max(h[0], h[1]) <= MAX_SHADOW_RADIUS:
+                center, half = c, (max(h[0], 1.0), max(h[1], 1.0), max(h[2], 1.0))
+        return center, half
 
     # ------------------------------------------------------------------ frames
 
@@ -456,15 +478,14 @@ class Renderer:
         prep.parts_tex.use(UNIT_PARTS)
         ctx.enable(moderngl.DEPTH_TEST)
         ctx.depth_func = "<"
-        if prep.closed_count:
+        closed, total = prep.shadow_closed_count, prep.shadow_total_count
+        if closed:
             ctx.enable(moderngl.CULL_FACE)
             ctx.cull_face = "front"
-            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=prep.closed_count)
+            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=closed)
         ctx.disable(moderngl.CULL_FACE)
-        if prep.total_count > prep.closed_count:
-            prep.vao_shadow.render(
-                moderngl.TRIANGLES, vertices=prep.total_count - prep.closed_count, first=prep.closed_count
-            )
+        if total > closed:
+            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=total - closed, first=closed)
 
     def _main_pass(self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool) -> None:
         """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any)."""
