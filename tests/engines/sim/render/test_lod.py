@@ -92,3 +92,20 @@ def test_lod_sphere_covers_the_same_pixels(monkeypatch: pytest.MonkeyPatch, dist
     assert area > 30
     assert int((red[0] ^ red[1]).sum()) <= max(3, area // 50)
     assert float(np.abs(lod.astype(int) - full.astype(int)).mean()) < 0.5
+
+
+def test_ordered_indices_keep_every_triangle_and_closed_parts_first() -> None:
+    cube_v = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], np.float64) * 0.3
+    cube_f = np.array(
+        [[0, 1, 3], [0, 3, 2], [4, 6, 7], [4, 7, 5], [0, 4, 5], [0, 5, 1],
+         [2, 3, 7], [2, 7, 6], [0, 2, 6], [0, 6, 4], [1, 5, 7], [1, 7, 3]], np.int64,
+    )  # fmt: skip
+    sheet = Part("sheet", "sheet", "mesh", (1.0,), (0.5, 0.5, 0.5), mesh_vertices=cube_v[:4], mesh_faces=cube_f[:2])
+    cube = Part("cube", "cube", "mesh", (1.0,), (0.5, 0.5, 0.5), mesh_vertices=cube_v, mesh_faces=cube_f)
+    geo = merge_parts([sheet, _ball(), cube])
+    assert geo.part_open.tolist() == [True, False, False]  # a watertight mesh is culled like a primitive
+    order = np.array([2, 0, 1])
+    idx = geo.ordered_indices(order)
+    assert sorted(idx.tolist()) == sorted(geo.indices.tolist())
+    assert set(geo.vertices[idx[geo.closed_count :], 6].astype(int).tolist()) == {0}
+    assert geo.vertices[idx[0], 6] == 2  # the first part in `order` is drawn first

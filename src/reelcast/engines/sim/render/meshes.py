@@ -7,7 +7,7 @@ caps stay flat. Vertex layout: x, y, z, nx, ny, nz, part_index (7 float32).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -134,13 +134,20 @@ def box(hx: float, hy: float, hz: float) -> Mesh:
 
 def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
     """A supplied mesh with normals split at creases (> 30 degrees) so hard edges stay hard."""
+    return user_mesh_closed(vertices, faces)[0]
+
+
+def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
+    """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
     import trimesh
 
     m = trimesh.Trimesh(np.asarray(vertices, np.float64), np.asarray(faces, np.int64), process=True)
-    if m.is_watertight:
+    closed = bool(m.is_watertight)
+    if closed:
         trimesh.repair.fix_normals(m)
+        closed = bool(m.is_winding_consistent and m.volume > 0.0)
     s = m.smooth_shaded
-    return np.asarray(s.vertices), np.asarray(s.vertex_normals), np.asarray(s.faces)
+    return (np.asarray(s.vertices), np.asarray(s.vertex_normals), np.asarray(s.faces)), closed
 
 
 def part_mesh(part: Part, segments: int = _SEGMENTS) -> Mesh:
@@ -165,7 +172,10 @@ def part_mesh(part: Part, segments: int = _SEGMENTS) -> Mesh:
 
 @dataclass
 class MergedGeometry:
-    """All parts' triangles in one buffer: closed primitives first (back-face culled), open meshes after.
+    """All parts' triangles in one buffer: closed shapes first (back-face culled), open meshes after.
+
+    Primitives and watertight user meshes are closed: their back faces can never show, so culling them saves
+    shading (and, in the shadow pass, their front faces are culled instead).
 
     `shadow_indices` lists only the parts that cast shadows (same layout: closed first), so the shadow pass spends no
     vertex work on glowing sparks, stars and other parts that never darken anything.
@@ -177,6 +187,14 @@ class MergedGeometry:
     radii: np.ndarray  # (n_parts,) bounding radius of each part around its origin
     shadow_indices: np.ndarray  # (j,) uint32, casters only
     shadow_closed_count: int
+    part_indices: list[np.ndarray] = field(default_factory=list)  # each part's own slice of `indices`
+    part_open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (n_parts,) drawn without culling
+
+    def ordered_indices(self, order: np.ndarray) -> np.ndarray:
+        """`indices` with the parts drawn in `order` (closed ones still first), e.g. nearest first for early-z."""
+        closed = [self.part_indices[i] for i in order if not self.part_open[i]]
+        open_ = [self.part_indices[i] for i in order if self.part_open[i]]
+        return np.concatenate([_cat(closed), _cat(open_)])
 
 
 def _cat(chunks: list[np.ndarray]) -> np.ndarray:
@@ -191,16 +209,24 @@ def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> Merged
     cast_closed: list[np.ndarray] = []
     cast_open: list[np.ndarray] = []
     chunks: list[np.ndarray] = []
+    per_part: list[np.ndarray] = []
+    is_open = np.zeros(len(parts), bool)
     radii = np.zeros(len(parts), np.float32)
     base = 0
     for i, part in enumerate(parts):
-        pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
+        if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
+            (pos, nrm, faces), closed_mesh = user_mesh_closed(part.mesh_vertices, part.mesh_faces)
+        else:
+            pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
+            closed_mesh = True
+        is_open[i] = not closed_mesh
         radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
         chunks.append(np.concatenate([pos, nrm, np.full((len(pos), 1), float(i))], axis=1).astype(np.float32))
         idx = (faces + base).astype(np.uint32).ravel()
-        (open_ if part.shape == "mesh" else closed).append(idx)  # draw order as listed: ties resolve the same
+        per_part.append(idx)
+        (open_ if is_open[i] else closed).append(idx)
         if part.casts_shadow:
-            (cast_open if part.shape == "mesh" else cast_closed).append(idx)
+            (cast_open if is_open[i] else cast_closed).append(idx)
         base += len(pos)
 
     verts = np.concatenate(chunks) if chunks else np.zeros((0, 7), np.float32)
@@ -212,4 +238,6 @@ def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> Merged
         radii=radii,
         shadow_indices=np.ascontiguousarray(np.concatenate([_cat(cast_closed), _cat(cast_open)])),
         shadow_closed_count=sum(len(a) for a in cast_closed),
+        part_indices=per_part,
+        part_open=is_open,
     )

@@ -27,7 +27,7 @@ from reelcast.engines.sim.render.camera import (
 )
 from reelcast.engines.sim.render.lod import bound_radius, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
-from reelcast.engines.sim.render.meshes import merge_parts
+from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts
 from reelcast.engines.sim.scene import SimTimeline
 from reelcast.prompt.plan import Style
 
@@ -84,6 +84,7 @@ class _Prepared:
     total_count: int
     shadow_closed_count: int  # the shadow pass draws casters only (its own index buffer)
     shadow_total_count: int
+    geometry: MergedGeometry  # for re-ordering the parts' draw (nearest first) each frame
     part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
     parts_tex: moderngl.Texture
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
@@ -195,6 +196,11 @@ class Renderer:
         self.glow_tex.build_mipmaps(0, levels)
         self.glow_tex.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
         self.glow_tex.repeat_x = self.glow_tex.repeat_y = False
+        small = (max(1, size[0] // 4), max(1, size[1] // 4))
+        self.glow_small = ctx.texture(small, 4, dtype="f2")
+        self.glow_small.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.glow_small.repeat_x = self.glow_small.repeat_y = False
+        self.glow_small_fbo = ctx.framebuffer([self.glow_small])
         if self.samples:
             self.ms_glow = ctx.renderbuffer(size, 4, samples=self.samples)
             self.main_glow_fbo = ctx.framebuffer([self.ms_color, self.ms_glow], self.ms_depth)
@@ -223,6 +229,8 @@ class Renderer:
             vs, fs = head + shaders.PART_VS, head + shaders.COMMON + shaders.PART_FS
         elif kind == "shadow":
             vs, fs = head + shaders.SHADOW_VS, head + shaders.SHADOW_FS
+        elif kind == "glow":
+            vs, fs = head + shaders.POST_VS, head + shaders.GLOW_FS
         elif kind == "background":
             vs, fs = head + shaders.BACKGROUND_VS, head + shaders.COMMON + shaders.BACKGROUND_FS
         else:
@@ -285,6 +293,7 @@ class Renderer:
             total_count=len(geo.indices),
             shadow_closed_count=geo.shadow_closed_count,
             shadow_total_count=len(geo.shadow_indices),
+            geometry=geo,
             part_data=data,
             parts_tex=parts_tex,
             glow=glow,
@@ -347,6 +356,13 @@ class Renderer:
             bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
             post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
             prep.extra += [bg_vao, post_vao]
+            glow_vao: moderngl.VertexArray | None = None
+            if glow:
+                glow_prog = self._program("glow", [])
+                glow_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
+                glow_prog["u_dst_rcp"].value = (1.0 / self.glow_small.width, 1.0 / self.glow_small.height)
+                glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
+                prep.extra.append(glow_vao)
 
             self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
         poses = np.asarray(tl.poses, np.float32)
@@ -356,7 +372,12 @@ class Renderer:
         blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
         aspect = self.width / self.height
         last_shadow_key: bytes | None = None
+        last_order: np.ndarray | None = None
         n = len(tl.parts)
+        moving = np.flatnonzero(np.any(poses != poses[:1], axis=(0, 2, 3))) if n else np.zeros(0, np.int64)
+        static = np.setdiff1d(np.arange(n), moving)
+        entity_names = sorted({tl.parts[i].entity for i in moving})
+        ent_of = np.array([entity_names.index(tl.parts[i].entity) for i in moving], np.int64)
         try:
             for f in range(tl.n_frames):
                 with self.ctx:
@@ -382,6 +403,18 @@ class Renderer:
                     if key != last_shadow_key:
                         self._shadow_pass(prep, light_vp)
                         last_shadow_key = key
+
+                    if len(moving) > 1 and prep.ibo is not None:
+                        # The static set as listed, then moving entities nearest first (parts as listed within
+                        # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
+                        # sliding flush with its wall) keep the order that decides their exact depth ties.
+                        depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
+                        ent_depth = np.full(len(entity_names), np.inf)
+                        np.minimum.at(ent_depth, ent_of, depth)
+                        order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        if last_order is None or not np.array_equal(order, last_order):
+                            prep.ibo.write(prep.geometry.ordered_indices(order).tobytes())
+                            last_order = order
 
                     view = look_at(cam)
                     proj = perspective(cam.fov_y, aspect)
@@ -414,9 +447,12 @@ class Renderer:
                     post_prog["u_frame"].value = f
                     if len(prep.halos):
                         self._set_halos(post_prog, prep, poses[f], vis, proj @ view, tan_y)
-                    self.color_tex.use(UNIT_COLOR)
-                    if glow and self.glow_tex is not None:
+                    if glow_vao is not None and self.glow_tex is not None:
                         self.glow_tex.use(UNIT_GLOW)
+                        self.glow_small_fbo.use()
+                        glow_vao.render(moderngl.TRIANGLES, vertices=3)
+                        self.glow_small.use(UNIT_GLOW)
+                    self.color_tex.use(UNIT_COLOR)
                     fbo = self.out_fbo[out_i]
                     fbo.use()
                     ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
@@ -463,6 +499,7 @@ class Renderer:
             )
             col[k] = prep.part_data[i, 4, :3] * prep.part_data[i, 4, 3]
             k += 1
+        prog["u_halos_on"].value = k
         prog["u_halo_pos"].write(pos.tobytes())
         prog["u_halo_col"].write(col.tobytes())
 
