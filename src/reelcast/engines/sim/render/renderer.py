@@ -1,7 +1,9 @@
 """The sim engine's 3D renderer: moderngl on a headless EGL context (Mesa llvmpipe on CPU, or a GPU).
 
-Per frame: one shadow pass (skipped when nothing moved), one draw for all parts (one merged vertex buffer,
-poses fetched from a small float texture), one full-screen ground+sky pass behind them, and one merged post pass.
+Per frame: one shadow pass (casters only; skipped when nothing moved), one draw for all parts (one merged vertex
+buffer, poses fetched from a small float texture, moving entities nearest first), one full-screen ground+sky pass
+behind them, a quarter-size glow composition when the style has halation, and one merged post pass. Round parts
+are tessellated per timeline for the largest size they reach on screen or in the shadow map (lod.py).
 """
 
 from __future__ import annotations
