@@ -7,7 +7,7 @@ caps stay flat. Vertex layout: x, y, z, nx, ny, nz, part_index (7 float32).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,26 +31,28 @@ def _grid_faces(rows: int, cols: int) -> np.ndarray:
     return np.concatenate([tri1, tri2]).astype(np.int64)
 
 
-def _lathe(profile_r: np.ndarray, profile_z: np.ndarray, normal_r: np.ndarray, normal_z: np.ndarray) -> Mesh:
-    """Revolve a bottom-to-top profile (radius, z with its 2D normal) around Z."""
-    theta = np.linspace(0.0, 2.0 * np.pi, _SEGMENTS + 1)
+def _lathe(
+    profile_r: np.ndarray, profile_z: np.ndarray, normal_r: np.ndarray, normal_z: np.ndarray, segments: int = _SEGMENTS
+) -> Mesh:
+    """Revolve a bottom-to-top profile (radius, z with its 2D normal) around Z in `segments` steps."""
+    theta = np.linspace(0.0, 2.0 * np.pi, segments + 1)
     ct, st = np.cos(theta)[None, :], np.sin(theta)[None, :]
     pr, pz = profile_r[:, None], profile_z[:, None]
     nr, nz = normal_r[:, None], normal_z[:, None]
-    pos = np.stack([pr * ct, pr * st, np.broadcast_to(pz, (len(profile_r), _SEGMENTS + 1))], axis=-1)
-    nrm = np.stack([nr * ct, nr * st, np.broadcast_to(nz, (len(profile_r), _SEGMENTS + 1))], axis=-1)
-    faces = _grid_faces(len(profile_r) - 1, _SEGMENTS)
+    pos = np.stack([pr * ct, pr * st, np.broadcast_to(pz, (len(profile_r), segments + 1))], axis=-1)
+    nrm = np.stack([nr * ct, nr * st, np.broadcast_to(nz, (len(profile_r), segments + 1))], axis=-1)
+    faces = _grid_faces(len(profile_r) - 1, segments)
     return pos.reshape(-1, 3), nrm.reshape(-1, 3), faces
 
 
-def _disc(radius: float, z: float, up: bool) -> Mesh:
+def _disc(radius: float, z: float, up: bool, segments: int = _SEGMENTS) -> Mesh:
     """A flat cap at height z facing +Z (up) or -Z."""
-    theta = np.linspace(0.0, 2.0 * np.pi, _SEGMENTS, endpoint=False)
+    theta = np.linspace(0.0, 2.0 * np.pi, segments, endpoint=False)
     rim = np.stack([radius * np.cos(theta), radius * np.sin(theta), np.full_like(theta, z)], axis=-1)
     pos = np.concatenate([[[0.0, 0.0, z]], rim])
     nrm = np.tile([0.0, 0.0, 1.0 if up else -1.0], (len(pos), 1))
-    i = np.arange(_SEGMENTS)
-    j = (i + 1) % _SEGMENTS
+    i = np.arange(segments)
+    j = (i + 1) % segments
     a, b = (i + 1, j + 1) if up else (j + 1, i + 1)
     faces = np.stack([np.zeros_like(i), a, b], axis=-1)
     return pos, nrm, faces
@@ -67,41 +69,48 @@ def _concat(meshes: list[Mesh]) -> Mesh:
     return np.concatenate(pos), np.concatenate(nrm), np.concatenate(faces)
 
 
-def sphere(radius: float) -> Mesh:
+def rings_for(segments: int) -> int:
+    """Pole-to-pole rings that go with `segments` around the axis (16 for the full 28), even, at least 4."""
+    return max(4, 2 * round(segments * _RINGS / _SEGMENTS / 2))
+
+
+def sphere(radius: float, segments: int = _SEGMENTS) -> Mesh:
     """UV sphere centred on the origin."""
-    phi = np.linspace(-np.pi / 2, np.pi / 2, _RINGS + 1)
+    phi = np.linspace(-np.pi / 2, np.pi / 2, rings_for(segments) + 1)
     cr, sz = np.cos(phi), np.sin(phi)
     cr[0] = cr[-1] = 0.0
-    return _lathe(radius * cr, radius * sz, cr, sz)
+    return _lathe(radius * cr, radius * sz, cr, sz, segments)
 
 
-def capsule(radius: float, half_length: float) -> Mesh:
+def capsule(radius: float, half_length: float, segments: int = _SEGMENTS) -> Mesh:
     """Capsule along Z: a cylinder of half length `half_length` capped by two hemispheres."""
-    half = _RINGS // 2
+    half = rings_for(segments) // 2
     lo = np.linspace(-np.pi / 2, 0.0, half + 1)
     hi = np.linspace(0.0, np.pi / 2, half + 1)
     phi = np.concatenate([lo, hi])
     cr, sz = np.cos(phi), np.sin(phi)
     cr[0] = cr[-1] = 0.0
     z = radius * sz + np.where(np.arange(len(phi)) <= half, -half_length, half_length)
-    return _lathe(radius * cr, z, cr, sz)
+    return _lathe(radius * cr, z, cr, sz, segments)
 
 
-def cylinder(radius: float, half_length: float) -> Mesh:
+def cylinder(radius: float, half_length: float, segments: int = _SEGMENTS) -> Mesh:
     """Closed cylinder along Z centred on the origin."""
-    side = _lathe(np.array([radius, radius]), np.array([-half_length, half_length]), np.array([1.0, 1.0]), np.zeros(2))
-    return _concat([side, _disc(radius, half_length, True), _disc(radius, -half_length, False)])
+    side = _lathe(
+        np.array([radius, radius]), np.array([-half_length, half_length]), np.array([1.0, 1.0]), np.zeros(2), segments
+    )
+    return _concat([side, _disc(radius, half_length, True, segments), _disc(radius, -half_length, False, segments)])
 
 
-def cone(radius: float, half_length: float) -> Mesh:
+def cone(radius: float, half_length: float, segments: int = _SEGMENTS) -> Mesh:
     """Cone along Z centred on the origin: base disc at -half_length, apex at +half_length."""
     h = 2.0 * half_length
     slant = np.hypot(radius, h)
     nr, nz = h / slant, radius / slant
     side = _lathe(
-        np.array([radius, 0.0]), np.array([-half_length, half_length]), np.array([nr, nr]), np.array([nz, nz])
+        np.array([radius, 0.0]), np.array([-half_length, half_length]), np.array([nr, nr]), np.array([nz, nz]), segments
     )
-    return _concat([side, _disc(radius, -half_length, False)])
+    return _concat([side, _disc(radius, -half_length, False, segments)])
 
 
 def box(hx: float, hy: float, hz: float) -> Mesh:
@@ -125,17 +134,24 @@ def box(hx: float, hy: float, hz: float) -> Mesh:
 
 def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
     """A supplied mesh with normals split at creases (> 30 degrees) so hard edges stay hard."""
+    return user_mesh_closed(vertices, faces)[0]
+
+
+def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
+    """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
     import trimesh
 
     m = trimesh.Trimesh(np.asarray(vertices, np.float64), np.asarray(faces, np.int64), process=True)
-    if m.is_watertight:
+    closed = bool(m.is_watertight)
+    if closed:
         trimesh.repair.fix_normals(m)
+        closed = bool(m.is_winding_consistent and m.volume > 0.0)
     s = m.smooth_shaded
-    return np.asarray(s.vertices), np.asarray(s.vertex_normals), np.asarray(s.faces)
+    return (np.asarray(s.vertices), np.asarray(s.vertex_normals), np.asarray(s.faces)), closed
 
 
-def part_mesh(part: Part) -> Mesh:
-    """Geometry of one part in its local frame."""
+def part_mesh(part: Part, segments: int = _SEGMENTS) -> Mesh:
+    """Geometry of one part in its local frame; round shapes use `segments` steps around their axis."""
     size = tuple(float(x) for x in part.size)
     shape = part.shape
     if shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
@@ -146,43 +162,82 @@ def part_mesh(part: Part) -> Mesh:
     r = size[0] if size else 0.5
     hl = size[1] if len(size) > 1 else r
     if shape == "capsule":
-        return capsule(r, hl)
+        return capsule(r, hl, segments)
     if shape == "cylinder":
-        return cylinder(r, hl)
+        return cylinder(r, hl, segments)
     if shape == "cone":
-        return cone(r, hl)
-    return sphere(r)  # sphere, and the fallback for unknown shapes
+        return cone(r, hl, segments)
+    return sphere(r, segments)  # sphere, and the fallback for unknown shapes
 
 
 @dataclass
 class MergedGeometry:
-    """All parts' triangles in one buffer: closed primitives first (back-face culled), open meshes after."""
+    """All parts' triangles in one buffer: closed shapes first (back-face culled), open meshes after.
+
+    Primitives and watertight user meshes are closed: their back faces can never show, so culling them saves
+    shading (and, in the shadow pass, their front faces are culled instead).
+
+    `shadow_indices` lists only the parts that cast shadows (same layout: closed first), so the shadow pass spends no
+    vertex work on glowing sparks, stars and other parts that never darken anything.
+    """
 
     vertices: np.ndarray  # (n, 7) float32
     indices: np.ndarray  # (k,) uint32
     closed_count: int  # number of indices drawn with culling
     radii: np.ndarray  # (n_parts,) bounding radius of each part around its origin
+    shadow_indices: np.ndarray  # (j,) uint32, casters only
+    shadow_closed_count: int
+    part_indices: list[np.ndarray] = field(default_factory=list)  # each part's own slice of `indices`
+    part_open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (n_parts,) drawn without culling
+
+    def ordered_indices(self, order: np.ndarray) -> np.ndarray:
+        """`indices` with the parts drawn in `order` (closed ones still first), e.g. nearest first for early-z."""
+        closed = [self.part_indices[i] for i in order if not self.part_open[i]]
+        open_ = [self.part_indices[i] for i in order if self.part_open[i]]
+        return np.concatenate([_cat(closed), _cat(open_)])
 
 
-def merge_parts(parts: list[Part]) -> MergedGeometry:
-    """Build every part's mesh once and pack them into one vertex/index buffer."""
+def _cat(chunks: list[np.ndarray]) -> np.ndarray:
+    """Concatenate index chunks (an empty uint32 array for none)."""
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.uint32)
+
+
+def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> MergedGeometry:
+    """Build every part's mesh once (with `segments[i]` steps round its axis, default full) and pack them."""
     closed: list[np.ndarray] = []
     open_: list[np.ndarray] = []
+    cast_closed: list[np.ndarray] = []
+    cast_open: list[np.ndarray] = []
     chunks: list[np.ndarray] = []
+    per_part: list[np.ndarray] = []
+    is_open = np.zeros(len(parts), bool)
     radii = np.zeros(len(parts), np.float32)
     base = 0
     for i, part in enumerate(parts):
-        pos, nrm, faces = part_mesh(part)
+        if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
+            (pos, nrm, faces), closed_mesh = user_mesh_closed(part.mesh_vertices, part.mesh_faces)
+        else:
+            pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
+            closed_mesh = True
+        is_open[i] = not closed_mesh
         radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
         chunks.append(np.concatenate([pos, nrm, np.full((len(pos), 1), float(i))], axis=1).astype(np.float32))
-        (open_ if part.shape == "mesh" else closed).append((faces + base).astype(np.uint32).ravel())
+        idx = (faces + base).astype(np.uint32).ravel()
+        per_part.append(idx)
+        (open_ if is_open[i] else closed).append(idx)
+        if part.casts_shadow:
+            (cast_open if is_open[i] else cast_closed).append(idx)
         base += len(pos)
+
     verts = np.concatenate(chunks) if chunks else np.zeros((0, 7), np.float32)
-    closed_idx = np.concatenate(closed) if closed else np.zeros(0, np.uint32)
-    open_idx = np.concatenate(open_) if open_ else np.zeros(0, np.uint32)
+    closed_idx, open_idx = _cat(closed), _cat(open_)
     return MergedGeometry(
         vertices=np.ascontiguousarray(verts),
         indices=np.ascontiguousarray(np.concatenate([closed_idx, open_idx])),
         closed_count=len(closed_idx),
         radii=radii,
+        shadow_indices=np.ascontiguousarray(np.concatenate([_cat(cast_closed), _cat(cast_open)])),
+        shadow_closed_count=sum(len(a) for a in cast_closed),
+        part_indices=per_part,
+        part_open=is_open,
     )

@@ -1,7 +1,9 @@
 """The sim engine's 3D renderer: moderngl on a headless EGL context (Mesa llvmpipe on CPU, or a GPU).
 
-Per frame: one shadow pass (skipped when nothing moved), one draw for all parts (one merged vertex buffer,
-poses fetched from a small float texture), one full-screen ground+sky pass behind them, and one merged post pass.
+Per frame: one shadow pass (casters only; skipped when nothing moved), one draw for all parts (one merged vertex
+buffer, poses fetched from a small float texture, moving entities nearest first), one full-screen ground+sky pass
+behind them, a quarter-size glow composition when the style has halation, and one merged post pass. Round parts
+are tessellated per timeline for the largest size they reach on screen or in the shadow map (lod.py).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from reelcast.engines.sim.render.camera import (
     look_at,
     perspective,
 )
+from reelcast.engines.sim.render.lod import bound_radius, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
-from reelcast.engines.sim.render.meshes import merge_parts
+from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts
 from reelcast.engines.sim.scene import SimTimeline
 from reelcast.prompt.plan import Style
 
@@ -81,6 +84,9 @@ class _Prepared:
     vao_shadow: moderngl.VertexArray | None
     closed_count: int
     total_count: int
+    shadow_closed_count: int  # the shadow pass draws casters only (its own index buffer)
+    shadow_total_count: int
+    geometry: MergedGeometry  # for re-ordering the parts' draw (nearest first) each frame
     part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
     parts_tex: moderngl.Texture
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
@@ -192,6 +198,11 @@ class Renderer:
         self.glow_tex.build_mipmaps(0, levels)
         self.glow_tex.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
         self.glow_tex.repeat_x = self.glow_tex.repeat_y = False
+        small = (max(1, size[0] // 4), max(1, size[1] // 4))
+        self.glow_small = ctx.texture(small, 4, dtype="f2")
+        self.glow_small.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.glow_small.repeat_x = self.glow_small.repeat_y = False
+        self.glow_small_fbo = ctx.framebuffer([self.glow_small])
         if self.samples:
             self.ms_glow = ctx.renderbuffer(size, 4, samples=self.samples)
             self.main_glow_fbo = ctx.framebuffer([self.ms_color, self.ms_glow], self.ms_depth)
@@ -220,6 +231,8 @@ class Renderer:
             vs, fs = head + shaders.PART_VS, head + shaders.COMMON + shaders.PART_FS
         elif kind == "shadow":
             vs, fs = head + shaders.SHADOW_VS, head + shaders.SHADOW_FS
+        elif kind == "glow":
+            vs, fs = head + shaders.POST_VS, head + shaders.GLOW_FS
         elif kind == "background":
             vs, fs = head + shaders.BACKGROUND_VS, head + shaders.COMMON + shaders.BACKGROUND_FS
         else:
@@ -244,7 +257,13 @@ class Renderer:
         glow = self.style.halation > 0.0
         if glow:
             self._ensure_glow_targets()
-        geo = merge_parts(tl.parts)
+        # Level of detail: each round part tessellated for the largest size it reaches on screen or in the shadow
+        # map (lod.py). The shadow texel is estimated from the same window fit as below.
+        texel = None
+        if n:
+            _, half_est = self._shadow_window(tl, max(bound_radius(p) for p in tl.parts))
+            texel = 2.0 * max(half_est[0], half_est[1]) / self.shadow_size
+        geo = merge_parts(tl.parts, choose_segments(tl, self.scene_width, self.scene_height, texel) if n else None)
         data = np.zeros((n, PART_TEXELS, 4), np.float32)
         for i, part in enumerate(tl.parts):
             spec, shin = material(part.material)
@@ -252,7 +271,7 @@ class Renderer:
             data[i, 5] = (1.0, (1 + i % 254) / 255.0, spec, shin)
         parts_tex = ctx.texture((PART_TEXELS, max(n, 1)), 4, dtype="f4")
         parts_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
-        vbo = ibo = vao_parts = vao_shadow = None
+        vbo = ibo = sibo = vao_parts = vao_shadow = None
         if n and len(geo.indices):
             vbo = ctx.buffer(geo.vertices.tobytes())
             ibo = ctx.buffer(geo.indices.tobytes())
@@ -261,18 +280,12 @@ class Renderer:
             vao_parts = ctx.vertex_array(
                 parts_prog, [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part")], index_buffer=ibo, index_element_size=4
             )
-            vao_shadow = ctx.vertex_array(
-                shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=ibo, index_element_size=4
-            )
-        # One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
-        # The box is fitted in light space, so a low sun does not waste texels on a square window.
-        center: np.ndarray | None = None
-        half = (MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS * 2.0)
-        if n:
-            pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
-            c, h = light_space_box(tl.env.sun_direction, pos, float(geo.radii.max()) + 0.25)
-            if max(h[0], h[1]) <= MAX_SHADOW_RADIUS:
-                center, half = c, (max(h[0], 1.0), max(h[1], 1.0), max(h[2], 1.0))
+            if len(geo.shadow_indices):
+                sibo = ctx.buffer(geo.shadow_indices.tobytes())
+                vao_shadow = ctx.vertex_array(
+                    shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=sibo, index_element_size=4
+                )
+        center, half = self._shadow_window(tl, float(geo.radii.max()) if n else 0.0)
         return _Prepared(
             vbo=vbo,
             ibo=ibo,
@@ -280,6 +293,9 @@ class Renderer:
             vao_shadow=vao_shadow,
             closed_count=geo.closed_count,
             total_count=len(geo.indices),
+            shadow_closed_count=geo.shadow_closed_count,
+            shadow_total_count=len(geo.shadow_indices),
+            geometry=geo,
             part_data=data,
             parts_tex=parts_tex,
             glow=glow,
@@ -287,7 +303,24 @@ class Renderer:
             radii=geo.radii,
             shadow_center=center,
             shadow_half=half,
+            extra=[sibo] if sibo is not None else [],
         )
+
+    @staticmethod
+    def _shadow_window(tl: SimTimeline, max_radius: float) -> tuple[np.ndarray | None, tuple[float, float, float]]:
+        """One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
+
+        The box is fitted in light space, so a low sun does not waste texels on a square window. Returns its
+        light-space centre (None: follow the camera) and half extents.
+        """
+        center: np.ndarray | None = None
+        half = (MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS * 2.0)
+        if tl.parts:
+            pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
+            c, h = light_space_box(tl.env.sun_direction, pos, max_radius + 0.25)
+            if max(h[0], h[1]) <= MAX_SHADOW_RADIUS:
+                center, half = c, (max(h[0], 1.0), max(h[1], 1.0), max(h[2], 1.0))
+        return center, half
 
     # ------------------------------------------------------------------ frames
 
@@ -325,6 +358,13 @@ class Renderer:
             bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
             post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
             prep.extra += [bg_vao, post_vao]
+            glow_vao: moderngl.VertexArray | None = None
+            if glow:
+                glow_prog = self._program("glow", [])
+                glow_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
+                glow_prog["u_dst_rcp"].value = (1.0 / self.glow_small.width, 1.0 / self.glow_small.height)
+                glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
+                prep.extra.append(glow_vao)
 
             self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
         poses = np.asarray(tl.poses, np.float32)
@@ -334,7 +374,12 @@ class Renderer:
         blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
         aspect = self.width / self.height
         last_shadow_key: bytes | None = None
+        last_order: np.ndarray | None = None
         n = len(tl.parts)
+        moving = np.flatnonzero(np.any(poses != poses[:1], axis=(0, 2, 3))) if n else np.zeros(0, np.int64)
+        static = np.setdiff1d(np.arange(n), moving)
+        entity_names = sorted({tl.parts[i].entity for i in moving})
+        ent_of = np.array([entity_names.index(tl.parts[i].entity) for i in moving], np.int64)
         try:
             for f in range(tl.n_frames):
                 with self.ctx:
@@ -360,6 +405,18 @@ class Renderer:
                     if key != last_shadow_key:
                         self._shadow_pass(prep, light_vp)
                         last_shadow_key = key
+
+                    if len(moving) > 1 and prep.ibo is not None:
+                        # The static set as listed, then moving entities nearest first (parts as listed within
+                        # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
+                        # sliding flush with its wall) keep the order that decides their exact depth ties.
+                        depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
+                        ent_depth = np.full(len(entity_names), np.inf)
+                        np.minimum.at(ent_depth, ent_of, depth)
+                        order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        if last_order is None or not np.array_equal(order, last_order):
+                            prep.ibo.write(prep.geometry.ordered_indices(order).tobytes())
+                            last_order = order
 
                     view = look_at(cam)
                     proj = perspective(cam.fov_y, aspect)
@@ -392,9 +449,12 @@ class Renderer:
                     post_prog["u_frame"].value = f
                     if len(prep.halos):
                         self._set_halos(post_prog, prep, poses[f], vis, proj @ view, tan_y)
-                    self.color_tex.use(UNIT_COLOR)
-                    if glow and self.glow_tex is not None:
+                    if glow_vao is not None and self.glow_tex is not None:
                         self.glow_tex.use(UNIT_GLOW)
+                        self.glow_small_fbo.use()
+                        glow_vao.render(moderngl.TRIANGLES, vertices=3)
+                        self.glow_small.use(UNIT_GLOW)
+                    self.color_tex.use(UNIT_COLOR)
                     fbo = self.out_fbo[out_i]
                     fbo.use()
                     ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
@@ -441,6 +501,7 @@ class Renderer:
             )
             col[k] = prep.part_data[i, 4, :3] * prep.part_data[i, 4, 3]
             k += 1
+        prog["u_halos_on"].value = k
         prog["u_halo_pos"].write(pos.tobytes())
         prog["u_halo_col"].write(col.tobytes())
 
@@ -456,15 +517,14 @@ class Renderer:
         prep.parts_tex.use(UNIT_PARTS)
         ctx.enable(moderngl.DEPTH_TEST)
         ctx.depth_func = "<"
-        if prep.closed_count:
+        closed, total = prep.shadow_closed_count, prep.shadow_total_count
+        if closed:
             ctx.enable(moderngl.CULL_FACE)
             ctx.cull_face = "front"
-            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=prep.closed_count)
+            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=closed)
         ctx.disable(moderngl.CULL_FACE)
-        if prep.total_count > prep.closed_count:
-            prep.vao_shadow.render(
-                moderngl.TRIANGLES, vertices=prep.total_count - prep.closed_count, first=prep.closed_count
-            )
+        if total > closed:
+            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=total - closed, first=closed)
 
     def _main_pass(self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool) -> None:
         """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any)."""

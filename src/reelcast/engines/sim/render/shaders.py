@@ -121,10 +121,16 @@ layout(location = 1) out vec4 f_glow;
 uniform float u_halation;
 #endif
 void main() {
+    vec3 albedo = to_linear(v_albedo.rgb);
+    float e = v_albedo.a;
+    vec3 glow_col = albedo * (1.0 + 0.3 * e);
+    vec3 col = glow_col;
+    // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col): skip the lighting. The branch is on a
+    // flat input, the same for a whole triangle, so llvmpipe skips it per block (fireworks, lanterns, comets).
+    if (e * 1.5 < 1.0) {
     vec3 n = normalize(v_nrm);
     if (!gl_FrontFacing) n = -n;
     vec3 v = normalize(u_eye - v_wpos);
-    vec3 albedo = to_linear(v_albedo.rgb);
     float ndl = dot(n, u_sun_dir);
     float sh = shadow_at(v_wpos, n);
     float diff = diffuse_term(ndl, sh);
@@ -137,10 +143,10 @@ void main() {
     float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
     float rim = pow(1.0 - max(dot(n, v), 0.0), 4.0) * 0.12;
 #endif
-    vec3 col = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
-    col += rim * to_linear(u_sky_horizon) * (0.5 + 0.5 * max(ndl, 0.0));
-    float e = v_albedo.a;
-    col = mix(col, albedo * (1.0 + 0.3 * e), min(e * 1.5, 1.0));   // emissive: unlit; glow does the rest
+    vec3 lit = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
+    lit += rim * to_linear(u_sky_horizon) * (0.5 + 0.5 * max(ndl, 0.0));
+    col = mix(lit, glow_col, e * 1.5);   // emissive: unlit; glow does the rest
+    }
     float dist = length(u_eye - v_wpos);
     col = mix(col, to_linear(u_fog_col), fog_amount(dist) * (1.0 - e));
     f_color = vec4(to_display(col), v_mat.y);
@@ -321,11 +327,12 @@ uniform float u_grain;
 uniform float u_bar;          // letterbox bar height in pixels (0 = none)
 uniform uint u_frame;
 #ifdef GLOW
-uniform sampler2D u_glow;
+uniform sampler2D u_glow;     // the composed glow (GLOW_FS), a quarter of the scene size
 uniform vec3 u_glow_tint;
 uniform float u_glow_strength;
 #endif
 #ifdef HALOS
+uniform int u_halos_on;
 uniform vec4 u_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
@@ -380,15 +387,11 @@ void main() {
     }
 #endif
 #ifdef GLOW
-    // Small mip for the core, four offset taps of a coarse mip for a wide, round (not blocky) halo.
-    vec2 o = u_rcp * 20.0;
-    vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
-              + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
-    vec3 glow = textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25;
-    c += glow * u_glow_tint * u_glow_strength;
+    c += texture(u_glow, uv).rgb * u_glow_tint * u_glow_strength;   // composed at quarter size (GLOW_FS)
 #endif
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
+        if (k >= u_halos_on) break;   // only the ones in front of the camera this frame (packed first)
         float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
@@ -415,5 +418,23 @@ void main() {
 #endif
     if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
     f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+}
+"""
+
+# Glow composition at a quarter of the scene size (drawn with POST_VS): a small mip for the core and four offset taps
+# of a coarse mip for a wide, round (not blocky) halo. Five trilinear taps per output pixel cost several ms a frame
+# on llvmpipe at 854x480; here they run on 1/16 of the scene's pixels and the post pass takes one bilinear tap of the
+# result, which is as smooth as the mips it came from.
+GLOW_FS = """
+uniform sampler2D u_glow;    // the scene's glow attachment, mipmapped
+uniform vec2 u_rcp;          // 1 / output size: the offsets are in output pixels
+uniform vec2 u_dst_rcp;      // 1 / this target's size
+out vec4 f_glow;
+void main() {
+    vec2 uv = gl_FragCoord.xy * u_dst_rcp;
+    vec2 o = u_rcp * 20.0;
+    vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
+              + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
+    f_glow = vec4(textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25, 1.0);
 }
 """
