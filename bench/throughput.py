@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,6 +225,7 @@ def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds
 
 def main() -> None:
     """Measure 1 and 2 workers and print (or write) the table."""
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="openai")  # the SDK's Sora-API notice
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--clients", type=int, default=8,
                     help="concurrent create_and_poll clients (keep it ≥ 2 x workers + 2 so the queue never runs dry "
@@ -264,7 +266,8 @@ def main() -> None:
         "",
         "*Pinned*: worker i runs on core i only (`taskset -c i reelcast worker`), so one worker is one core's worth "
         "of rendering; *free*: the kernel schedules the workers, and a lone worker's render, encode and audio "
-        "threads also use the second core, which flatters the 1-worker row.",
+        "threads also use the second core's slack, which raises the 1-worker row (and so lowers the ratio); "
+        "pinned, the API server and PostgreSQL must preempt a worker on its core.",
         "",
         "| workers | cores | jobs | wall s | jobs/minute | API requests | API p99 ms | CPU s/job: workers "
         "| API server | PostgreSQL | Redis | clients |",
