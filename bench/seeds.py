@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.gallery import ENTRIES
-from bench.render import Row, measure
+from bench.render import Row, measure, warm_up
 from bench.report import write_section
 
 SIZE = "854x480"
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     only = {s for s in args.only.split(",") if s}
     rows: list[tuple[str, Row]] = []
+    warm_up("auto")  # imports, the embedding model and GL start-up: a server pays them once, not per clip
     for e in ENTRIES:
         if only and e.slug not in only:
             continue
