@@ -7,13 +7,12 @@ import time
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from reelcast.domain import wellbeing
 from reelcast.social.accounts import is_minor
 from reelcast.social.errors import SocialError, not_found
+from reelcast.store.db import conflict_insert
 from reelcast.store.feed_models import FeedCounters, FeedSettings, GuardianCode, GuardianLink
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Follow
@@ -175,11 +174,6 @@ def set_parental(s: Session, teen: User, body: dict[str, object]) -> FeedSetting
     return row
 
 
-def load_counters(s: Session, user_id: str) -> wellbeing.Counters:
-    """The stored counters of a user."""
-    return _counters(s.get(FeedCounters, user_id))
-
-
 def _counters(row: FeedCounters | None) -> wellbeing.Counters:
     if row is None:
         return wellbeing.Counters()
@@ -192,10 +186,10 @@ def _counters(row: FeedCounters | None) -> wellbeing.Counters:
 def save_counters(s: Session, user_id: str, c: wellbeing.Counters) -> None:
     """Store a user's counters (one INSERT … ON CONFLICT UPDATE on PostgreSQL and SQLite)."""
     values = asdict(c)
-    dialect = s.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(FeedCounters).values(user_id=user_id, **values)
-        s.execute(ins.on_conflict_do_update(index_elements=[FeedCounters.user_id], set_=values))
+    ins = conflict_insert(s, FeedCounters)
+    if ins is not None:
+        s.execute(ins.values(user_id=user_id, **values)
+                  .on_conflict_do_update(index_elements=[FeedCounters.user_id], set_=values))
         loaded = s.identity_map.get(s.identity_key(FeedCounters, user_id))
         if loaded is not None:  # keep a row this session read in step with the database
             s.expire(loaded)
@@ -207,8 +201,3 @@ def save_counters(s: Session, user_id: str, c: wellbeing.Counters) -> None:
         for k, v in asdict(c).items():
             setattr(row, k, v)
     s.flush()
-
-
-def latest_create_at(s: Session, user_id: str) -> int:
-    """When the user last started a video (create, remix, edit or extend), or 0."""
-    return int(s.scalar(select(func.max(VideoJob.created_at)).where(VideoJob.user_id == user_id)) or 0)

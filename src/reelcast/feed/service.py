@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import bindparam, delete, exists, func, insert, literal, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from reelcast import embeddings
@@ -24,6 +22,7 @@ from reelcast.domain import wellbeing
 from reelcast.feed import controls, items, nudge, vectors
 from reelcast.social import cameos, graph
 from reelcast.social.errors import SocialError
+from reelcast.store.db import conflict_insert
 from reelcast.store.feed_models import FeedImpression
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Comment, Follow, Like, Post
@@ -329,13 +328,8 @@ def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, Vid
         rows = [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id, position=start + k, created_at=now)
                 for k, (p, _, _) in enumerate(page)]
         # two requests with the same cursor at once serve the same posts; the second records nothing new
-        dialect = s.get_bind().dialect.name
-        if dialect == "postgresql":
-            s.execute(pg_insert(FeedImpression).on_conflict_do_nothing(), rows)
-        elif dialect == "sqlite":
-            s.execute(sqlite_insert(FeedImpression).on_conflict_do_nothing(), rows)
-        else:
-            s.execute(insert(FeedImpression), rows)
+        ins = conflict_insert(s, FeedImpression)
+        s.execute(ins.on_conflict_do_nothing() if ins is not None else insert(FeedImpression), rows)
     if random.random() < 0.01:
         s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
 

@@ -140,26 +140,28 @@ def encode_mp4(
             astream.bit_rate = opts.audio_bitrate
             astream.time_base = Fraction(1, sample_rate)
 
-        # Audio into a packet list as soon as it is ready, then interleaved by time with the video packets.
+        # Audio into a packet list as soon as it is ready; video packets wait in `held` until then, and are muxed
+        # frame by frame with the audio up to each frame's end time (the same order whenever the audio arrived).
         apackets: list[av.Packet] | None = None if astream is not None else []
-        held: list[tuple[int, list[av.Packet]]] = []  # video packets per frame, waiting for the audio
+        held: list[tuple[int, list[av.Packet]]] = []  # (frame index, its video packets) not muxed yet
         a_idx = 0
 
-        def mux_frame(i: int, vpackets: list[av.Packet]) -> None:
-            nonlocal a_idx
-            assert apackets is not None
-            for pkt in vpackets:
-                container.mux(pkt)
-            t_video = (i + 1) / fps  # interleave audio up to this video time
-            while a_idx < len(apackets) and apackets[a_idx].pts / sample_rate <= t_video:
-                container.mux(apackets[a_idx])
-                a_idx += 1
-
-        def audio_packets(wait: bool) -> list[av.Packet] | None:
-            if isinstance(audio, Future) and not (wait or audio.done()):
-                return None
-            assert astream is not None and audio is not None
-            return _encode_audio(astream, audio.result() if isinstance(audio, Future) else audio, sample_rate)
+        def flush(wait: bool) -> None:
+            nonlocal apackets, a_idx
+            if apackets is None:
+                if isinstance(audio, Future) and not (wait or audio.done()):
+                    return
+                assert astream is not None and audio is not None
+                samples = audio.result() if isinstance(audio, Future) else audio
+                apackets = _encode_audio(astream, samples, sample_rate)
+            for i, vpackets in held:
+                for pkt in vpackets:
+                    container.mux(pkt)
+                t_video = (i + 1) / fps  # interleave audio up to this video time
+                while a_idx < len(apackets) and apackets[a_idx].pts / sample_rate <= t_video:
+                    container.mux(apackets[a_idx])
+                    a_idx += 1
+            held.clear()
 
         for i, rgb in enumerate(_prefetch(frames)):
             if rgb.shape != (height, width, 3):
@@ -172,24 +174,13 @@ def encode_mp4(
             vf = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
             vf.pts = i
             vf.time_base = Fraction(1, fps)
-            vpackets = list(vstream.encode(vf))
-            if apackets is None:
-                apackets = audio_packets(wait=False)
-            if apackets is None:
-                held.append((i, vpackets))
-            else:
-                for j, pk in held:
-                    mux_frame(j, pk)
-                held.clear()
-                mux_frame(i, vpackets)
+            held.append((i, list(vstream.encode(vf))))
+            flush(wait=False)
             result.n_frames = i + 1
             if on_frame is not None:
                 on_frame(i + 1)
-        if apackets is None:
-            apackets = audio_packets(wait=True)
+        flush(wait=True)
         assert apackets is not None
-        for j, pk in held:
-            mux_frame(j, pk)
         for pkt in vstream.encode(None):
             container.mux(pkt)
         while a_idx < len(apackets):

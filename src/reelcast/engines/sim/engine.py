@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -21,24 +20,17 @@ def _noop(fraction: float, stage: str) -> None:
 
 
 def _synthesize_soon(plan: ScenePlan, timeline: SimTimeline, seed: int) -> Future[np.ndarray]:
-    """Synthesise the soundtrack in a daemon thread; the result (or its error) arrives through the Future.
+    """Synthesise the soundtrack in a background thread; the result (or its error) arrives through the Future.
 
     The audio depends only on the plan, the simulated timeline and the seed, so it is the same bytes whichever
     thread makes it; it runs beside the renderer, whose GL work happens mostly outside the GIL."""
     from reelcast.engines.sim.audio import synthesize
 
-    fut: Future[np.ndarray] = Future()
-
-    def run() -> None:
-        if not fut.set_running_or_notify_cancel():
-            return
-        try:
-            fut.set_result(np.asarray(synthesize(plan, timeline, seed), dtype=np.float32))
-        except BaseException as exc:  # handed to whoever waits for the audio
-            fut.set_exception(exc)
-
-    threading.Thread(target=run, name="reelcast-audio", daemon=True).start()
-    return fut
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelcast-audio")
+    try:
+        return pool.submit(lambda: np.asarray(synthesize(plan, timeline, seed), dtype=np.float32))
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when the audio is done
 
 
 class SimEngine:
