@@ -31,6 +31,12 @@ def smooth(track: np.ndarray, window: int) -> np.ndarray:
     return np.stack([np.convolve(padded[:, i], k, mode="valid") for i in range(track.shape[1])], axis=1)
 
 
+def smoothstep(u: float) -> float:
+    """Return the cubic ease 3u² − 2u³ of u clamped to 0..1."""
+    u = min(1.0, max(0.0, u))
+    return u * u * (3 - 2 * u)
+
+
 @dataclass(frozen=True)
 class ShotSpan:
     """One shot as a camera director sees it: its plan Shot, its frames [first, stop) and the focus paths."""

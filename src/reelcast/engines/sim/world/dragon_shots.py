@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reelcast.engines.sim.scene import CameraPose
-from reelcast.engines.sim.world.camera import Director, ShotSpan, shot_cameras
+from reelcast.engines.sim.world.camera import Director, ShotSpan, shot_cameras, smoothstep
 
 if TYPE_CHECKING:
     from reelcast.engines.sim.world.dragon import DragonActor
@@ -22,12 +22,6 @@ REVEAL_LEAD = 0.5  # seconds before the bank that the camera starts to climb
 REVEAL_TIME = 1.3  # seconds the climb takes
 CLIMB = np.array([0.0, -6.0, 9.0])  # metres the eye moves (out to the open side and up)
 AIM_DROP = 3.0  # metres below the dragon that the camera aims by the end: the dragon rides high in frame
-
-
-def smoothstep(u: float) -> float:
-    """Return the cubic ease 3u² − 2u³ of u clamped to 0..1."""
-    u = min(1.0, max(0.0, u))
-    return u * u * (3 - 2 * u)
 
 
 def reveal(t: float, bank_start: float) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
-from reelcast.engines.sim.world.camera import fov_y_deg
+from reelcast.engines.sim.world.camera import fov_y_deg, smoothstep
 from reelcast.engines.sim.world.dogskin import anchors, dog_mesh
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
@@ -26,7 +26,6 @@ from reelcast.engines.sim.world.space_shots import (
     INTERIOR_HI,
     INTERIOR_LO,
     ball_view_point,
-    smoothstep,
     station_director,
 )
 from reelcast.prompt.plan import Entity

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reelcast.engines.sim.scene import CameraPose
-from reelcast.engines.sim.world.camera import Director, ShotSpan, pose, smooth
+from reelcast.engines.sim.world.camera import Director, ShotSpan, pose, smooth, smoothstep
 
 if TYPE_CHECKING:
     from reelcast.engines.sim.world.space import FlyingDogActor
@@ -28,12 +28,6 @@ EXTERIOR_MAX_X = DOOR_X - 0.9  # outside shots keep the eye this far out from th
 CHASE_NEAR, CHASE_FAR = 2.3, 3.1  # metres from the dog's body centre at the start / end of the outside shot
 VIEW_DISTANCE = 2.3  # metres from the dog's resting body centre to the inside set-up
 BALL_VIEW_DEPTH = (0.3, 0.85)  # floating balls sit this fraction of the way from the inside eye to the dog
-
-
-def smoothstep(u: float) -> float:
-    """Return the cubic ease 3u² − 2u³ of u clamped to 0..1."""
-    u = min(1.0, max(0.0, u))
-    return u * u * (3 - 2 * u)
 
 
 def exterior_poses(dog: FlyingDogActor, span: ShotSpan) -> list[CameraPose]:
