@@ -67,7 +67,7 @@ def server_settings(data_dir: Path, database_url: str | None = None, **overrides
     """Settings for a test server: tiny sizes allowed, fast polling, test hooks on."""
     base: dict[str, object] = dict(
         data_dir=data_dir, database_url=database_url, extra_sizes="160x90,320x180", extra_seconds="1,2",
-        test_hooks=True, poll_after_ms=50, daily_video_quota=1000, lease_seconds=30,
+        test_hooks=True, poll_after_ms=50, poll_after_max_ms=200, daily_video_quota=1000, lease_seconds=30,
         requests_per_minute=0,  # tests that check rate limits set their own
     )
     base.update(overrides)

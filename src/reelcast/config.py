@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     worker_cpu_threads: int = Field(default=0, description="Native threads per `reelcast worker` process (llvmpipe, "
                                     "x264, BLAS, torch); 1 when running one worker per core; 0 = all cores.")
     lease_seconds: int = Field(default=120, description="A job whose worker stops heartbeating is re-claimed.")
-    poll_after_ms: int = Field(default=1000, description="openai-poll-after-ms header on pending videos.")
+    poll_after_ms: int = Field(default=1000, description="Shortest openai-poll-after-ms on pending videos.")
+    poll_after_max_ms: int = Field(default=10000, description="Longest openai-poll-after-ms: a job expected to "
+                                   "take long is polled after half its estimated remaining time, up to this.")
     asset_ttl_days: int = Field(default=0, description="Days after completion until assets expire; 0 = never.")
     auth: bool = Field(default=True, description="Require Bearer API keys.")
     admin_handle: str = "admin"

@@ -15,6 +15,7 @@ from reelcast.api.limits import reserve_generation
 from reelcast.api.schemas import CharacterOut, RemixBody, Video, VideoDeleted, VideoList, VideoPlan
 from reelcast.api.uploads import store_video_upload
 from reelcast.domain import video_rules as rules
+from reelcast.jobs import poll_hints
 from reelcast.jobs.pipeline import new_seed
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.images import ImageError, decode_image
@@ -36,7 +37,7 @@ CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet":
 
 def _poll_headers(rt: Runtime, job: VideoJob, response: Response) -> None:
     if job.status in repo.PENDING:
-        response.headers["openai-poll-after-ms"] = str(rt.settings.poll_after_ms)
+        response.headers["openai-poll-after-ms"] = str(poll_hints.poll_after_ms(rt, job))
 
 
 def _store_reference(rt: Runtime, body: Body) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from reelcast.domain.ids import new_id
@@ -121,6 +121,25 @@ def count_by_status(s: Session) -> dict[str, int]:
     rows = s.execute(select(VideoJob.status, func.count()).where(VideoJob.deleted_at.is_(None))
                      .group_by(VideoJob.status))
     return {str(k): int(v) for k, v in rows}
+
+
+def queue_position(s: Session, job_id: str) -> tuple[int, int]:
+    """(queued jobs that will be claimed before `job_id`, jobs in progress now) — claims go in id order."""
+    pending = and_(VideoJob.status.in_(PENDING), VideoJob.deleted_at.is_(None))
+    ahead = func.coalesce(func.sum(case((and_(VideoJob.status == "queued", VideoJob.id < job_id), 1), else_=0)), 0)
+    running = func.coalesce(func.sum(case((VideoJob.status == "in_progress", 1), else_=0)), 0)
+    row = s.execute(select(ahead, running).where(pending)).one()
+    return int(row[0]), int(row[1])
+
+
+def recent_render_seconds(s: Session, last: int = 20) -> float | None:
+    """Mean claim-to-completion seconds of the last `last` completed jobs, None before the first one."""
+    recent = (select((VideoJob.completed_at - VideoJob.started_at).label("took"))
+              .where(VideoJob.status == "completed", VideoJob.started_at.is_not(None),
+                     VideoJob.completed_at.is_not(None))
+              .order_by(VideoJob.id.desc()).limit(last).subquery())
+    mean = s.scalar(select(func.avg(recent.c.took)))
+    return None if mean is None else float(mean)
 
 
 def heartbeat(s: Session, job_id: str, worker_id: str, lease_seconds: int, progress: int) -> bool:

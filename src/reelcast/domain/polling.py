@@ -1,0 +1,51 @@
+"""When a client should ask again about a pending video: the `openai-poll-after-ms` rule.
+
+The SDK's `poll()` sleeps for whatever the server says. A fixed interval makes every queued job cost one request
+per interval for as long as it waits — with eight clients behind one worker that is ~30 requests per job, most of
+them answered "still queued". Instead the server estimates how long the job still has to go and asks the client to
+come back after about half of it: the wait shrinks geometrically towards the finish, so a job costs a handful of
+polls and its completion is still seen within the floor interval of it happening. Estimates only ever stretch the
+interval between `floor_ms` and `cap_ms`, so a bad estimate costs at most `cap_ms` of extra latency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Fraction of the estimated remaining time to wait before the next poll.
+FRACTION = 0.5
+#: Below this progress (percent) the progress-based estimate is too noisy to use.
+MIN_PROGRESS = 5
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What the server knows about a pending job's place in line."""
+
+    ahead: int  # queued jobs that will be claimed before this one
+    running: int  # jobs being rendered now (≈ busy workers)
+    typical_s: float | None  # recent mean render time of a job (claim to completion), None when unknown
+
+
+def remaining_seconds(status: str, progress: int, elapsed_s: float, view: QueueView) -> float | None:
+    """Estimated seconds until a pending job completes, or None when there is nothing to go on."""
+    if status == "in_progress":
+        if progress >= MIN_PROGRESS and elapsed_s > 0:
+            return elapsed_s * (100 - progress) / progress
+        if view.typical_s is None:
+            return None
+        return max(view.typical_s - elapsed_s, 0.0)
+    if status != "queued" or view.typical_s is None:
+        return None
+    # Jobs ahead are shared among the running workers; on average the ones running are half done.
+    workers = max(view.running, 1)
+    return (view.ahead / workers + 0.5) * view.typical_s + view.typical_s
+
+
+def poll_after_ms(status: str, progress: int, elapsed_s: float, view: QueueView, floor_ms: int, cap_ms: int) -> int:
+    """Milliseconds the client should wait before polling again: half the estimated remaining time, clamped."""
+    cap_ms = max(cap_ms, floor_ms)
+    remaining = remaining_seconds(status, progress, elapsed_s, view)
+    if remaining is None:
+        return floor_ms
+    return int(min(max(remaining * 1000 * FRACTION, floor_ms), cap_ms))
