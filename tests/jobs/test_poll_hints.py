@@ -76,5 +76,15 @@ def test_a_job_deep_in_the_queue_is_polled_less_often_than_the_next_one(rt):
     with rt.db.session() as s:
         repo.claim_next(s, "w1", 60)
     first, last = poll_hints.poll_after_ms(rt, _job(rt, ids[1])), poll_hints.poll_after_ms(rt, _job(rt, ids[-1]))
-    assert first == 3000  # next in line: (0.5 + 1) x 4 s, halved
-    assert last == 15000  # 6 ahead of it: (6 + 0.5 + 1) x 4 s, halved
+    assert first == 1000  # next in line: (0.5 + 1) x 4 s over 6 polls, below the floor
+    assert last == 5000  # 6 ahead of it: (6 + 0.5 + 1) x 4 s over 6 polls
+
+
+def test_the_first_completed_job_is_noticed_without_waiting_for_the_cache(rt, monkeypatch):
+    monkeypatch.setattr(poll_hints, "NONE_TTL_S", 0.0)
+    ids = _queue(rt, 8)
+    assert poll_hints.poll_after_ms(rt, _job(rt, ids[-1])) == 1000
+    _finish(rt, ids[0], 4)
+    with rt.db.session() as s:
+        repo.claim_next(s, "w1", 60)
+    assert poll_hints.poll_after_ms(rt, _job(rt, ids[-1])) == 4333  # 5 ahead: (5 + 0.5 + 1) x 4 s over 6 polls

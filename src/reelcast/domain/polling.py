@@ -1,19 +1,20 @@
 """When a client should ask again about a pending video: the `openai-poll-after-ms` rule.
 
-The SDK's `poll()` sleeps for whatever the server says. A fixed interval makes every queued job cost one request
-per interval for as long as it waits — with eight clients behind one worker that is ~30 requests per job, most of
-them answered "still queued". Instead the server estimates how long the job still has to go and asks the client to
-come back after about half of it: the wait shrinks geometrically towards the finish, so a job costs a handful of
-polls and its completion is still seen within the floor interval of it happening. Estimates only ever stretch the
-interval between `floor_ms` and `cap_ms`, so a bad estimate costs at most `cap_ms` of extra latency.
+A fixed interval makes every queued job cost one request per interval for as long as it waits — with eight clients
+behind one worker that is ~30 requests per job, most of them answered "still queued". Instead the server estimates
+how long the job still has to go and spreads that over about `POLLS` polls. The official SDK's `poll()` reads the
+header from its first response only and keeps that interval for the whole wait, so the interval must suit the
+whole remaining time: a job then costs about `POLLS` requests and its completion is seen within about 1/`POLLS` of
+its wait. Clients that re-read the header each time get shorter intervals as the job nears its end. Estimates only
+ever move the interval between `floor_ms` and `cap_ms`, so a bad one costs at most `cap_ms` of extra latency.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Fraction of the estimated remaining time to wait before the next poll.
-FRACTION = 0.5
+#: The estimated remaining time is spread over about this many polls.
+POLLS = 6
 #: Below this progress (percent) the progress-based estimate is too noisy to use.
 MIN_PROGRESS = 5
 
@@ -43,9 +44,9 @@ def remaining_seconds(status: str, progress: int, elapsed_s: float, view: QueueV
 
 
 def poll_after_ms(status: str, progress: int, elapsed_s: float, view: QueueView, floor_ms: int, cap_ms: int) -> int:
-    """Milliseconds the client should wait before polling again: half the estimated remaining time, clamped."""
+    """Milliseconds the client should wait before polling again: the estimated remaining time / `POLLS`, clamped."""
     cap_ms = max(cap_ms, floor_ms)
     remaining = remaining_seconds(status, progress, elapsed_s, view)
     if remaining is None:
         return floor_ms
-    return int(min(max(remaining * 1000 * FRACTION, floor_ms), cap_ms))
+    return int(min(max(remaining * 1000 / POLLS, floor_ms), cap_ms))

@@ -13,6 +13,8 @@ from reelcast.store.models import VideoJob
 
 #: Seconds a measured mean render time is reused before it is read again.
 MEAN_TTL_S = 30.0
+#: Before any job completed there is no mean: look again this soon.
+NONE_TTL_S = 1.0
 
 
 @dataclass
@@ -26,7 +28,7 @@ class RenderTimes:
     def mean(self, rt: Runtime) -> float | None:
         with self.lock:
             now = time.monotonic()
-            if now - self.read_at >= MEAN_TTL_S:
+            if now - self.read_at >= (MEAN_TTL_S if self.value is not None else NONE_TTL_S):
                 with rt.db.session() as s:
                     self.value = repo.recent_render_seconds(s)
                 self.read_at = now
