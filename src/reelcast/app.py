@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,12 +16,11 @@ from reelcast.api import limits, models_api, ops, videos, webhook_endpoints
 from reelcast.api import posts as post_api
 from reelcast.api import social as social_api
 from reelcast.api.errors import install_error_handlers
-from reelcast.api.ops import install_upload_limit, observe_request, readiness
+from reelcast.api.ops import install_upload_limit, readiness
 from reelcast.config import Settings
 from reelcast.jobs.runtime import Runtime
 from reelcast.jobs.webhooks import OutboxDispatcher
 from reelcast.jobs.worker import InlineWorker
-from reelcast.logs import request_id_var
 from reelcast.store import accounts
 
 log = logging.getLogger("reelcast")
@@ -89,22 +86,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
-        rid = "req_" + secrets.token_hex(12)
-        request.state.request_id = rid
-        token = request_id_var.set(rid)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["x-request-id"] = rid
-        for k, v in getattr(request.state, "ratelimit_headers", {}).items():
-            response.headers.setdefault(k, v)
-        observe_request(request, response.status_code, time.perf_counter() - started, rid)
-        return response
-
+    app.add_middleware(ops.RequestContext)
     install_upload_limit(app, st)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
