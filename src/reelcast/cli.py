@@ -185,10 +185,11 @@ def worker(
     from reelcast.jobs.webhooks import OutboxDispatcher
     from reelcast.jobs.worker import JobRunner
     from reelcast.logs import setup_logging
-    from reelcast.media.cpu_budget import apply_thread_budget
+    from reelcast.media.cpu_budget import apply_thread_budget, lower_priority
 
     st = Settings()
     setup_logging(st)
+    lower_priority(st.worker_nice)  # before any thread starts: they inherit it
     apply_thread_budget(st.worker_cpu_threads)
     if st.job_backend == "celery":
         _celery_worker(st, metrics_port)

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     worker_threads: int = 1
     worker_cpu_threads: int = Field(default=0, description="Native threads per `reelcast worker` process (llvmpipe, "
                                     "x264, BLAS, torch); 1 when running one worker per core; 0 = all cores.")
+    worker_nice: int = Field(default=10, description="Niceness of `reelcast worker` processes (0-19; 0 = leave it): "
+                             "renders yield the CPU to an API server or database on the same cores.")
     lease_seconds: int = Field(default=120, description="A job whose worker stops heartbeating is re-claimed.")
     poll_after_ms: int = Field(default=1000, description="Shortest openai-poll-after-ms on pending videos.")
     poll_after_max_ms: int = Field(default=10000, description="Longest openai-poll-after-ms: a job expected to "

@@ -56,3 +56,30 @@ def test_encoder_runs_single_threaded_under_a_budget_of_one(tmp_path) -> None:  
 
 def test_encoder_picks_its_own_threads_without_a_budget(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert _x264_threads(tmp_path, 0) != b"threads=1"
+
+
+NICE_CHILD = """
+import json, os, threading
+from reelcast.media import cpu_budget
+got = cpu_budget.lower_priority({nice})
+seen = {{}}
+def probe():
+    seen["thread"] = os.getpriority(os.PRIO_PROCESS, 0)
+t = threading.Thread(target=probe); t.start(); t.join()
+print(json.dumps({{"returned": got, "main": os.getpriority(os.PRIO_PROCESS, 0), "thread": seen["thread"]}}))
+"""
+
+
+def _nice_child(nice: int, start: int = 0) -> dict:
+    code = f"import os; os.nice({start})\n" + NICE_CHILD.format(nice=nice)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin"})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_worker_priority_is_lowered_for_threads_started_afterwards() -> None:
+    assert _nice_child(10) == {"returned": 10, "main": 10, "thread": 10}
+
+
+def test_worker_priority_is_never_raised() -> None:
+    assert _nice_child(5, start=12)["main"] == 12

@@ -28,6 +28,19 @@ def apply_thread_budget(threads: int) -> None:
         torch.set_num_threads(_budget)
 
 
+def lower_priority(nice: int) -> int:
+    """Raise this process's niceness to at least `nice` (0: leave it); returns the niceness now in effect.
+
+    A render worker calls this before it starts any thread: on Linux the nice value belongs to each thread and new
+    threads inherit their creator's, so the rasterizer, encoder and audio threads all run at the lower priority and
+    an API server or database sharing the cores is scheduled first. Never lowers an existing niceness.
+    """
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, min(nice, 19))
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
 def encoder_threads() -> int:
     """x264 threads under the budget (0: let x264 choose)."""
     return _budget
