@@ -395,6 +395,8 @@ class Renderer:
                 post_defines.append("FXAA")
             if self.look == "anime":
                 post_defines.append("OUTLINE")
+            if any(g != 1.0 for g in self.grade.gamma):
+                post_defines.append("GAMMA")
             if glow:
                 post_defines.append("GLOW")
             if len(prep.halos):

@@ -316,7 +316,9 @@ uniform sampler2D u_color;
 uniform vec2 u_size;
 uniform vec2 u_rcp;
 uniform vec3 u_lift;
+#ifdef GAMMA
 uniform vec3 u_gamma;
+#endif
 uniform vec3 u_gain;
 uniform float u_saturation;
 uniform float u_contrast;
@@ -398,7 +400,9 @@ void main() {
 #endif
     // Grade: lift / gamma / gain, contrast around mid grey, split toning, saturation.
     c = clamp(c * u_gain + u_lift * (1.0 - c), 0.0, 1.0);
-    c = pow(c, 1.0 / u_gamma);
+#ifdef GAMMA
+    c = pow(c, 1.0 / u_gamma);   // three exp2(log2) per pixel: compiled in only when the grade has a gamma
+#endif
     c = clamp((c - 0.5) * u_contrast + 0.5, 0.0, 1.0);
     float l = luma(c);
     c += u_shadow_tint * (1.0 - l) * (1.0 - l) + u_highlight_tint * l * l;
