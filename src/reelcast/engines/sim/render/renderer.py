@@ -397,6 +397,10 @@ class Renderer:
                 post_defines.append("OUTLINE")
             if any(g != 1.0 for g in self.grade.gamma):
                 post_defines.append("GAMMA")
+            if any(t != 0.0 for t in (*self.grade.shadow_tint, *self.grade.highlight_tint)):
+                post_defines.append("TONING")
+            if self._letterbox_bar() > 0.0:
+                post_defines.append("LETTERBOX")
             if glow:
                 post_defines.append("GLOW")
             if len(prep.halos):
@@ -750,9 +754,6 @@ class Renderer:
                     prog[name].value = v
         g = self.grade
         st = self.style
-        bar = 0.0
-        if st.letterbox:
-            bar = max(0.0, (self.height - self.width / 2.39) / 2.0)
         post_values: dict[str, object] = {
             "u_size": (float(self.width), float(self.height)),
             "u_rcp": (1.0 / self.width, 1.0 / self.height),
@@ -765,13 +766,19 @@ class Renderer:
             "u_highlight_tint": g.highlight_tint,
             "u_vignette": float(np.clip(st.vignette, 0.0, 1.0)) * (1.3 if self.look == "noir" else 1.0),
             "u_grain": float(np.clip(st.grain, 0.0, 1.0)),
-            "u_bar": float(math.floor(bar + 0.5)),
+            "u_bar": self._letterbox_bar(),
             "u_glow_tint": (1.0, 0.8, 0.7) if st.halation > 0 else (1.0, 1.0, 1.0),
             "u_glow_strength": 1.0,
         }
         for name, v in post_values.items():
             if name in post:
                 post[name].value = v
+
+    def _letterbox_bar(self) -> float:
+        """Height in pixels of each 2.39:1 letterbox bar (0: none)."""
+        if not self.style.letterbox:
+            return 0.0
+        return float(math.floor(max(0.0, (self.height - self.width / 2.39) / 2.0) + 0.5))
 
     def close(self) -> None:
         """Release the GL context and everything on it."""
