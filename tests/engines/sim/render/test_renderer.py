@@ -232,7 +232,7 @@ def _still_camera_scene(n_frames: int = 6) -> SimTimeline:
 
 
 def test_still_camera_redraws_only_the_changed_region_to_the_same_bytes() -> None:
-    style = Style(grain=0.3, vignette=0.3)
+    style = Style(grain=0.3, vignette=0.3, halation=0.6)
     tl = _still_camera_scene()
     rects: list[object] = []
     r = Renderer(W, H, style, quality="fast")
