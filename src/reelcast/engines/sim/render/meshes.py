@@ -8,6 +8,7 @@ caps stay flat. Vertex layout: x, y, z, nx, ny, nz, part_index (7 float32).
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -150,20 +151,23 @@ def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
 # after clip, and trimesh's repair and crease split cost ~15 ms each. Callers only read the arrays.
 _USER_MESHES: OrderedDict[bytes, tuple[Mesh, bool]] = OrderedDict()
 USER_MESH_CACHE = 64
+_USER_MESHES_LOCK = threading.Lock()
 
 
 def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
     """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
     v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
     key = hashlib.sha256(np.array(v.shape + f.shape, np.int64).tobytes() + v.tobytes() + f.tobytes()).digest()
-    hit = _USER_MESHES.get(key)
-    if hit is not None:
-        _USER_MESHES.move_to_end(key)
-        return hit
+    with _USER_MESHES_LOCK:  # renders may run side by side in threads
+        hit = _USER_MESHES.get(key)
+        if hit is not None:
+            _USER_MESHES.move_to_end(key)
+            return hit
     made = _process_user_mesh(v, f)
-    _USER_MESHES[key] = made
-    while len(_USER_MESHES) > USER_MESH_CACHE:
-        _USER_MESHES.popitem(last=False)
+    with _USER_MESHES_LOCK:
+        _USER_MESHES[key] = made
+        while len(_USER_MESHES) > USER_MESH_CACHE:
+            _USER_MESHES.popitem(last=False)
     return made
 
 
