@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from reelcast.engines.sim.render import Renderer
+from reelcast.engines.sim.render.camera import look_at, perspective
 from reelcast.engines.sim.render.demo import night_env, pose
+from reelcast.engines.sim.render.renderer import project_rect, shadow_sweep_length
 from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
 from reelcast.prompt.plan import Style
 
@@ -202,3 +204,82 @@ def test_frames_can_be_rendered_on_another_thread() -> None:
     finally:
         r.close()
     assert result["frames"][0].tobytes() == on_main[0].tobytes()  # type: ignore[index]
+
+
+def _still_camera_scene(n_frames: int = 6) -> SimTimeline:
+    """A still camera over a static wall and post, a ball flying past and a cube that blinks: its shadows move too."""
+    parts = [
+        Part("wall", "wall", "box", (3.0, 0.1, 1.5), (0.8, 0.8, 0.7)),
+        Part("post", "post", "cylinder", (0.1, 0.8), (0.3, 0.3, 0.9)),
+        Part("ball", "ball", "sphere", (0.15,), (0.9, 0.05, 0.05), "rubber"),
+        Part("blink", "blink", "box", (0.1, 0.1, 0.1), (0.1, 0.8, 0.1)),
+    ]
+    poses = np.zeros((n_frames, len(parts), 4, 4))
+    for f in range(n_frames):
+        ball = pose(-0.4 + 0.06 * f, 0.5, 0.6 + 0.02 * f)
+        poses[f] = [pose(0.0, 3.0, 1.5), pose(-2.0, 1.0, 0.8), ball, pose(0.1, 0.5, 0.4)]
+    visible = np.ones((n_frames, len(parts)), bool)
+    visible[1::2, 3] = False
+    return SimTimeline(
+        fps=24,
+        n_frames=n_frames,
+        parts=parts,
+        poses=poses.astype(np.float32),
+        cameras=[CameraPose(eye=(0.0, -8.0, 1.5), target=(0.0, 0.0, 1.0))] * n_frames,
+        env=Environment(sun_direction=(0.3, 0.2, 0.9)),
+        visible=visible,
+    )
+
+
+def test_still_camera_redraws_only_the_changed_region_to_the_same_bytes() -> None:
+    style = Style(grain=0.3, vignette=0.3, halation=0.6)
+    tl = _still_camera_scene()
+    rects: list[object] = []
+    r = Renderer(W, H, style, quality="fast")
+    main_pass = r._main_pass
+
+    def spy(*args: object, **kwargs: object) -> None:
+        rects.append(kwargs.get("rect"))
+        main_pass(*args, **kwargs)  # type: ignore[arg-type]
+
+    r._main_pass = spy  # type: ignore[method-assign]
+    try:
+        partial = list(r.render_frames(tl))
+        r.redraw_changed_only = False
+        whole = list(r.render_frames(tl))
+    finally:
+        r.close()
+    assert any(rect is not None and 0 < rect[2] * rect[3] < W * H // 2 for rect in rects[: tl.n_frames])  # type: ignore[index]
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(partial, whole, strict=True))
+
+
+def test_nothing_changed_keeps_the_last_frame_without_drawing() -> None:
+    tl = _still_camera_scene(n_frames=3)
+    tl.poses[:] = tl.poses[0]
+    tl.visible[:] = True  # type: ignore[index]
+    r = Renderer(W, H, Style(motion_blur=False), quality="fast")
+    try:
+        frames = list(r.render_frames(tl))
+        r.redraw_changed_only = False
+        whole = list(r.render_frames(tl))
+    finally:
+        r.close()
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(frames, whole, strict=True))
+
+
+def test_project_rect_covers_a_box_in_view_and_gives_up_on_one_behind_the_camera() -> None:
+    cam = CameraPose(eye=(0.0, -4.0, 1.0), target=(0.0, 0.0, 1.0))
+    vp = perspective(cam.fov_y, W / H) @ look_at(cam)
+    x, y, w, h = project_rect(np.array([[-0.1, -0.1, 0.9]]), np.array([[0.1, 0.1, 1.1]]), vp, W, H)  # type: ignore[misc]
+    assert x < W // 2 < x + w and y < H // 2 < y + h and w < W // 4
+    assert project_rect(np.array([[-1.0, -5.0, 0.0]]), np.array([[1.0, -3.0, 2.0]]), vp, W, H) is None
+    assert project_rect(np.array([[-0.1, -8.1, 0.9]]), np.array([[0.1, -7.9, 1.1]]), vp, W, H) is None
+    assert project_rect(np.array([[9.0, 0.0, 0.9]]), np.array([[9.2, 0.2, 1.1]]), vp, W, H) == (0, 0, 0, 0)
+
+
+def test_shadow_sweep_reaches_the_ground_or_the_scene_bounds() -> None:
+    sun = np.array([0.0, 0.6, 0.8])
+    centres = np.array([[0.0, 0.0, 2.0]])
+    lo, hi = np.array([-5.0, -5.0, -5.0]), np.array([5.0, 5.0, 5.0])
+    assert shadow_sweep_length(centres, sun, lo, hi, ground=True) == pytest.approx([2.5])  # 2 m down at 0.8 per m
+    assert shadow_sweep_length(centres, sun, lo, hi, ground=False) == pytest.approx([5.0 / 0.6])  # out at y = -5

@@ -7,6 +7,9 @@ caps stay flat. Vertex layout: x, y, z, nx, ny, nz, part_index (7 float32).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,10 +116,9 @@ def cone(radius: float, half_length: float, segments: int = _SEGMENTS) -> Mesh:
     return _concat([side, _disc(radius, -half_length, False, segments)])
 
 
-def box(hx: float, hy: float, hz: float) -> Mesh:
-    """Axis-aligned box with half extents, flat-shaded (24 vertices)."""
+def _unit_box() -> Mesh:
+    """The box with half extents 1: 4 corners per face, each face's normal shared by its corners."""
     pos, nrm, faces = [], [], []
-    half = np.array([hx, hy, hz])
     for axis in range(3):
         for sign in (-1.0, 1.0):
             n = np.zeros(3)
@@ -124,12 +126,20 @@ def box(hx: float, hy: float, hz: float) -> Mesh:
             u = np.zeros(3)
             u[(axis + 1) % 3] = 1.0
             v = np.cross(n, u)
-            corners = [n + a * u + b * v for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
             base = len(pos)
-            pos.extend(c * half for c in corners)
+            pos.extend(n + a * u + b * v for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1)))
             nrm.extend([n] * 4)
             faces.extend([[base, base + 1, base + 2], [base, base + 2, base + 3]])
     return np.array(pos), np.array(nrm), np.array(faces)
+
+
+_UNIT_BOX = _unit_box()
+
+
+def box(hx: float, hy: float, hz: float) -> Mesh:
+    """Axis-aligned box with half extents, flat-shaded (24 vertices): the unit box scaled (normals stay)."""
+    pos, nrm, faces = _UNIT_BOX
+    return pos * np.array([hx, hy, hz]), nrm.copy(), faces.copy()
 
 
 def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
@@ -137,11 +147,35 @@ def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
     return user_mesh_closed(vertices, faces)[0]
 
 
+# Processed user meshes by their input bytes: the same assets (a dog's skin, a character's head) come back in clip
+# after clip, and trimesh's repair and crease split cost ~15 ms each. Callers only read the arrays.
+_USER_MESHES: OrderedDict[bytes, tuple[Mesh, bool]] = OrderedDict()
+USER_MESH_CACHE = 64
+_USER_MESHES_LOCK = threading.Lock()
+
+
 def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
     """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
+    v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
+    key = hashlib.sha256(np.array(v.shape + f.shape, np.int64).tobytes() + v.tobytes() + f.tobytes()).digest()
+    with _USER_MESHES_LOCK:  # renders may run side by side in threads
+        hit = _USER_MESHES.get(key)
+        if hit is not None:
+            _USER_MESHES.move_to_end(key)
+            return hit
+    made = _process_user_mesh(v, f)
+    with _USER_MESHES_LOCK:
+        _USER_MESHES[key] = made
+        while len(_USER_MESHES) > USER_MESH_CACHE:
+            _USER_MESHES.popitem(last=False)
+    return made
+
+
+def _process_user_mesh(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
+    """Repair, orient and crease-split a user mesh with trimesh."""
     import trimesh
 
-    m = trimesh.Trimesh(np.asarray(vertices, np.float64), np.asarray(faces, np.int64), process=True)
+    m = trimesh.Trimesh(vertices, faces, process=True)
     closed = bool(m.is_watertight)
     if closed:
         trimesh.repair.fix_normals(m)

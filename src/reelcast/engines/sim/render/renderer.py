@@ -3,7 +3,9 @@
 Per frame: one shadow pass (casters only; skipped when nothing moved), one draw for all parts (one merged vertex
 buffer, poses fetched from a small float texture, moving entities nearest first), one full-screen ground+sky pass
 behind them, a quarter-size glow composition when the style has halation, and one merged post pass. Round parts
-are tessellated per timeline for the largest size they reach on screen or in the shadow map (lod.py).
+are tessellated per timeline for the largest size they reach on screen or in the shadow map (lod.py). While the
+camera and the sun's shadow window hold still, the shadow and main passes redraw only the rectangle that parts which
+moved (and their shadows) cover on this frame or the last (`_changed`): same bytes, a fraction of the pixels.
 """
 
 from __future__ import annotations
@@ -121,6 +123,52 @@ def scene_size(width: int, height: int, quality: str) -> tuple[int, int]:
     return max(2, int(round(width * k / 2)) * 2), max(2, int(round(height * k / 2)) * 2)
 
 
+# A changed region bigger than this share of the frame is redrawn whole (the scissor would save little).
+REDRAW_ALL_ABOVE = 0.6
+Rect = tuple[int, int, int, int]  # x, y, width, height in GL window pixels (origin bottom-left)
+
+
+def _box_corners(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The 8 corners of each of k world boxes, as (k * 8, 4) homogeneous points."""
+    bits = np.array([[(c >> a) & 1 for a in range(3)] for c in range(8)], bool)  # (8, 3)
+    pts = np.where(bits[None], hi[:, None, :], lo[:, None, :]).reshape(-1, 3)
+    return np.concatenate([pts, np.ones((len(pts), 1))], axis=1)
+
+
+def project_rect(lo: np.ndarray, hi: np.ndarray, mvp: np.ndarray, width: int, height: int) -> Rect | None:
+    """The pixel rectangle (grown by a pixel) covering the projections of world boxes `lo`..`hi` (k, 3) through
+    `mvp`, clamped to the frame; an empty rectangle when none is in view; None when a box reaches the camera plane
+    (its projection is unbounded)."""
+    if not len(lo):
+        return (0, 0, 0, 0)
+    clip = _box_corners(lo, hi) @ mvp.T
+    if np.any(clip[:, 3] <= 1e-4):
+        return None
+    ndc = clip[:, :2] / clip[:, 3:4]
+    x0 = max(0, int(math.floor((ndc[:, 0].min() * 0.5 + 0.5) * width)) - 1)
+    x1 = min(width, int(math.ceil((ndc[:, 0].max() * 0.5 + 0.5) * width)) + 1)
+    y0 = max(0, int(math.floor((ndc[:, 1].min() * 0.5 + 0.5) * height)) - 1)
+    y1 = min(height, int(math.ceil((ndc[:, 1].max() * 0.5 + 0.5) * height)) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return (0, 0, 0, 0)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def shadow_sweep_length(
+    centres: np.ndarray, sun: np.ndarray, lo: np.ndarray, hi: np.ndarray, ground: bool
+) -> np.ndarray:
+    """How far down-sun from each centre a receiver of its shadow can be: to the ground plane when there is one and
+    the sun is up (below it nothing is drawn), else to where the ray leaves the scene's bounds `lo`..`hi`."""
+    if ground and sun[2] > 1e-6:
+        return np.maximum(centres[:, 2], 0.0) / sun[2]
+    d = -sun
+    t = np.full(len(centres), np.inf)
+    for a in range(3):
+        if abs(d[a]) > 1e-9:
+            t = np.minimum(t, ((hi[a] if d[a] > 0 else lo[a]) - centres[:, a]) / d[a])
+    return np.maximum(np.where(np.isfinite(t), t, 0.0), 0.0)
+
+
 class Renderer:
     """Renders a SimTimeline to RGB frames with a fixed size, style and quality tier."""
 
@@ -144,6 +192,9 @@ class Renderer:
         self.samples = min(4, int(self.ctx.max_samples)) if quality == "high" else 0
         self.scene_width, self.scene_height = scene_size(self.width, self.height, quality)
         self._programs: dict[tuple[str, tuple[str, ...]], moderngl.Program] = {}
+        # Redraw only the changed part of a frame when the camera and sun window hold still (same bytes; off: always
+        # redraw whole frames, as the tests compare).
+        self.redraw_changed_only = True
         self._closed = False
         self._make_targets()
         # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
@@ -346,6 +397,12 @@ class Renderer:
                 post_defines.append("FXAA")
             if self.look == "anime":
                 post_defines.append("OUTLINE")
+            if any(g != 1.0 for g in self.grade.gamma):
+                post_defines.append("GAMMA")
+            if any(t != 0.0 for t in (*self.grade.shadow_tint, *self.grade.highlight_tint)):
+                post_defines.append("TONING")
+            if self._letterbox_bar() > 0.0:
+                post_defines.append("LETTERBOX")
             if glow:
                 post_defines.append("GLOW")
             if len(prep.halos):
@@ -373,9 +430,14 @@ class Renderer:
         cuts = set(int(c) for c in tl.cuts)
         blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
         aspect = self.width / self.height
-        last_shadow_key: bytes | None = None
         last_order: np.ndarray | None = None
         n = len(tl.parts)
+        # What the shadow map and the main target last drew (for redrawing only what changed since; see _changed).
+        shadow_ref: tuple[bytes, np.ndarray, np.ndarray] | None = None  # light matrix, poses, casting flags
+        main_ref: tuple[bytes, np.ndarray, np.ndarray, np.ndarray] | None = None  # view key, poses, visible, casting
+        sun = np.asarray(env.sun_direction, np.float64)
+        sun = sun / (np.linalg.norm(sun) or 1.0)
+        bounds = self._scene_bounds(tl, prep.radii) if n else (np.zeros(3), np.zeros(3))
         moving = np.flatnonzero(np.any(poses != poses[:1], axis=(0, 2, 3))) if n else np.zeros(0, np.int64)
         static = np.setdiff1d(np.arange(n), moving)
         entity_names = sorted({tl.parts[i].entity for i in moving})
@@ -401,10 +463,20 @@ class Renderer:
                     half = prep.shadow_half
                     light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
                     texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
-                    key = light_vp.tobytes() + (prep.part_data[:, [0, 1, 2, 3, 6], :].tobytes() if n else b"")
-                    if key != last_shadow_key:
+                    flags = vis & casts
+                    vp_key = light_vp.tobytes()
+                    if shadow_ref is None or shadow_ref[0] != vp_key or not n or not self.redraw_changed_only:
                         self._shadow_pass(prep, light_vp)
-                        last_shadow_key = key
+                        shadow_ref = (vp_key, poses[f], flags)
+                    else:
+                        # Same sun window: redraw only around the casters that moved or came or went (none: keep).
+                        moved = np.any(poses[f] != shadow_ref[1], axis=(1, 2)) | (flags != shadow_ref[2])
+                        casters = np.flatnonzero(moved & (flags | shadow_ref[2]))
+                        if len(casters):
+                            lo, hi = self._part_boxes(casters, (shadow_ref[1], poses[f]), prep.radii)
+                            srect = project_rect(lo, hi, light_vp, self.shadow_size, self.shadow_size)
+                            self._shadow_pass(prep, light_vp, self._or_whole(srect, self.shadow_size**2))
+                            shadow_ref = (vp_key, poses[f], flags)
 
                     if len(moving) > 1 and prep.ibo is not None:
                         # The static set as listed, then moving entities nearest first (parts as listed within
@@ -439,7 +511,25 @@ class Renderer:
                     if "u_px_angle" in bg_prog:
                         bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.scene_height
 
-                    self._main_pass(prep, bg_vao, glow, clip_ground=env.ground)
+                    # With the camera and sun window as last frame, only pixels that moved parts (and their shadows)
+                    # cover on this frame or the last can change: redraw that rectangle, keep the rest.
+                    view_key = _f4(proj @ view) + eye.tobytes() + vp_key
+                    rect: Rect | None = None
+                    still = main_ref is not None and main_ref[0] == view_key
+                    if self.redraw_changed_only and still and n and not self.samples:
+                        assert main_ref is not None
+                        rect = self._changed(
+                            prep,
+                            main_ref[1:],
+                            (poses[f], vis, flags),
+                            proj @ view,
+                            sun,
+                            4.0 * texel_world,
+                            bounds,
+                            env.ground,
+                        )
+                    main_ref = (view_key, poses[f], vis, flags)
+                    self._main_pass(prep, bg_vao, glow, clip_ground=env.ground, rect=rect)
 
                     # Post.
                     out_i = f % 2
@@ -465,6 +555,64 @@ class Renderer:
         finally:
             with self.ctx:
                 prep.release()
+
+    @staticmethod
+    def _scene_bounds(tl: SimTimeline, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """World box holding every part on every frame (and the ground plane's height when there is ground)."""
+        pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3].reshape(-1, 3)
+        r = float(radii.max()) * max(1.0, float(np.abs(np.asarray(tl.poses)[:, :, :3, :3]).sum(axis=2).max()))
+        lo, hi = pos.min(axis=0) - r, pos.max(axis=0) + r
+        if tl.env.ground:
+            lo[2], hi[2] = min(lo[2], 0.0), max(hi[2], 0.0)
+        return lo, hi
+
+    @staticmethod
+    def _part_boxes(
+        idx: np.ndarray, frames: tuple[np.ndarray, ...], radii: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """World boxes around parts `idx` (their bounding spheres, scaled by their pose) on each of `frames`."""
+        lo, hi = [], []
+        for poses in frames:
+            m = poses[idx].astype(np.float64)
+            r = radii[idx] * np.linalg.norm(m[:, :3, :3], axis=1).max(axis=1)
+            c = m[:, :3, 3]
+            lo.append(c - r[:, None])
+            hi.append(c + r[:, None])
+        return np.concatenate(lo), np.concatenate(hi)
+
+    def _or_whole(self, rect: Rect | None, area: int) -> Rect | None:
+        """A rectangle, or None (redraw everything) when it is most of the target anyway."""
+        return None if rect is None or rect[2] * rect[3] > REDRAW_ALL_ABOVE * area else rect
+
+    def _changed(
+        self,
+        prep: _Prepared,
+        before: tuple[np.ndarray, np.ndarray, np.ndarray],
+        now: tuple[np.ndarray, np.ndarray, np.ndarray],
+        viewproj: np.ndarray,
+        sun: np.ndarray,
+        margin: float,
+        bounds: tuple[np.ndarray, np.ndarray],
+        ground: bool,
+    ) -> Rect | None:
+        """Scene pixels that can differ from the last frame's under the same camera and sun window: where parts that
+        moved, appeared or vanished are or were, and where their shadows fall or fell (each caster's bounding sphere,
+        grown by `margin` for the shadow filter, swept down-sun to the ground or out of the scene's bounds).
+        None: redraw everything."""
+        (p0, v0, c0), (p1, v1, c1) = before, now
+        changed = np.flatnonzero(np.any(p1 != p0, axis=(1, 2)) | (v1 != v0))
+        if not len(changed):
+            return (0, 0, 0, 0)
+        lo, hi = self._part_boxes(changed, (p0, p1), prep.radii)
+        casting = np.concatenate([c0[changed], c1[changed]])
+        if casting.any():
+            c = (lo[casting] + hi[casting]) / 2.0
+            r = (hi[casting] - lo[casting]) / 2.0 + margin
+            end = c - sun[None, :] * shadow_sweep_length(c, sun, bounds[0], bounds[1], ground)[:, None]
+            lo = np.concatenate([lo, np.minimum(c, end) - r])
+            hi = np.concatenate([hi, np.maximum(c, end) + r])
+        rect = project_rect(lo, hi, viewproj, self.scene_width, self.scene_height)
+        return self._or_whole(rect, self.scene_width * self.scene_height)
 
     @staticmethod
     def _pick_halos(tl: SimTimeline, radii: np.ndarray) -> np.ndarray:
@@ -505,11 +653,20 @@ class Renderer:
         prog["u_halo_pos"].write(pos.tobytes())
         prog["u_halo_col"].write(col.tobytes())
 
-    def _shadow_pass(self, prep: _Prepared, light_vp: np.ndarray) -> None:
-        """Render part depths from the sun (back faces only: lit surfaces then need almost no bias)."""
-        ctx = self.ctx
+    def _shadow_pass(self, prep: _Prepared, light_vp: np.ndarray, rect: Rect | None = None) -> None:
+        """Render part depths from the sun (back faces only: lit surfaces then need almost no bias), only inside
+        `rect` (texels) when given."""
         self.shadow_fbo.use()
-        self.shadow_fbo.clear(depth=1.0)
+        self.shadow_fbo.scissor = rect
+        self.shadow_fbo.clear(depth=1.0, viewport=rect)
+        try:
+            self._draw_casters(prep, light_vp)
+        finally:
+            self.shadow_fbo.scissor = None
+
+    def _draw_casters(self, prep: _Prepared, light_vp: np.ndarray) -> None:
+        """The shadow pass's draw calls."""
+        ctx = self.ctx
         if prep.vao_shadow is None:
             return
         prog = prep.vao_shadow.program
@@ -526,12 +683,18 @@ class Renderer:
         if total > closed:
             prep.vao_shadow.render(moderngl.TRIANGLES, vertices=total - closed, first=closed)
 
-    def _main_pass(self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool) -> None:
-        """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any)."""
+    def _main_pass(
+        self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool, rect: Rect | None = None
+    ) -> None:
+        """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any); only inside
+        `rect` (an empty one: nothing) when the rest of the target already holds this frame."""
+        if rect is not None and rect[2] * rect[3] == 0:
+            return
         ctx = self.ctx
         fbo = self.main_glow_fbo if glow and self.main_glow_fbo is not None else self.main_fbo
         fbo.use()
-        fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        fbo.scissor = rect
+        fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0, viewport=rect)
         self.shadow_tex.use(UNIT_SHADOW)
         prep.parts_tex.use(UNIT_PARTS)
         ctx.enable(moderngl.DEPTH_TEST)
@@ -556,6 +719,7 @@ class Renderer:
         bg_vao.render(moderngl.TRIANGLES, vertices=3)
         fbo.depth_mask = True
         ctx.disable(moderngl.DEPTH_TEST)
+        fbo.scissor = None
         if self.samples:
             ctx.copy_framebuffer(self.resolve_fbo, self.main_fbo)
             if glow and self.ms_glow is not None:
@@ -592,9 +756,6 @@ class Renderer:
                     prog[name].value = v
         g = self.grade
         st = self.style
-        bar = 0.0
-        if st.letterbox:
-            bar = max(0.0, (self.height - self.width / 2.39) / 2.0)
         post_values: dict[str, object] = {
             "u_size": (float(self.width), float(self.height)),
             "u_rcp": (1.0 / self.width, 1.0 / self.height),
@@ -607,13 +768,19 @@ class Renderer:
             "u_highlight_tint": g.highlight_tint,
             "u_vignette": float(np.clip(st.vignette, 0.0, 1.0)) * (1.3 if self.look == "noir" else 1.0),
             "u_grain": float(np.clip(st.grain, 0.0, 1.0)),
-            "u_bar": float(math.floor(bar + 0.5)),
+            "u_bar": self._letterbox_bar(),
             "u_glow_tint": (1.0, 0.8, 0.7) if st.halation > 0 else (1.0, 1.0, 1.0),
             "u_glow_strength": 1.0,
         }
         for name, v in post_values.items():
             if name in post:
                 post[name].value = v
+
+    def _letterbox_bar(self) -> float:
+        """Height in pixels of each 2.39:1 letterbox bar (0: none)."""
+        if not self.style.letterbox:
+            return 0.0
+        return float(math.floor(max(0.0, (self.height - self.width / 2.39) / 2.0) + 0.5))
 
     def close(self) -> None:
         """Release the GL context and everything on it."""

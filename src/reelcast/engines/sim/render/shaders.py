@@ -310,21 +310,28 @@ void main() {
 }
 """
 
-# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, motion blend, letterbox, vertical flip.
+# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, motion blend, letterbox, vertical flip. Steps that
+# would do nothing for a style (gamma 1, no split toning, no letterbox) are compiled out: every op runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
 uniform vec2 u_size;
 uniform vec2 u_rcp;
 uniform vec3 u_lift;
+#ifdef GAMMA
 uniform vec3 u_gamma;
+#endif
 uniform vec3 u_gain;
 uniform float u_saturation;
 uniform float u_contrast;
+#ifdef TONING
 uniform vec3 u_shadow_tint;
 uniform vec3 u_highlight_tint;
+#endif
 uniform float u_vignette;
 uniform float u_grain;
-uniform float u_bar;          // letterbox bar height in pixels (0 = none)
+#ifdef LETTERBOX
+uniform float u_bar;          // letterbox bar height in pixels
+#endif
 uniform uint u_frame;
 #ifdef GLOW
 uniform sampler2D u_glow;     // the composed glow (GLOW_FS), a quarter of the scene size
@@ -398,11 +405,15 @@ void main() {
 #endif
     // Grade: lift / gamma / gain, contrast around mid grey, split toning, saturation.
     c = clamp(c * u_gain + u_lift * (1.0 - c), 0.0, 1.0);
-    c = pow(c, 1.0 / u_gamma);
+#ifdef GAMMA
+    c = pow(c, 1.0 / u_gamma);   // three exp2(log2) per pixel: compiled in only when the grade has a gamma
+#endif
     c = clamp((c - 0.5) * u_contrast + 0.5, 0.0, 1.0);
     float l = luma(c);
+#ifdef TONING
     c += u_shadow_tint * (1.0 - l) * (1.0 - l) + u_highlight_tint * l * l;
     l = luma(c);
+#endif
     c = mix(vec3(l), c, u_saturation);
     // Vignette.
     vec2 vc = (uv - 0.5) * vec2(u_size.x / u_size.y, 1.0);
@@ -416,7 +427,9 @@ void main() {
 #ifdef MOTION_BLUR
     c = mix(clamp(c, 0.0, 1.0), texelFetch(u_prev, ivec2(gl_FragCoord.xy), 0).rgb, u_blend);
 #endif
+#ifdef LETTERBOX
     if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
+#endif
     f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
 }
 """
