@@ -17,7 +17,7 @@ from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
 from reelcast.engines.sim.world.camera import fov_y_deg, smoothstep
-from reelcast.engines.sim.world.dogskin import anchors, dog_mesh
+from reelcast.engines.sim.world.dogskin import JointAngles, anchors, head_matrix, piece_matrix, skin_pieces
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
 from reelcast.engines.sim.world.space_shots import (
@@ -30,6 +30,8 @@ from reelcast.engines.sim.world.space_shots import (
 )
 from reelcast.prompt.plan import Entity
 
+PADDLE_HZ = 1.7  # zero-g dog paddle
+WAG_HZ = 2.3
 BALL_SPEED = (0.12, 0.35)  # m/s: tennis balls drift about (slowly enough to stay in view) and hit each other
 
 
@@ -46,7 +48,8 @@ def in_station(ctx: BuildContext) -> bool:
 
 class FlyingDogActor(Actor):
     """The dog on a jet pack (the realistic dm_control dog mesh, golden): outside → through the door → floating
-    inside, facing along its path, with a slow zero-g bob; accessories attach to its anchors."""
+    inside, facing along its path, with a slow zero-g bob; his legs paddle, his tail wags and his head turns (the
+    skin's bands, dogskin.skin_pieces); accessories attach to its anchors."""
 
     def __init__(self, entity: str, fur: tuple[float, float, float], seed: int, t_in: float, duration: float) -> None:
         self.entity = entity
@@ -59,15 +62,17 @@ class FlyingDogActor(Actor):
         self.inside = np.array([-2.6, 0.3, 1.4])
         self.rest_yaw: float | None = None
         self.phase = float(stable_rng(seed, "bob", entity).uniform(0, 2 * math.pi))
-        v, f = dog_mesh()
         self.anchor = {k: a - anchors()["body"] for k, a in anchors().items()}
         eye = self.anchor["head"] + np.array([0.02, 0.045, 0.055])
-        self._local = [translate(*(-anchors()["body"])), translate(*self.anchor["nose"]),
-                       translate(*(eye * [1, 1, 1])), translate(*(eye * [1, -1, 1])),
-                       translate(*(eye * [1, 1, 1] + [0.012, 0.006, 0.008])),
-                       translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))]
-        self.parts = [
-            Part(f"{entity}/body", entity, "mesh", (1.0,), fur, "fur", v, f),
+        self.pieces = skin_pieces()
+        self._mesh_to_body = translate(*(-anchors()["body"]))  # mesh coordinates → the body-centred frame
+        self._body_to_mesh = translate(*anchors()["body"])
+        self._head_local = [translate(*self.anchor["nose"]), translate(*eye), translate(*(eye * [1, -1, 1])),
+                            translate(*(eye + [0.012, 0.006, 0.008])),
+                            translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))]
+        self.parts = [Part(f"{entity}/body" + (f"/{pc.region}{pc.level1}{pc.level2}" if pc.region else ""), entity,
+                           "mesh", (1.0,), fur, "fur", pc.vertices, pc.faces) for pc in self.pieces]
+        self.parts += [
             Part(f"{entity}/nose", entity, "sphere", (0.022,), (0.05, 0.04, 0.04), "skin"),
             Part(f"{entity}/eye_l", entity, "sphere", (0.016,), (0.05, 0.03, 0.02), "glass"),
             Part(f"{entity}/eye_r", entity, "sphere", (0.016,), (0.05, 0.03, 0.02), "glass"),
@@ -118,14 +123,43 @@ class FlyingDogActor(Actor):
         roll = 0.06 * math.sin(0.6 * t + self.phase)
         return translate(*self.path(t)) @ rot_z(self.heading(t)) @ rot_y(pitch) @ rot_x(roll)
 
+    def joints(self, t: float) -> dict[str, JointAngles]:
+        """Joint angles at time t: under full thrust he flies Superman-style (forelegs reaching ahead, hind legs
+        streaming back) with a small paddle; as the thrust fades he paddles at 1.7 Hz, forelegs alternating and
+        folding at the wrist on the way forward, hind legs kicking a quarter-cycle behind; the raised tail wags at
+        2.3 Hz and the head looks slowly about."""
+        fly = (self.thrust(t) - 0.15) / 0.85
+        ph = 2 * math.pi * PADDLE_HZ * t + self.phase
+        out: dict[str, JointAngles] = {}
+        for side, shift in (("l", 0.0), ("r", math.pi)):
+            a = ph + shift
+            paddle = 1.0 - 0.5 * fly
+            out[f"fore_{side}"] = (0.0, -0.4 * fly + (0.35 * math.sin(a) - 0.1) * paddle,
+                                   0.0, 0.8 * max(0.0, -math.cos(a)) * paddle)
+            b = a + math.pi / 2
+            out[f"hind_{side}"] = (0.0, 0.3 * fly + 0.25 * math.sin(b) * paddle,
+                                   0.0, -0.5 * max(0.0, math.cos(b)) * paddle)
+        w = 2 * math.pi * WAG_HZ * t
+        out["tail"] = (0.35 * math.sin(w), 0.3, 0.45 * math.sin(w - 0.9), 0.1)
+        out["head"] = (0.12 * math.sin(0.7 * t + self.phase), 0.08 * math.sin(1.1 * t), 0.0, 0.0)
+        return out
+
+    def head_frame(self, t: float) -> np.ndarray:
+        """The body frame carried through the head's turn (what the eyes, nose and mouth ride on)."""
+        return self.frame(t) @ self._mesh_to_body @ head_matrix(self.joints(t)) @ self._body_to_mesh
+
     def point(self, t: float, name: str) -> np.ndarray:
-        """World position of an anchor (nose, head, neck, back, body) at time t."""
-        return (self.frame(t) @ np.array([*self.anchor[name], 1.0]))[:3]
+        """World position of an anchor (nose, head, neck, back, body) at time t; nose and head turn with the head."""
+        F = self.head_frame(t) if name in ("nose", "head") else self.frame(t)
+        return (F @ np.array([*self.anchor[name], 1.0]))[:3]
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
-        """The mesh and its nose/eyes at the body frame."""
+        """The skin's bands posed by the joints, then the nose, eyes and glints on the head."""
         F = self.frame(t)
-        return np.array([F @ m for m in self._local])
+        angles = self.joints(t)
+        skin = [F @ self._mesh_to_body @ piece_matrix(pc, angles) for pc in self.pieces]
+        H = F @ self._mesh_to_body @ head_matrix(angles) @ self._body_to_mesh
+        return np.array(skin + [H @ m for m in self._head_local])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Aim at the body centre."""
