@@ -208,63 +208,54 @@ class JetPackActor(Actor):
 
 HELMET_CENTER = np.array([0.07, 0.0, 0.02])  # the bubble's centre in the head frame (over the snout too)
 HELMET_RADIUS = 0.21
-HELMET_MERIDIANS = 4
-ARC_SEGMENTS = 5
-HELMET_RINGS = (-0.1, 0.75)  # latitudes (radians) of the dome's horizontal rings
-RING_SEGMENTS = 12
+RIM_LATITUDE = -0.6  # radians: the bubble's white rim sits below its centre…
+RIM_TILT = 0.45  # …tilted nose-down, so it passes under his chin and behind his ears
+RIM_SEGMENTS = 14
 
 
-def helmet_arcs() -> list[tuple[np.ndarray, np.ndarray]]:
-    """(start, end) of each short segment of the dome's meridians, in the head frame."""
-    out = []
-    for m in range(HELMET_MERIDIANS):
-        phi = math.pi * m / HELMET_MERIDIANS
-        side = np.array([math.cos(phi), math.sin(phi), 0.0])
-        pts = [HELMET_CENTER + HELMET_RADIUS * (math.cos(a) * side + math.sin(a) * np.array([0.0, 0.0, 1.0]))
-               for a in np.linspace(-0.25, math.pi + 0.25, ARC_SEGMENTS + 1)]
-        out += list(zip(pts[:-1], pts[1:], strict=True))
-    for lat in HELMET_RINGS:  # rings of latitude: the rim round his face and one higher up
-        r, z = HELMET_RADIUS * math.cos(lat), HELMET_RADIUS * math.sin(lat)
-        pts = [HELMET_CENTER + np.array([r * math.cos(a), r * math.sin(a), z])
-               for a in np.linspace(0.0, 2 * math.pi, RING_SEGMENTS + 1)]
-        out += list(zip(pts[:-1], pts[1:], strict=True))
-    return out
+def helmet_rim() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(start, end) of each short segment of the bubble's rim ring, in the head frame."""
+    r, z = HELMET_RADIUS * math.cos(RIM_LATITUDE), HELMET_RADIUS * math.sin(RIM_LATITUDE)
+    tilt = rot_y(RIM_TILT)[:3, :3]
+    pts = [HELMET_CENTER + tilt @ np.array([r * math.cos(a), r * math.sin(a), z])
+           for a in np.linspace(0.0, 2 * math.pi, RIM_SEGMENTS + 1)]
+    return list(zip(pts[:-1], pts[1:], strict=True))
 
 
 class HelmetActor(Actor):
-    """An astronaut helmet: a collar ring and a glass-dome frame that hinges back (opens) at `open_at`."""
+    """An astronaut helmet: a collar, and a clear glass bubble (translucent: a fresnel rim and a sun glint, the
+    face visible inside) on a white rim ring; bubble and rim hinge back (open) at `open_at`."""
 
     def __init__(self, entity: str, dog: FlyingDogActor, open_at: float) -> None:
         self.entity = entity
         self.dog = dog
         self.open_at = open_at
         self.size = 0.4
-        white, glass = (0.93, 0.93, 0.95), (0.55, 0.75, 0.95)
-        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.12, 0.03), white, "plastic")]
-        # the dome's frame: HELMET_MERIDIANS half-circles over the head, crossing at its crown, each a chain of
-        # short glass capsules (the renderer has no transparency, so the bubble is drawn as its frame)
-        self.arcs = helmet_arcs()
-        self.n_ribs = len(self.arcs)
-        for k, (p, q) in enumerate(self.arcs):
+        white, glass = (0.93, 0.93, 0.95), (0.6, 0.8, 1.0)
+        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.12, 0.03), white, "plastic"),
+                      Part(f"{entity}/dome", entity, "sphere", (HELMET_RADIUS,), glass, "glass",
+                           casts_shadow=False, translucent=True)]
+        self.rim = helmet_rim()
+        for k, (p, q) in enumerate(self.rim):
             half = float(np.linalg.norm(q - p)) / 2
-            self.parts.append(Part(f"{entity}/rib{k}", entity, "capsule", (0.013, half), glass, "glass",
-                                   emissive=0.35, casts_shadow=False))
-        self.parts.append(Part(f"{entity}/visor_glint", entity, "sphere", (0.025,), (1.0, 1.0, 1.0), "glass",
+            self.parts.append(Part(f"{entity}/rim{k}", entity, "capsule", (0.014, half), white, "plastic"))
+        self.parts.append(Part(f"{entity}/visor_glint", entity, "sphere", (0.02,), (1.0, 1.0, 1.0), "glass",
                                emissive=1.0, casts_shadow=False))
 
     def openness(self, t: float) -> float:
-        """0 = dome closed over the head, 1 = hinged fully back."""
+        """0 = bubble closed over the head, 1 = hinged fully back."""
         return smoothstep((t - self.open_at) / 0.8)
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
-        """Collar round the neck; the dome's ribs arc over the head and swing back about the collar's rear hinge."""
+        """Collar round the neck; the bubble and its rim swing back about a hinge behind the head. The helmet sits
+        on the collar (the body frame): the head turns inside it."""
         F = self.dog.frame(t)
         H = F @ translate(*self.dog.anchor["head"])
         collar = F @ translate(*self.dog.anchor["neck"]) @ rot_y(-0.9)
         hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
-        out = [collar]
         dome = hinge @ translate(0.16, 0.0, 0.05)  # back at the head's centre, in the swung frame
-        out += [dome @ segment(p, q) for p, q in self.arcs]
+        out = [collar, dome @ translate(*HELMET_CENTER)]
+        out += [dome @ segment(p, q) for p, q in self.rim]
         out.append(dome @ translate(*(HELMET_CENTER + HELMET_RADIUS * np.array([0.55, 0.3, 0.75]))))
         return np.array(out)
 
