@@ -229,6 +229,11 @@ class TalkerDecor(Actor):
                                 "eye" if shape == "sphere" else "hair", emissive=glow, casts_shadow=False)
                            for name, shape, size, col, glow, _, _, _ in FACE]
         self._styled = False
+        up, across = EYE_AT  # side offsets point outwards (away from the nose) on both eyes
+        # the neck frame's z points to the character's right: l is −z
+        self._face = np.array([on_face(up + du, side * (across + ds), do) @ rot_x(side * roll) @ np.diag([*sc, 1.0])
+                               for side in (-1, 1) for _, _, _, _, _, (du, ds, do), sc, roll in FACE])
+        self._mouth_at = on_face(MOUTH_AT, 0.0, -0.001)
 
     def mouth_open(self, t: float) -> float:
         """Jaw opening 0..1 at time t (from the speech envelope)."""
@@ -255,19 +260,13 @@ class TalkerDecor(Actor):
                for _, _, _, pos, (tz, tx) in self.hair]
         m = self.mouth_open(t)
         # a thin line when closed; talking opens it into a small oval that narrows as it opens
-        out.append(neck @ on_face(MOUTH_AT, 0.0, -0.001) @ np.diag([0.3, 0.15 + 0.85 * m, 1.0 - 0.3 * m, 1.0]))
+        out.append(neck @ self._mouth_at @ np.diag([0.3, 0.15 + 0.85 * m, 1.0 - 0.3 * m, 1.0]))
         out.append(chest @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2) @ np.diag([0.82, 1.05, 1.0, 1.0]))
         for side in (1, -1):
             out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
         out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
         out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
-        up, across = EYE_AT
-        for side in (-1, 1):  # the neck frame's z points to the character's right: l is −z
-            for _, _, _, _, _, (du, ds, do), sc, roll in FACE:
-                # side offsets point outwards (away from the nose) on both eyes
-                out.append(neck @ on_face(up + du, side * (across + ds), do) @ rot_x(side * roll)
-                           @ np.diag([*sc, 1.0]))
-        return np.array(out)
+        return np.concatenate([np.array(out), neck @ self._face])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Aim at the mouth (the face)."""
