@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reelcast.engines.sim.world.dogskin import LEVELS, dog_mesh, piece_matrix, skin_pieces
+from reelcast.engines.sim.world.dogskin import LEVELS, dog_mesh, piece_matrices, piece_matrix, skin_pieces
 from reelcast.engines.sim.world.space import PADDLE_HZ, WAG_HZ, FlyingDogActor
 
 
@@ -66,3 +66,10 @@ def test_eyes_and_nose_turn_with_the_head() -> None:
         rel = np.linalg.inv(poses[head]) @ poses[n]
         ref = np.linalg.inv(dog.sample(None, 0.0)[head]) @ dog.sample(None, 0.0)[n]  # type: ignore[arg-type]
         assert np.allclose(rel, ref, atol=1e-9)
+
+
+def test_batch_band_transforms_match_one_by_one() -> None:
+    angles = {"head": (0.1, -0.05, 0.0, 0.0), "fore_l": (0.0, -0.4, 0.0, 0.7), "hind_r": (0.05, 0.3, 0.0, -0.5),
+              "tail": (0.35, 0.3, -0.4, 0.1)}
+    batch = piece_matrices(skin_pieces(), angles)
+    assert np.allclose(batch, [piece_matrix(p, angles) for p in skin_pieces()])

@@ -157,6 +157,31 @@ def _joint(pivot: tuple[float, float, float], yaw: float, pitch: float) -> np.nd
     return translate(*pivot) @ rot_z(yaw) @ rot_y(pitch) @ translate(*(-np.asarray(pivot)))
 
 
+def _turns(yaw: np.ndarray, pitch: np.ndarray, pivot: np.ndarray) -> np.ndarray:
+    """(n, 4, 4) turns by yaw (about z) then pitch (about y) around each pivot (the batch form of _joint)."""
+    cy, sy, cp, sp = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch)
+    m = np.zeros((len(yaw), 4, 4))
+    m[:, 0, 0], m[:, 0, 1], m[:, 0, 2] = cy * cp, -sy, cy * sp
+    m[:, 1, 0], m[:, 1, 1], m[:, 1, 2] = sy * cp, cy, sy * sp
+    m[:, 2, 0], m[:, 2, 2] = -sp, cp
+    m[:, :3, 3] = pivot - np.einsum("nij,nj->ni", m[:, :3, :3], pivot)
+    m[:, 3, 3] = 1.0
+    return m
+
+
+def piece_matrices(pieces: tuple[SkinPiece, ...], angles: dict[str, JointAngles]) -> np.ndarray:
+    """(n, 4, 4): each band's transform in mesh coordinates for the joints' angles (its share of each joint's
+    turn; the torso and regions without angles stay put)."""
+    table = np.array([angles.get(p.region, (0.0, 0.0, 0.0, 0.0)) if p.region else (0.0, 0.0, 0.0, 0.0)
+                      for p in pieces])
+    u1 = np.array([p.level1 for p in pieces]) / LEVELS
+    u2 = np.array([p.level2 for p in pieces]) / LEVELS
+    zero = (0.0, 0.0, 0.0)
+    a = np.array([JOINTS[p.region][0] if p.region else zero for p in pieces])
+    b = np.array([JOINTS[p.region][1] if p.region else zero for p in pieces])
+    return _turns(u1 * table[:, 0], u1 * table[:, 1], a) @ _turns(u2 * table[:, 2], u2 * table[:, 3], b)
+
+
 def piece_matrix(piece: SkinPiece, angles: dict[str, JointAngles]) -> np.ndarray:
     """A band's transform in mesh coordinates for the joints' angles (its share of each joint's turn)."""
     if not piece.region or piece.region not in angles:

@@ -17,7 +17,7 @@ from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
 from reelcast.engines.sim.world.camera import fov_y_deg, smoothstep
-from reelcast.engines.sim.world.dogskin import JointAngles, anchors, head_matrix, piece_matrix, skin_pieces
+from reelcast.engines.sim.world.dogskin import JointAngles, anchors, head_matrix, piece_matrices, skin_pieces
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
 from reelcast.engines.sim.world.space_shots import (
@@ -67,9 +67,9 @@ class FlyingDogActor(Actor):
         self.pieces = skin_pieces()
         self._mesh_to_body = translate(*(-anchors()["body"]))  # mesh coordinates → the body-centred frame
         self._body_to_mesh = translate(*anchors()["body"])
-        self._head_local = [translate(*self.anchor["nose"]), translate(*eye), translate(*(eye * [1, -1, 1])),
-                            translate(*(eye + [0.012, 0.006, 0.008])),
-                            translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))]
+        self._head_local = np.array([translate(*self.anchor["nose"]), translate(*eye), translate(*(eye * [1, -1, 1])),
+                                     translate(*(eye + [0.012, 0.006, 0.008])),
+                                     translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))])
         self.parts = [Part(f"{entity}/body" + (f"/{pc.region}{pc.level1}{pc.level2}" if pc.region else ""), entity,
                            "mesh", (1.0,), fur, "fur", pc.vertices, pc.faces) for pc in self.pieces]
         self.parts += [
@@ -157,9 +157,9 @@ class FlyingDogActor(Actor):
         """The skin's bands posed by the joints, then the nose, eyes and glints on the head."""
         F = self.frame(t)
         angles = self.joints(t)
-        skin = [F @ self._mesh_to_body @ piece_matrix(pc, angles) for pc in self.pieces]
+        skin = (F @ self._mesh_to_body) @ piece_matrices(self.pieces, angles)
         H = F @ self._mesh_to_body @ head_matrix(angles) @ self._body_to_mesh
-        return np.array(skin + [H @ m for m in self._head_local])
+        return np.concatenate([skin, H @ self._head_local])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Aim at the body centre."""
