@@ -25,7 +25,7 @@ def test_bands_cover_every_triangle_of_the_skin() -> None:
 
 
 def test_unturned_joints_give_the_bind_pose() -> None:
-    still = {r: (0.0, 0.0, 0.0, 0.0) for r in ("head", "fore_l", "fore_r", "hind_l", "hind_r", "tail")}
+    still = {r: (0.0,) * 6 for r in ("head", "fore_l", "fore_r", "hind_l", "hind_r", "tail")}
     assert all(np.allclose(piece_matrix(p, still), np.eye(4)) for p in skin_pieces())
 
 
@@ -45,6 +45,15 @@ def test_forelegs_paddle_alternately_inside_the_station() -> None:
     right = np.array([_local_paw(dog, t, "fore_r") for t in ts])
     assert np.ptp(left[:, 0]) > 0.12  # the paw sweeps over 12 cm fore and aft
     assert np.corrcoef(left[:, 0], right[:, 0])[0, 1] < -0.8  # the other paw strokes in opposition
+
+
+def test_forepaws_swing_out_sideways_so_the_stroke_shows_from_the_front() -> None:
+    dog = _dog()
+    ts = 6.0 + np.arange(24) / 24 / PADDLE_HZ
+    left = np.array([_local_paw(dog, t, "fore_l") for t in ts])
+    right = np.array([_local_paw(dog, t, "fore_r") for t in ts])
+    assert np.ptp(left[:, 1]) > 0.04 and np.ptp(right[:, 1]) > 0.04  # 4 cm or more out and back in
+    assert left[:, 1].max() > 0.1 and right[:, 1].min() < -0.1  # outwards: the left paw to +y, the right to −y
 
 
 def test_tail_wags_side_to_side() -> None:
@@ -69,7 +78,7 @@ def test_eyes_and_nose_turn_with_the_head() -> None:
 
 
 def test_batch_band_transforms_match_one_by_one() -> None:
-    angles = {"head": (0.1, -0.05, 0.0, 0.0), "fore_l": (0.0, -0.4, 0.0, 0.7), "hind_r": (0.05, 0.3, 0.0, -0.5),
-              "tail": (0.35, 0.3, -0.4, 0.1)}
+    angles = {"head": (0.1, -0.05, 0.02, 0.0, 0.0, 0.0), "fore_l": (0.0, -0.4, 0.2, 0.0, 0.7, 0.0),
+              "hind_r": (0.05, 0.3, -0.1, 0.0, -0.5, 0.1), "tail": (0.35, 0.3, 0.0, -0.4, 0.1, 0.0)}
     batch = piece_matrices(skin_pieces(), angles)
     assert np.allclose(batch, [piece_matrix(p, angles) for p in skin_pieces()])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reelcast.engines.sim.world.quat import rot_y, rot_z, translate
+from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, translate
 
 ASSET = Path(__file__).resolve().parent.parent / "assets" / "dog_skin.npz"
 
@@ -68,7 +68,6 @@ def anchors() -> dict[str, np.ndarray]:
 # covers the thin cracks between them.
 LEVELS = 8
 REGIONS = ("head", "fore_l", "fore_r", "hind_l", "hind_r", "tail")
-SIDE = {"fore_l": 1.0, "fore_r": -1.0, "hind_l": 1.0, "hind_r": -1.0}
 # (first joint, second joint) centres in the bind pose (metres, mesh coordinates); the head has one joint
 JOINTS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
     "head": ((0.2, 0.0, 0.6), (0.2, 0.0, 0.6)),
@@ -78,7 +77,9 @@ JOINTS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]]
     "hind_r": ((-0.47, -0.06, 0.36), (-0.57, -0.06, 0.2)),
     "tail": ((-0.5, 0.0, 0.44), (-0.62, 0.0, 0.37)),
 }
-JointAngles = tuple[float, float, float, float]  # (yaw, pitch) of the first joint, then of the second (radians)
+# (yaw about z, pitch about y, roll about x) of the first joint, then of the second (radians)
+JointAngles = tuple[float, float, float, float, float, float]
+STILL: JointAngles = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _ramp(x: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -152,18 +153,21 @@ def skin_pieces() -> tuple[SkinPiece, ...]:
     return tuple(out)
 
 
-def _joint(pivot: tuple[float, float, float], yaw: float, pitch: float) -> np.ndarray:
-    """Turn by yaw (about z) and pitch (about y) around a pivot."""
-    return translate(*pivot) @ rot_z(yaw) @ rot_y(pitch) @ translate(*(-np.asarray(pivot)))
+def _joint(pivot: tuple[float, float, float], yaw: float, pitch: float, roll: float) -> np.ndarray:
+    """Turn by yaw (about z), pitch (about y) and roll (about x) around a pivot."""
+    return translate(*pivot) @ rot_z(yaw) @ rot_y(pitch) @ rot_x(roll) @ translate(*(-np.asarray(pivot)))
 
 
-def _turns(yaw: np.ndarray, pitch: np.ndarray, pivot: np.ndarray) -> np.ndarray:
-    """(n, 4, 4) turns by yaw (about z) then pitch (about y) around each pivot (the batch form of _joint)."""
-    cy, sy, cp, sp = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch)
-    m = np.zeros((len(yaw), 4, 4))
-    m[:, 0, 0], m[:, 0, 1], m[:, 0, 2] = cy * cp, -sy, cy * sp
-    m[:, 1, 0], m[:, 1, 1], m[:, 1, 2] = sy * cp, cy, sy * sp
-    m[:, 2, 0], m[:, 2, 2] = -sp, cp
+def _turns(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray, pivot: np.ndarray) -> np.ndarray:
+    """(n, 4, 4) turns by yaw, pitch and roll around each pivot (the batch form of _joint)."""
+    n = len(yaw)
+    cy, sy, cp, sp, cr, sr = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch), np.cos(roll), np.sin(roll)
+    rz, ry, rx = np.zeros((n, 3, 3)), np.zeros((n, 3, 3)), np.zeros((n, 3, 3))
+    rz[:, 0, 0], rz[:, 0, 1], rz[:, 1, 0], rz[:, 1, 1], rz[:, 2, 2] = cy, -sy, sy, cy, 1.0
+    ry[:, 0, 0], ry[:, 0, 2], ry[:, 2, 0], ry[:, 2, 2], ry[:, 1, 1] = cp, sp, -sp, cp, 1.0
+    rx[:, 1, 1], rx[:, 1, 2], rx[:, 2, 1], rx[:, 2, 2], rx[:, 0, 0] = cr, -sr, sr, cr, 1.0
+    m = np.zeros((n, 4, 4))
+    m[:, :3, :3] = rz @ ry @ rx
     m[:, :3, 3] = pivot - np.einsum("nij,nj->ni", m[:, :3, :3], pivot)
     m[:, 3, 3] = 1.0
     return m
@@ -172,26 +176,26 @@ def _turns(yaw: np.ndarray, pitch: np.ndarray, pivot: np.ndarray) -> np.ndarray:
 def piece_matrices(pieces: tuple[SkinPiece, ...], angles: dict[str, JointAngles]) -> np.ndarray:
     """(n, 4, 4): each band's transform in mesh coordinates for the joints' angles (its share of each joint's
     turn; the torso and regions without angles stay put)."""
-    table = np.array([angles.get(p.region, (0.0, 0.0, 0.0, 0.0)) if p.region else (0.0, 0.0, 0.0, 0.0)
-                      for p in pieces])
+    table = np.array([angles.get(p.region, STILL) if p.region else STILL for p in pieces])
     u1 = np.array([p.level1 for p in pieces]) / LEVELS
     u2 = np.array([p.level2 for p in pieces]) / LEVELS
     zero = (0.0, 0.0, 0.0)
     a = np.array([JOINTS[p.region][0] if p.region else zero for p in pieces])
     b = np.array([JOINTS[p.region][1] if p.region else zero for p in pieces])
-    return _turns(u1 * table[:, 0], u1 * table[:, 1], a) @ _turns(u2 * table[:, 2], u2 * table[:, 3], b)
+    first = _turns(u1 * table[:, 0], u1 * table[:, 1], u1 * table[:, 2], a)
+    return first @ _turns(u2 * table[:, 3], u2 * table[:, 4], u2 * table[:, 5], b)
 
 
 def piece_matrix(piece: SkinPiece, angles: dict[str, JointAngles]) -> np.ndarray:
     """A band's transform in mesh coordinates for the joints' angles (its share of each joint's turn)."""
     if not piece.region or piece.region not in angles:
         return np.eye(4)
-    y1, p1, y2, p2 = angles[piece.region]
+    y1, p1, r1, y2, p2, r2 = angles[piece.region]
     (a, b), u1, u2 = JOINTS[piece.region], piece.level1 / LEVELS, piece.level2 / LEVELS
-    return _joint(a, u1 * y1, u1 * p1) @ _joint(b, u2 * y2, u2 * p2)
+    return _joint(a, u1 * y1, u1 * p1, u1 * r1) @ _joint(b, u2 * y2, u2 * p2, u2 * r2)
 
 
 def head_matrix(angles: dict[str, JointAngles]) -> np.ndarray:
     """The transform of the fully weighted head (eyes, nose and what is held in the mouth follow it)."""
-    y, p, _, _ = angles.get("head", (0.0, 0.0, 0.0, 0.0))
-    return _joint(JOINTS["head"][0], y, p)
+    y, p, r, _, _, _ = angles.get("head", STILL)
+    return _joint(JOINTS["head"][0], y, p, r)

@@ -125,23 +125,25 @@ class FlyingDogActor(Actor):
 
     def joints(self, t: float) -> dict[str, JointAngles]:
         """Joint angles at time t: under full thrust he flies Superman-style (forelegs reaching ahead, hind legs
-        streaming back) with a small paddle; as the thrust fades he paddles at 1.7 Hz, forelegs alternating and
-        folding at the wrist on the way forward, hind legs kicking a quarter-cycle behind; the raised tail wags at
-        2.3 Hz and the head looks slowly about."""
+        streaming back) with a small paddle; as the thrust fades he paddles at 1.7 Hz, forelegs alternating,
+        folding at the wrist and swinging out sideways on the way forward (so the stroke reads from the front too),
+        hind legs kicking a quarter-cycle behind; the raised tail wags at 2.3 Hz and the head looks slowly about."""
         fly = (self.thrust(t) - 0.15) / 0.85
         ph = 2 * math.pi * PADDLE_HZ * t + self.phase
         out: dict[str, JointAngles] = {}
-        for side, shift in (("l", 0.0), ("r", math.pi)):
+        paddle = 1.0 - 0.5 * fly
+        for side, shift, out_sign in (("l", 0.0, 1.0), ("r", math.pi, -1.0)):  # +roll swings a left leg out
             a = ph + shift
-            paddle = 1.0 - 0.5 * fly
-            out[f"fore_{side}"] = (0.0, -0.4 * fly + (0.35 * math.sin(a) - 0.1) * paddle,
-                                   0.0, 0.8 * max(0.0, -math.cos(a)) * paddle)
+            recover = max(0.0, -math.cos(a)) * paddle  # 0..1 while the paw comes forward
+            out[f"fore_{side}"] = (0.0, -0.4 * fly + (0.35 * math.sin(a) - 0.1) * paddle, out_sign * 0.3 * recover,
+                                   0.0, 0.8 * recover, 0.0)
             b = a + math.pi / 2
-            out[f"hind_{side}"] = (0.0, 0.3 * fly + 0.25 * math.sin(b) * paddle,
-                                   0.0, -0.5 * max(0.0, math.cos(b)) * paddle)
+            kick = max(0.0, math.cos(b)) * paddle
+            out[f"hind_{side}"] = (0.0, 0.3 * fly + 0.25 * math.sin(b) * paddle, out_sign * 0.15 * kick,
+                                   0.0, -0.5 * kick, 0.0)
         w = 2 * math.pi * WAG_HZ * t
-        out["tail"] = (0.35 * math.sin(w), 0.3, 0.45 * math.sin(w - 0.9), 0.1)
-        out["head"] = (0.12 * math.sin(0.7 * t + self.phase), 0.08 * math.sin(1.1 * t), 0.0, 0.0)
+        out["tail"] = (0.35 * math.sin(w), 0.3, 0.0, 0.45 * math.sin(w - 0.9), 0.1, 0.0)
+        out["head"] = (0.12 * math.sin(0.7 * t + self.phase), 0.08 * math.sin(1.1 * t), 0.0, 0.0, 0.0, 0.0)
         return out
 
     def head_frame(self, t: float) -> np.ndarray:
