@@ -27,6 +27,7 @@ class Part:
     mesh_faces: np.ndarray | None = None  # (m, 3) int32
     emissive: float = 0.0  # 0..1 glow (lanterns, comets, jet flame)
     casts_shadow: bool = True
+    translucent: bool = False  # clear glass: drawn after everything else, blended by a fresnel rim, casts no shadow
 
 
 @dataclass

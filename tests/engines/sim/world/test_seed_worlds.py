@@ -88,7 +88,7 @@ def test_dog_flies_in_through_the_door_before_the_cut(space) -> None:
 
 def test_helmet_opens_in_the_second_shot(space) -> None:
     plan, res = space
-    rib = part_positions(res, "helmet/rib2")
+    rib = part_positions(res, "helmet/dome")
     head = part_positions(res, "dog/nose")
     gap = np.linalg.norm(rib - head, axis=1)
     a = int(plan.shots[1].start * plan.fps)

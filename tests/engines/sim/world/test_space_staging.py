@@ -36,13 +36,15 @@ def _cut(plan) -> int:
 
 
 def _dog_extent(res, f: int) -> tuple[float, float, float]:
-    """(width fraction of the frame, centre x, centre y) of the dog's mesh as projected on frame f."""
+    """(width fraction of the frame, centre x, centre y) of the dog's skin (all its bands) as projected on frame f."""
     tl = res.timeline
-    k = _index(res, "dog/body")
-    v = np.asarray(tl.parts[k].mesh_vertices)[::10]
-    m = tl.poses[f, k]
-    pts = v @ m[:3, :3].T + m[:3, 3]
-    xy = np.array([project(tl.cameras[f], p, ASPECT)[:2] for p in pts])
+    pts = []
+    for k, part in enumerate(tl.parts):
+        if part.name == "dog/body" or part.name.startswith("dog/body/"):
+            v = np.asarray(part.mesh_vertices)[::10]
+            m = tl.poses[f, k]
+            pts.append(v @ m[:3, :3].T + m[:3, 3])
+    xy = np.array([project(tl.cameras[f], p, ASPECT)[:2] for p in np.concatenate(pts)])
     return float(np.ptp(xy[:, 0]) / 2), float(xy[:, 0].mean()), float(xy[:, 1].mean())
 
 

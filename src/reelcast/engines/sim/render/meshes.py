@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -275,3 +275,16 @@ def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> Merged
         part_indices=per_part,
         part_open=is_open,
     )
+
+
+def split_translucent(geo: MergedGeometry, translucent: np.ndarray) -> tuple[MergedGeometry, np.ndarray]:
+    """Take the translucent parts out of the opaque draw: (the geometry without them, their own indices).
+
+    They stay in the vertex buffer (same part indices); the renderer draws their indices in a blended pass last.
+    """
+    glass = _cat([geo.part_indices[i] for i in np.flatnonzero(translucent)])
+    per_part = [np.zeros(0, np.uint32) if translucent[i] else idx for i, idx in enumerate(geo.part_indices)]
+    opaque = replace(geo, part_indices=per_part)
+    indices = opaque.ordered_indices(np.arange(len(per_part)))
+    closed = sum(len(idx) for i, idx in enumerate(per_part) if not geo.part_open[i])
+    return replace(opaque, indices=np.ascontiguousarray(indices), closed_count=closed), glass

@@ -31,7 +31,7 @@ from reelcast.engines.sim.render.camera import (
 )
 from reelcast.engines.sim.render.lod import bound_radius, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
-from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts
+from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts, split_translucent
 from reelcast.engines.sim.scene import SimTimeline
 from reelcast.prompt.plan import Style
 
@@ -97,10 +97,13 @@ class _Prepared:
     shadow_center: np.ndarray | None  # light-space centre of a fixed window, or None = follow the camera
     shadow_half: tuple[float, float, float]  # light-space half extents of the window
     extra: list[moderngl.VertexArray | moderngl.Buffer] = field(default_factory=list)
+    vao_glass: moderngl.VertexArray | None = None  # translucent parts, drawn blended after the background
+    glass_count: int = 0
 
     def release(self) -> None:
         """Free the timeline's GPU objects."""
-        for obj in (self.vao_parts, self.vao_shadow, self.vbo, self.ibo, self.parts_tex, *self.extra):
+        for obj in (self.vao_parts, self.vao_shadow, self.vao_glass, self.vbo, self.ibo, self.parts_tex,
+                    *self.extra):
             if obj is not None:
                 obj.release()
 
@@ -315,6 +318,10 @@ class Renderer:
             _, half_est = self._shadow_window(tl, max(bound_radius(p) for p in tl.parts))
             texel = 2.0 * max(half_est[0], half_est[1]) / self.shadow_size
         geo = merge_parts(tl.parts, choose_segments(tl, self.scene_width, self.scene_height, texel) if n else None)
+        translucent = np.array([p.translucent for p in tl.parts], bool)
+        glass_idx = np.zeros(0, np.uint32)
+        if translucent.any():
+            geo, glass_idx = split_translucent(geo, translucent)
         data = np.zeros((n, PART_TEXELS, 4), np.float32)
         for i, part in enumerate(tl.parts):
             spec, shin = material(part.material)
@@ -337,6 +344,14 @@ class Renderer:
                     shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=sibo, index_element_size=4
                 )
         center, half = self._shadow_window(tl, float(geo.radii.max()) if n else 0.0)
+        extra: list[moderngl.VertexArray | moderngl.Buffer] = [sibo] if sibo is not None else []
+        vao_glass = None
+        if vbo is not None and len(glass_idx):
+            gibo = ctx.buffer(glass_idx.tobytes())
+            extra.append(gibo)
+            vao_glass = ctx.vertex_array(self._program("parts", self._defines(glow) + ["GLASS"]),
+                                         [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part")], index_buffer=gibo,
+                                         index_element_size=4)
         return _Prepared(
             vbo=vbo,
             ibo=ibo,
@@ -354,7 +369,9 @@ class Renderer:
             radii=geo.radii,
             shadow_center=center,
             shadow_half=half,
-            extra=[sibo] if sibo is not None else [],
+            extra=extra,
+            vao_glass=vao_glass,
+            glass_count=len(glass_idx),
         )
 
     @staticmethod
@@ -717,6 +734,8 @@ class Renderer:
         ctx.depth_func = "<="
         fbo.depth_mask = False
         bg_vao.render(moderngl.TRIANGLES, vertices=3)
+        if prep.vao_glass is not None and prep.vao_parts is not None:
+            self._glass_pass(prep, prep.vao_parts.program, clip_ground)
         fbo.depth_mask = True
         ctx.disable(moderngl.DEPTH_TEST)
         fbo.scissor = None
@@ -726,6 +745,30 @@ class Renderer:
                 ctx.copy_framebuffer(self.resolve_glow_fbo, self.ms_glow_only)
         if glow and self.glow_tex is not None:
             self.glow_tex.build_mipmaps()
+
+    def _glass_pass(self, prep: _Prepared, parts_prog: moderngl.Program, clip_ground: bool) -> None:
+        """Blend the translucent parts over the finished scene (depth-tested, not written; far faces first).
+
+        Their program is the parts program compiled with GLASS; it takes this frame's uniforms from the parts
+        program. The colour target's alpha (the object id the ink outlines read) is left as it was.
+        """
+        assert prep.vao_glass is not None
+        ctx, prog = self.ctx, prep.vao_glass.program
+        for name in prog:
+            member = prog[name]
+            if isinstance(member, moderngl.Uniform) and name in parts_prog and not name.startswith("u_parts") \
+                    and name != "u_shadow":
+                member.value = parts_prog[name].value
+        prog["u_clip_ground"].value = 1.0 if clip_ground else 0.0
+        ctx.enable(moderngl.BLEND | moderngl.CULL_FACE)
+        ctx.blend_func = (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA, moderngl.ZERO, moderngl.ONE)
+        ctx.enable_direct(GL_CLIP_DISTANCE0)
+        for face in ("front", "back"):  # the far side of a bubble, then its near side over it
+            ctx.cull_face = face
+            prep.vao_glass.render(moderngl.TRIANGLES, vertices=prep.glass_count)
+        ctx.disable_direct(GL_CLIP_DISTANCE0)
+        ctx.disable(moderngl.BLEND | moderngl.CULL_FACE)
+        ctx.cull_face = "back"
 
     def _set_static_uniforms(
         self, tl: SimTimeline, scene_progs: list[moderngl.Program], post: moderngl.Program, glow: bool

@@ -149,10 +149,26 @@ void main() {
     }
     float dist = length(u_eye - v_wpos);
     col = mix(col, to_linear(u_fog_col), fog_amount(dist) * (1.0 - e));
+#ifdef GLASS
+    // Clear glass (drawn last, blended, alpha kept): almost invisible face-on, a tinted fresnel rim at grazing
+    // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
+    vec3 gn = normalize(v_nrm);
+    if (!gl_FrontFacing) gn = -gn;
+    vec3 gv = normalize(u_eye - v_wpos);
+    float fres = pow(1.0 - abs(dot(gn, gv)), 3.0);
+    float glint = pow(max(dot(gn, normalize(u_sun_dir + gv)), 0.0), 160.0);
+    vec3 tint = to_linear(v_albedo.rgb);
+    vec3 gcol = tint * (0.35 + 0.9 * fres) + u_sun_col * glint * 3.0;
+    f_color = vec4(to_display(gcol), clamp(0.06 + 0.8 * fres + glint, 0.0, 0.9));
+#ifdef GLOW
+    f_glow = vec4(0.0);
+#endif
+#else
     f_color = vec4(to_display(col), v_mat.y);
 #ifdef GLOW
     float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
     f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos in the post pass instead
+#endif
 #endif
 }
 """

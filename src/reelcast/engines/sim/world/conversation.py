@@ -10,13 +10,14 @@ import math
 import numpy as np
 
 from reelcast.engines.sim.scene import CameraPose
-from reelcast.engines.sim.world.camera import Director, ShotSpan, pose, smooth
+from reelcast.engines.sim.world.camera import Director, ShotSpan, fov_y_deg, pose, smooth
 from reelcast.prompt.plan import ScenePlan
 
 PEOPLE = ("person", "man", "woman", "child", "player", "skater", "astronaut", "dancer")
 TALK_VERBS = ("talk", "say", "speak", "whisper", "chat", "converse")
 CONVERSATION_GAP = 1.1  # metres between two people talking face to face
-OTS_BACK, OTS_SIDE = 0.8, 0.55  # the over-the-shoulder eye: behind the listener's head, off to one side
+OTS_BACK, OTS_SIDE = 1.4, 0.8  # the over-the-shoulder eye: behind the listener's head, off to one side…
+OTS_LENS_MM = 50.0  # …on a longer lens (at least), so the listener's head is a frame edge, not half the frame
 CLOSE_DISTANCE = 0.9  # metres from the speaker's face for the close-up
 CLOSE_ANGLE = math.radians(32)  # the close-up looks at the speaker this far round from the listener's side
 LOW_ANGLE = 0.1  # metres below the face: the camera looks up a little, so the night sky is behind the heads
@@ -88,7 +89,8 @@ def conversation_director(pair: tuple[str, str]) -> Director:
             return None
         axis = b.mean(0) - a.mean(0)
         side = np.array([-axis[1], axis[0], 0.0]) / max(float(np.hypot(axis[0], axis[1])), 1e-6)
-        return conversation_poses(sp[span.first:span.stop], lp[span.first:span.stop], side,
-                                  coverage_kind(span.index), span.fov, span.fps)
+        kind = coverage_kind(span.index)
+        fov = span.fov if kind == "close" else fov_y_deg(max(cam.focal_length_mm, OTS_LENS_MM), span.aspect)
+        return conversation_poses(sp[span.first:span.stop], lp[span.first:span.stop], side, kind, fov, span.fps)
 
     return direct

@@ -12,6 +12,7 @@ from reelcast.engines.base import ContactEvent
 from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, stable_rng
 from reelcast.engines.sim.world.archetypes import BuildContext, register
+from reelcast.engines.sim.world.humanoid import HumanoidActor
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_x, rot_z, translate
 from reelcast.prompt.plan import Entity, ScenePlan
@@ -163,6 +164,37 @@ HAIR_STYLES: dict[str, list[tuple[str, str, tuple[float, ...], tuple[float, floa
     + [(f"bang{i}", "cone", (0.025, 0.045), (0.09, 0.23, z), (-2.4, 0.0)) for i, z in enumerate((-0.05, 0.0, 0.05))],
 }
 HAIR_COLORS = [(0.07, 0.07, 0.16), (0.6, 0.22, 0.14)]
+IRIS_COLORS = [(0.2, 0.35, 0.8), (0.6, 0.32, 0.12)]
+HEAD_CENTER = np.array([0.012, 0.17, 0.0])  # the humanoid's head sphere in the neck-link frame (height scale 1)
+HEAD_RADIUS = 0.1
+EYE_AT = (0.008, 0.04)  # eye centres: this far above the head's centre and to each side (metres)
+BROW_TILT = 0.3  # radians the brows' inner ends are raised: the melancholy the prompt asks for
+# (name, shape, size, colour or None for the character's own, emissive, (up, side, out) on the face, scale of the
+# sphere or capsule in the face's (out, up, side) frame, roll in the face plane times the side's sign)
+FACE: list[tuple[str, str, tuple[float, ...], tuple[float, float, float] | None, float,
+                 tuple[float, float, float], tuple[float, float, float], float]] = [
+    ("sclera", "sphere", (0.03,), (0.97, 0.96, 0.98), 0.3, (0.0, 0.0, -0.003), (0.25, 0.95, 0.8), 0.0),
+    ("iris", "sphere", (0.021,), None, 0.2, (-0.002, -0.002, -0.0005), (0.3, 1.15, 0.85), 0.0),
+    ("pupil", "sphere", (0.012,), (0.03, 0.02, 0.06), 0.0, (-0.001, -0.002, 0.0005), (0.35, 1.2, 0.85), 0.0),
+    ("catchlight", "sphere", (0.0065,), (1.0, 1.0, 1.0), 1.0, (0.011, 0.007, 0.005), (0.5, 1.0, 1.0), 0.0),
+    ("lash", "capsule", (0.0045, 0.022), (0.05, 0.03, 0.05), 0.0, (0.027, 0.0, 0.002), (1.0, 1.0, 1.0), 0.2),
+    ("brow", "capsule", (0.0038, 0.016), None, 0.0, (0.043, 0.003, 0.003), (1.0, 1.0, 1.0), BROW_TILT),
+]
+MOUTH_AT = -0.045  # the mouth: this far below the head's centre
+MOUTH_SIZE = 0.012
+
+
+def on_face(up: float, side: float, out: float) -> np.ndarray:
+    """A frame on the head sphere's front, `up`/`side` from its centre and `out` off its surface (neck-link frame,
+    height scale 1): x along the surface normal, y up the face, z to the character's right, so flat features
+    (eyes, brows, mouth) lie on the curved face instead of sticking out of it."""
+    n = np.array([math.sqrt(max(HEAD_RADIUS ** 2 - up ** 2 - side ** 2, 1e-8)), up, side]) / HEAD_RADIUS
+    y = np.array([0.0, 1.0, 0.0]) - n[1] * n
+    y /= np.linalg.norm(y)
+    m = np.eye(4)
+    m[:3, 0], m[:3, 1], m[:3, 2] = n, y, np.cross(n, y)
+    m[:3, 3] = HEAD_CENTER + (HEAD_RADIUS + out) * n
+    return m
 YUKATA = [((0.15, 0.22, 0.45), (0.9, 0.75, 0.3)), ((0.9, 0.55, 0.65), (0.6, 0.15, 0.25))]  # (robe, obi)
 
 
@@ -184,18 +216,24 @@ class TalkerDecor(Actor):
             col = (0.95, 0.3, 0.4) if name == "flower" else hair
             self.parts.append(Part(f"{entity_id}/hair_{name}", entity_id, shape, size, col, "hair"))
         self.parts += [
-            Part(f"{entity_id}/mouth", entity_id, "sphere", (0.022,), (0.35, 0.08, 0.1), "skin"),
+            Part(f"{entity_id}/mouth", entity_id, "sphere", (MOUTH_SIZE,), (0.3, 0.06, 0.08), "skin"),
             Part(f"{entity_id}/robe", entity_id, "capsule", (0.155, 0.16), robe, "cloth"),
             Part(f"{entity_id}/collar_l", entity_id, "box", (0.012, 0.09, 0.03), (0.95, 0.95, 0.92), "cloth"),
             Part(f"{entity_id}/collar_r", entity_id, "box", (0.012, 0.09, 0.03), (0.95, 0.95, 0.92), "cloth"),
             Part(f"{entity_id}/obi", entity_id, "cylinder", (0.16, 0.05), obi, "cloth"),
             Part(f"{entity_id}/skirt", entity_id, "cone", (0.24, 0.42), robe, "cloth"),
         ]
-        for side in ("l", "r"):  # big anime eyes (a tall dark oval with a catch-light) over the small round ones
-            self.parts += [Part(f"{entity_id}/anime_eye_{side}", entity_id, "sphere", (0.026,), (0.12, 0.1, 0.24),
-                                "eye", casts_shadow=False),
-                           Part(f"{entity_id}/catchlight_{side}", entity_id, "sphere", (0.006,), (1.0, 1.0, 1.0),
-                                "eye", emissive=1.0, casts_shadow=False)]
+        own = {"iris": IRIS_COLORS[k % len(IRIS_COLORS)], "brow": hair}
+        for side in ("l", "r"):  # anime eyes: white, a tall iris, pupil, catch-light, lash line; sad brows above
+            self.parts += [Part(f"{entity_id}/{name}_{side}", entity_id, shape, size, col or own[name],
+                                "eye" if shape == "sphere" else "hair", emissive=glow, casts_shadow=False)
+                           for name, shape, size, col, glow, _, _, _ in FACE]
+        self._styled = False
+        up, across = EYE_AT  # side offsets point outwards (away from the nose) on both eyes
+        # the neck frame's z points to the character's right: l is −z
+        self._face = np.array([on_face(up + du, side * (across + ds), do) @ rot_x(side * roll) @ np.diag([*sc, 1.0])
+                               for side in (-1, 1) for _, _, _, _, _, (du, ds, do), sc, roll in FACE])
+        self._mouth_at = on_face(MOUTH_AT, 0.0, -0.001)
 
     def mouth_open(self, t: float) -> float:
         """Jaw opening 0..1 at time t (from the speech envelope)."""
@@ -210,22 +248,25 @@ class TalkerDecor(Actor):
         k = float(getattr(person, "scale", 1.0))
         if not frames:
             return np.zeros((len(self.parts), 4, 4))
+        if not self._styled and isinstance(person, HumanoidActor):
+            # the anime face replaces the humanoid's round nose, eyes and lips: a tiny nose, the rest gone
+            person.resize_part("nose", 0.006 * k)
+            for name in ("eye_l", "eye_r", "lips"):
+                person.resize_part(name, 1e-4)
+            self._styled = True
         S = np.diag([k, k, k, 1.0])
         neck, chest, root = frames["neck"] @ S, frames["chest"] @ S, frames["root"] @ S
         out = [neck @ translate(*pos) @ rot_z(tz) @ rot_x(tx) @ rot_x(-math.pi / 2)
                for _, _, _, pos, (tz, tx) in self.hair]
         m = self.mouth_open(t)
-        mouth = neck @ translate(0.098, 0.128, 0.0) @ np.diag([0.35, 0.25 + 0.9 * m, 1.0, 1.0])
-        out.append(mouth)
+        # a thin line when closed; talking opens it into a small oval that narrows as it opens
+        out.append(neck @ self._mouth_at @ np.diag([0.3, 0.15 + 0.85 * m, 1.0 - 0.3 * m, 1.0]))
         out.append(chest @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2) @ np.diag([0.82, 1.05, 1.0, 1.0]))
         for side in (1, -1):
             out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
         out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
         out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
-        for side in (-1, 1):  # the neck frame's z points to the character's right: l is −z
-            out.append(neck @ translate(0.094, 0.184, side * 0.039) @ np.diag([0.45, 1.4, 0.95, 1.0]))
-            out.append(neck @ translate(0.106, 0.194, side * 0.035))
-        return np.array(out)
+        return np.concatenate([np.array(out), neck @ self._face])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Aim at the mouth (the face)."""

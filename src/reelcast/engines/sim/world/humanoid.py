@@ -211,6 +211,12 @@ class HumanoidActor(Actor):
         self.colliders: list[tuple[int, str, np.ndarray]] = []  # (pybullet body, link, offset) when collidable
         self.last_frames: dict[str, np.ndarray] = {}
 
+    def resize_part(self, name: str, radius: float) -> None:
+        """Give a round part of this person (e.g. "nose") a new radius in metres (styled faces restyle it)."""
+        for part in self.parts:
+            if part.name == f"{self.entity}/{name}":
+                part.size = (radius, *part.size[1:])
+
     # -- poses
     def frames_at(self, t: float) -> dict[str, np.ndarray]:
         """Return link frames of the kinematic (motion-track) pose at time t."""

@@ -17,7 +17,7 @@ from reelcast.engines.sim.scene import Part
 from reelcast.engines.sim.world.actors import Actor, BodyActor, StaticActor, stable_rng
 from reelcast.engines.sim.world.archetypes import ARCHETYPES, BuildContext, register
 from reelcast.engines.sim.world.camera import fov_y_deg, smoothstep
-from reelcast.engines.sim.world.dogskin import anchors, dog_mesh
+from reelcast.engines.sim.world.dogskin import JointAngles, anchors, head_matrix, piece_matrices, skin_pieces
 from reelcast.engines.sim.world.physics import PhysicsWorld
 from reelcast.engines.sim.world.quat import rot_x, rot_y, rot_z, scale, segment, translate
 from reelcast.engines.sim.world.space_shots import (
@@ -30,6 +30,8 @@ from reelcast.engines.sim.world.space_shots import (
 )
 from reelcast.prompt.plan import Entity
 
+PADDLE_HZ = 1.7  # zero-g dog paddle
+WAG_HZ = 2.3
 BALL_SPEED = (0.12, 0.35)  # m/s: tennis balls drift about (slowly enough to stay in view) and hit each other
 
 
@@ -46,7 +48,8 @@ def in_station(ctx: BuildContext) -> bool:
 
 class FlyingDogActor(Actor):
     """The dog on a jet pack (the realistic dm_control dog mesh, golden): outside → through the door → floating
-    inside, facing along its path, with a slow zero-g bob; accessories attach to its anchors."""
+    inside, facing along its path, with a slow zero-g bob; his legs paddle, his tail wags and his head turns (the
+    skin's bands, dogskin.skin_pieces); accessories attach to its anchors."""
 
     def __init__(self, entity: str, fur: tuple[float, float, float], seed: int, t_in: float, duration: float) -> None:
         self.entity = entity
@@ -59,15 +62,17 @@ class FlyingDogActor(Actor):
         self.inside = np.array([-2.6, 0.3, 1.4])
         self.rest_yaw: float | None = None
         self.phase = float(stable_rng(seed, "bob", entity).uniform(0, 2 * math.pi))
-        v, f = dog_mesh()
         self.anchor = {k: a - anchors()["body"] for k, a in anchors().items()}
         eye = self.anchor["head"] + np.array([0.02, 0.045, 0.055])
-        self._local = [translate(*(-anchors()["body"])), translate(*self.anchor["nose"]),
-                       translate(*(eye * [1, 1, 1])), translate(*(eye * [1, -1, 1])),
-                       translate(*(eye * [1, 1, 1] + [0.012, 0.006, 0.008])),
-                       translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))]
-        self.parts = [
-            Part(f"{entity}/body", entity, "mesh", (1.0,), fur, "fur", v, f),
+        self.pieces = skin_pieces()
+        self._mesh_to_body = translate(*(-anchors()["body"]))  # mesh coordinates → the body-centred frame
+        self._body_to_mesh = translate(*anchors()["body"])
+        self._head_local = np.array([translate(*self.anchor["nose"]), translate(*eye), translate(*(eye * [1, -1, 1])),
+                                     translate(*(eye + [0.012, 0.006, 0.008])),
+                                     translate(*(eye * [1, -1, 1] + [0.012, -0.006, 0.008]))])
+        self.parts = [Part(f"{entity}/body" + (f"/{pc.region}{pc.level1}{pc.level2}" if pc.region else ""), entity,
+                           "mesh", (1.0,), fur, "fur", pc.vertices, pc.faces) for pc in self.pieces]
+        self.parts += [
             Part(f"{entity}/nose", entity, "sphere", (0.022,), (0.05, 0.04, 0.04), "skin"),
             Part(f"{entity}/eye_l", entity, "sphere", (0.016,), (0.05, 0.03, 0.02), "glass"),
             Part(f"{entity}/eye_r", entity, "sphere", (0.016,), (0.05, 0.03, 0.02), "glass"),
@@ -118,14 +123,45 @@ class FlyingDogActor(Actor):
         roll = 0.06 * math.sin(0.6 * t + self.phase)
         return translate(*self.path(t)) @ rot_z(self.heading(t)) @ rot_y(pitch) @ rot_x(roll)
 
+    def joints(self, t: float) -> dict[str, JointAngles]:
+        """Joint angles at time t: under full thrust he flies Superman-style (forelegs reaching ahead, hind legs
+        streaming back) with a small paddle; as the thrust fades he paddles at 1.7 Hz, forelegs alternating,
+        folding at the wrist and swinging out sideways on the way forward (so the stroke reads from the front too),
+        hind legs kicking a quarter-cycle behind; the raised tail wags at 2.3 Hz and the head looks slowly about."""
+        fly = (self.thrust(t) - 0.15) / 0.85
+        ph = 2 * math.pi * PADDLE_HZ * t + self.phase
+        out: dict[str, JointAngles] = {}
+        paddle = 1.0 - 0.5 * fly
+        for side, shift, out_sign in (("l", 0.0, 1.0), ("r", math.pi, -1.0)):  # +roll swings a left leg out
+            a = ph + shift
+            recover = max(0.0, -math.cos(a)) * paddle  # 0..1 while the paw comes forward
+            out[f"fore_{side}"] = (0.0, -0.4 * fly + (0.35 * math.sin(a) - 0.1) * paddle, out_sign * 0.3 * recover,
+                                   0.0, 0.8 * recover, 0.0)
+            b = a + math.pi / 2
+            kick = max(0.0, math.cos(b)) * paddle
+            out[f"hind_{side}"] = (0.0, 0.3 * fly + 0.25 * math.sin(b) * paddle, out_sign * 0.15 * kick,
+                                   0.0, -0.5 * kick, 0.0)
+        w = 2 * math.pi * WAG_HZ * t
+        out["tail"] = (0.35 * math.sin(w), 0.3, 0.0, 0.45 * math.sin(w - 0.9), 0.1, 0.0)
+        out["head"] = (0.12 * math.sin(0.7 * t + self.phase), 0.08 * math.sin(1.1 * t), 0.0, 0.0, 0.0, 0.0)
+        return out
+
+    def head_frame(self, t: float) -> np.ndarray:
+        """The body frame carried through the head's turn (what the eyes, nose and mouth ride on)."""
+        return self.frame(t) @ self._mesh_to_body @ head_matrix(self.joints(t)) @ self._body_to_mesh
+
     def point(self, t: float, name: str) -> np.ndarray:
-        """World position of an anchor (nose, head, neck, back, body) at time t."""
-        return (self.frame(t) @ np.array([*self.anchor[name], 1.0]))[:3]
+        """World position of an anchor (nose, head, neck, back, body) at time t; nose and head turn with the head."""
+        F = self.head_frame(t) if name in ("nose", "head") else self.frame(t)
+        return (F @ np.array([*self.anchor[name], 1.0]))[:3]
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
-        """The mesh and its nose/eyes at the body frame."""
+        """The skin's bands posed by the joints, then the nose, eyes and glints on the head."""
         F = self.frame(t)
-        return np.array([F @ m for m in self._local])
+        angles = self.joints(t)
+        skin = (F @ self._mesh_to_body) @ piece_matrices(self.pieces, angles)
+        H = F @ self._mesh_to_body @ head_matrix(angles) @ self._body_to_mesh
+        return np.concatenate([skin, H @ self._head_local])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
         """Aim at the body centre."""
@@ -174,63 +210,54 @@ class JetPackActor(Actor):
 
 HELMET_CENTER = np.array([0.07, 0.0, 0.02])  # the bubble's centre in the head frame (over the snout too)
 HELMET_RADIUS = 0.21
-HELMET_MERIDIANS = 4
-ARC_SEGMENTS = 5
-HELMET_RINGS = (-0.1, 0.75)  # latitudes (radians) of the dome's horizontal rings
-RING_SEGMENTS = 12
+RIM_LATITUDE = -0.6  # radians: the bubble's white rim sits below its centre…
+RIM_TILT = 0.45  # …tilted nose-down, so it passes under his chin and behind his ears
+RIM_SEGMENTS = 14
 
 
-def helmet_arcs() -> list[tuple[np.ndarray, np.ndarray]]:
-    """(start, end) of each short segment of the dome's meridians, in the head frame."""
-    out = []
-    for m in range(HELMET_MERIDIANS):
-        phi = math.pi * m / HELMET_MERIDIANS
-        side = np.array([math.cos(phi), math.sin(phi), 0.0])
-        pts = [HELMET_CENTER + HELMET_RADIUS * (math.cos(a) * side + math.sin(a) * np.array([0.0, 0.0, 1.0]))
-               for a in np.linspace(-0.25, math.pi + 0.25, ARC_SEGMENTS + 1)]
-        out += list(zip(pts[:-1], pts[1:], strict=True))
-    for lat in HELMET_RINGS:  # rings of latitude: the rim round his face and one higher up
-        r, z = HELMET_RADIUS * math.cos(lat), HELMET_RADIUS * math.sin(lat)
-        pts = [HELMET_CENTER + np.array([r * math.cos(a), r * math.sin(a), z])
-               for a in np.linspace(0.0, 2 * math.pi, RING_SEGMENTS + 1)]
-        out += list(zip(pts[:-1], pts[1:], strict=True))
-    return out
+def helmet_rim() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(start, end) of each short segment of the bubble's rim ring, in the head frame."""
+    r, z = HELMET_RADIUS * math.cos(RIM_LATITUDE), HELMET_RADIUS * math.sin(RIM_LATITUDE)
+    tilt = rot_y(RIM_TILT)[:3, :3]
+    pts = [HELMET_CENTER + tilt @ np.array([r * math.cos(a), r * math.sin(a), z])
+           for a in np.linspace(0.0, 2 * math.pi, RIM_SEGMENTS + 1)]
+    return list(zip(pts[:-1], pts[1:], strict=True))
 
 
 class HelmetActor(Actor):
-    """An astronaut helmet: a collar ring and a glass-dome frame that hinges back (opens) at `open_at`."""
+    """An astronaut helmet: a collar, and a clear glass bubble (translucent: a fresnel rim and a sun glint, the
+    face visible inside) on a white rim ring; bubble and rim hinge back (open) at `open_at`."""
 
     def __init__(self, entity: str, dog: FlyingDogActor, open_at: float) -> None:
         self.entity = entity
         self.dog = dog
         self.open_at = open_at
         self.size = 0.4
-        white, glass = (0.93, 0.93, 0.95), (0.55, 0.75, 0.95)
-        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.12, 0.03), white, "plastic")]
-        # the dome's frame: HELMET_MERIDIANS half-circles over the head, crossing at its crown, each a chain of
-        # short glass capsules (the renderer has no transparency, so the bubble is drawn as its frame)
-        self.arcs = helmet_arcs()
-        self.n_ribs = len(self.arcs)
-        for k, (p, q) in enumerate(self.arcs):
+        white, glass = (0.93, 0.93, 0.95), (0.6, 0.8, 1.0)
+        self.parts = [Part(f"{entity}/collar", entity, "cylinder", (0.12, 0.03), white, "plastic"),
+                      Part(f"{entity}/dome", entity, "sphere", (HELMET_RADIUS,), glass, "glass",
+                           casts_shadow=False, translucent=True)]
+        self.rim = helmet_rim()
+        for k, (p, q) in enumerate(self.rim):
             half = float(np.linalg.norm(q - p)) / 2
-            self.parts.append(Part(f"{entity}/rib{k}", entity, "capsule", (0.013, half), glass, "glass",
-                                   emissive=0.35, casts_shadow=False))
-        self.parts.append(Part(f"{entity}/visor_glint", entity, "sphere", (0.025,), (1.0, 1.0, 1.0), "glass",
+            self.parts.append(Part(f"{entity}/rim{k}", entity, "capsule", (0.014, half), white, "plastic"))
+        self.parts.append(Part(f"{entity}/visor_glint", entity, "sphere", (0.02,), (1.0, 1.0, 1.0), "glass",
                                emissive=1.0, casts_shadow=False))
 
     def openness(self, t: float) -> float:
-        """0 = dome closed over the head, 1 = hinged fully back."""
+        """0 = bubble closed over the head, 1 = hinged fully back."""
         return smoothstep((t - self.open_at) / 0.8)
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
-        """Collar round the neck; the dome's ribs arc over the head and swing back about the collar's rear hinge."""
+        """Collar round the neck; the bubble and its rim swing back about a hinge behind the head. The helmet sits
+        on the collar (the body frame): the head turns inside it."""
         F = self.dog.frame(t)
         H = F @ translate(*self.dog.anchor["head"])
         collar = F @ translate(*self.dog.anchor["neck"]) @ rot_y(-0.9)
         hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
-        out = [collar]
         dome = hinge @ translate(0.16, 0.0, 0.05)  # back at the head's centre, in the swung frame
-        out += [dome @ segment(p, q) for p, q in self.arcs]
+        out = [collar, dome @ translate(*HELMET_CENTER)]
+        out += [dome @ segment(p, q) for p, q in self.rim]
         out.append(dome @ translate(*(HELMET_CENTER + HELMET_RADIUS * np.array([0.55, 0.3, 0.75]))))
         return np.array(out)
 
