@@ -186,10 +186,11 @@ def _counters(row: FeedCounters | None) -> wellbeing.Counters:
 def save_counters(s: Session, user_id: str, c: wellbeing.Counters) -> None:
     """Store a user's counters (one INSERT … ON CONFLICT UPDATE on PostgreSQL and SQLite)."""
     values = asdict(c)
-    ins = conflict_insert(s, FeedCounters)
-    if ins is not None:
+    table = FeedCounters.__table__
+    ins = conflict_insert(s, table)
+    if ins is not None:  # a Core statement: the ORM's bulk path around it cost more than the query
         s.execute(ins.values(user_id=user_id, **values)
-                  .on_conflict_do_update(index_elements=[FeedCounters.user_id], set_=values))
+                  .on_conflict_do_update(index_elements=[table.c.user_id], set_=values))
         loaded = s.identity_map.get(s.identity_key(FeedCounters, user_id))
         if loaded is not None:  # keep a row this session read in step with the database
             s.expire(loaded)

@@ -114,6 +114,12 @@ class VectorIndex:
         m = self._matrix
         return {p: m[self._pos[p]] for p in post_ids if p in self._pos}
 
+    def matrix(self, post_ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The posts of these known to the index, and their vectors as the rows of one matrix (a copy)."""
+        pos = self._pos
+        found = [p for p in post_ids if p in pos]
+        return found, self._matrix[[pos[p] for p in found]]
+
     def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The k posts most similar to a unit query vector, best first.
 
@@ -133,9 +139,9 @@ class VectorIndex:
             _, done, pos, sims = hit
             if done < n:
                 pos = np.concatenate([pos, np.arange(done, n)])
-                sims = np.concatenate([sims, _dot(m[done:n], q)])
+                sims = np.concatenate([sims, dot(m[done:n], q)])
         else:
-            pos, sims = np.arange(n), _dot(m[:n], q)
+            pos, sims = np.arange(n), dot(m[:n], q)
         kk = min(k, len(pos))
         top = np.argpartition(-sims, kk - 1)[:kk]
         top = top[np.argsort(-sims[top])]
@@ -151,7 +157,7 @@ class VectorIndex:
         return len(self._ids)
 
 
-def _dot(rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+def dot(rows: np.ndarray, q: np.ndarray) -> np.ndarray:
     """rows @ q in this thread: BLAS splits a product this large over threads that then spin for a while after it,
     taking the CPU from the next requests and the database on a small host; einsum's loop was also measured faster.
     """
