@@ -6,7 +6,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from reelcast.domain import wellbeing
@@ -15,7 +15,7 @@ from reelcast.social.errors import SocialError, not_found
 from reelcast.store.db import conflict_insert
 from reelcast.store.feed_models import FeedCounters, FeedSettings, GuardianCode, GuardianLink
 from reelcast.store.models import User, VideoJob
-from reelcast.store.social_models import Follow
+from reelcast.store.social_models import Block, Follow
 
 CODE_TTL_S = 24 * 3600  # a consent code is valid for a day
 
@@ -72,22 +72,27 @@ class ViewerFacts:
     counters: wellbeing.Counters  # as stored (before `wellbeing.roll`)
     latest_create_at: int  # when the user last started a video, or 0
     following: int  # how many people the user follows
+    any_blocks: bool  # whether the user blocked anyone or was blocked by anyone
 
 
 def viewer_facts(s: Session, user_id: str) -> ViewerFacts | None:
-    """The viewer, their feed settings and counters, when they last created and how many they follow, or None."""
+    """The viewer, their feed settings and counters, when they last created, how many they follow and whether any
+    block involves them (most users have none: then their feed needs no query for blocked users), or None."""
     latest = select(func.max(VideoJob.created_at)).where(VideoJob.user_id == User.id).scalar_subquery()
     following = select(func.count()).select_from(Follow).where(Follow.follower_id == User.id).scalar_subquery()
-    row = s.execute(select(User, FeedSettings, FeedCounters, latest, following)
+    # two probes of the blocks' indexes (blocker first in the primary key, blocked indexed)
+    any_blocks = exists().where(Block.blocker_id == User.id) | exists().where(Block.blocked_id == User.id)
+    row = s.execute(select(User, FeedSettings, FeedCounters, latest, following, any_blocks)
                     .outerjoin(FeedSettings, FeedSettings.user_id == User.id)
                     .outerjoin(FeedCounters, FeedCounters.user_id == User.id)
                     .where(User.id == user_id)).first()
     if row is None:
         return None
-    user, st, counters, latest_at, n_following = row
+    user, st, counters, latest_at, n_following, blocks = row
     return ViewerFacts(user=user, settings=st if st is not None else settings_of_defaults(user_id),
                        counters=_counters(counters),
-                       latest_create_at=int(latest_at or 0), following=int(n_following or 0))
+                       latest_create_at=int(latest_at or 0), following=int(n_following or 0),
+                       any_blocks=bool(blocks))
 
 
 def personalized(st: FeedSettings) -> bool:

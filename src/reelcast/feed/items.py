@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, any_, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -17,17 +16,45 @@ from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo, CameoAppearance, Comment, Like, Post
 
 
-def page_rows(s: Session, post_ids: list[str], viewer_id: str) -> Sequence[Any]:
+class PageRow(NamedTuple):
+    """A post with all its feed item shows (the columns of `_page_query`, in order)."""
+
+    id: str
+    user_id: str
+    caption: str
+    created_at: int
+    video_id: str
+    video_created_at: int
+    completed_at: int | None
+    expires_at: int | None
+    status: str
+    error_code: str | None
+    error_message: str | None
+    model: str
+    progress: int
+    prompt: str
+    remixed_from_video_id: str | None
+    seconds: str
+    size: str
+    seed: int
+    plan: dict | None
+    handle: str | None  # None when the author is gone
+    like_count: int
+    comment_count: int
+    you_like: bool
+    parent_post_id: str | None  # the live post of the video it remixes
+    has_cameos: bool
+
+
+def page_rows(s: Session, post_ids: list[str], viewer_id: str) -> list[PageRow]:
     """The live posts of these ids with all a feed item shows, one row each (in no particular order).
 
-    Each row has the post (id, user_id, caption, created_at), its video (video_id, video_created_at and the other
-    fields of `Video`, plus its plan), the author's `handle` (None when gone), `like_count`, `comment_count`,
-    `you_like`, `parent_post_id` (the live post of the video it remixes) and `has_cameos`.
+    Named tuples, not SQLAlchemy rows: reading a Row's fields by name cost ~1 µs each, ~25 per post.
     """
     if not post_ids:
         return []
     pg = s.get_bind().dialect.name == "postgresql"
-    return s.execute(_page_query(pg), {"ids": post_ids, "viewer_id": viewer_id}).all()
+    return [PageRow._make(r) for r in s.execute(_page_query(pg), {"ids": post_ids, "viewer_id": viewer_id})]
 
 
 @functools.cache
@@ -52,7 +79,7 @@ def _page_query(pg: bool) -> Any:
             .where(ids, Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None)))
 
 
-def post_out(row: Any, cameo_handles: list[str]) -> PostOut:
+def post_out(row: PageRow, cameo_handles: list[str]) -> PostOut:
     """The PostOut of a `page_rows` row, as `api.posts.post_out` builds it (the video as `Video.from_job`)."""
     err = None
     if row.status == "failed":
@@ -60,7 +87,7 @@ def post_out(row: Any, cameo_handles: list[str]) -> PostOut:
     video = Video(id=row.video_id, created_at=row.video_created_at, completed_at=row.completed_at,
                   expires_at=row.expires_at, error=err, model=row.model, progress=row.progress, prompt=row.prompt,
                   remixed_from_video_id=row.remixed_from_video_id, seconds=row.seconds, size=row.size,
-                  status=row.status, seed=row.seed)
+                  status=row.status, seed=row.seed)  # type: ignore[arg-type]
     return PostOut(id=row.id, author=row.handle or "", caption=row.caption, video=video,
                    cameos=[f"@{h}" for h in cameo_handles], like_count=int(row.like_count or 0),
                    comment_count=int(row.comment_count or 0), you_like=bool(row.you_like),

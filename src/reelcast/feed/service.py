@@ -41,7 +41,7 @@ SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursor
 SCROLL_CACHE_SIZE, SCROLL_CACHE_TTL_S = 10_000, 15 * 60  # ranked lists of recent scrolls kept per process
 
 Pick = tuple[str, str]  # a ranked post as a scroll keeps it: (post id, reason)
-Served = tuple[Any, str]  # a post a page serves: (its `items.page_rows` row, reason)
+Served = tuple[items.PageRow, str]  # a post a page serves, and why
 
 
 def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, mood: str | None) -> dict:
@@ -54,15 +54,6 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
     scroll_id, snapshot = decode_cursor(cursor) if cursor else (secrets.token_hex(12), int(time.time() * 1000))
     index = vectors.index_for(rt)
     with rt.db.session() as s:
-        if s.get_bind().dialect.name == "postgresql":
-            # plan each query for its values: a cached generic plan of the pool queries (a snapshot bound, a list
-            # of ids) was measured 5-10x slower than a custom one; each followed author's newest posts come from
-            # ix_posts_user_id_created_at in order, where the planner underestimates prolific authors (the
-            # average author has ~10 posts) and bitmap-scans all their posts; no JIT: the friends pool's cost
-            # estimate crosses jit_above_cost as impressions accumulate, and compiling it took 40-80 ms for a
-            # query that runs in ~5 ms. All for this transaction only (SET LOCAL), in one round trip.
-            s.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                           "set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"))
         facts = controls.viewer_facts(s, viewer_user_id)
         if facts is None:
             raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
@@ -76,7 +67,7 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
         served_before: int | None = 0 if cursor is None else None  # posts this scroll served before this page
         if plan.posts > 0:
             personalized = controls.personalized(st)
-            hidden = graph.blocked_ids(s, viewer.id)
+            hidden = graph.blocked_ids(s, viewer.id) if facts.any_blocks else set()
             key = (viewer.id, scroll_id, mood_text, personalized)
             ranked = _scrolls(rt).take(key, plan.posts) if cursor else None
             if ranked is not None:  # the same scroll may have gone on under another mood meanwhile
@@ -131,7 +122,7 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
         return []
     mood_vec = embeddings.embed_one(mood_text) if mood_text else None
     taste_vec = _taste(s, index, viewer) if personalized else None
-    ids = [r.id for r in rows]
+    ids = [r[0] for r in rows]
     tastes: dict[str, float] = {}
     moods: dict[str, float] = {}
     if mood_vec is not None or taste_vec is not None:
@@ -146,12 +137,12 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
         if mood_vec is not None:
             moods = {p: round(x, 4) for p, x in zip(found, vectors.dot(mat, mood_vec).tolist(), strict=True)}
     cands = []
-    for r in rows:
-        rel = "mutual" if r.following and r.follows_back else "following" if r.following else "none"
+    # unpacked as tuples: a Row's attributes by name cost ~4x more, ~3 ms for a pool of 300
+    for pid, created_at, handle, following, follows_back, likes, comments, remixes in rows:
+        rel = "mutual" if following and follows_back else "following" if following else "none"
         cands.append(ranking.Candidate(
-            post_id=r.id, author_handle=r.handle, created_at=r.created_at, relation=rel, likes=int(r.likes or 0),
-            comments=int(r.comments or 0), remixes=int(r.remixes or 0), taste=tastes.get(r.id),
-            mood=moods.get(r.id)))
+            post_id=pid, author_handle=handle, created_at=created_at, relation=rel, likes=int(likes or 0),
+            comments=int(comments or 0), remixes=int(remixes or 0), taste=tastes.get(pid), mood=moods.get(pid)))
     return [(r.candidate.post_id, r.reason) for r in ranking.order(cands, now, personalized=personalized,
                                                                    mood_text=mood_text)]
 
@@ -159,6 +150,8 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
 def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, snapshot: int, *,
           personalized: bool, mood_text: str | None, hidden: set[str], n_following: int) -> list[Any]:
     """Candidate rows (newest posts, newest of people you follow, nearest to the mood) with ranking facts.
+
+    Each row: (id, created_at, handle, following, follows_back, likes, comments, remixes).
 
     `hidden`: the users blocked either way; `n_following`: how many people the viewer follows.
     """
@@ -174,8 +167,17 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
     elif personalized:
         index.refresh(s)
     query = _pool_query(personalized, bool(hidden), bool(mood_text), lateral, bool(near), pg)
+    if pg:
+        # plan this query for its values: a cached generic plan of the pools (a snapshot bound, a list of ids) was
+        # measured 5-10x slower than a custom one; each followed author's newest posts come from
+        # ix_posts_user_id_created_at in order, where the planner underestimates prolific authors (the average
+        # author has ~10 posts) and bitmap-scans all their posts; no JIT: the friends pool's cost estimate crosses
+        # jit_above_cost as impressions accumulate, and compiling it took 40-80 ms for a query that runs in ~5 ms.
+        # For the rest of this transaction only (SET LOCAL); a page that continues a ranked scroll needs none.
+        s.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                       "set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"))
     # a post in more than one pool comes once (the rows of the same post are the same)
-    return list({row.id: row for row in s.execute(query, params).all()}.values())
+    return list({row[0]: row for row in s.execute(query, params).all()}.values())
 
 
 @functools.cache
