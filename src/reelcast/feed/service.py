@@ -357,12 +357,14 @@ def _record(s: Session, user_id: str, scroll_id: str, page: list[Served],
 
 
 def _prompt_idea(s: Session, scroll_id: str, page: list[Served]) -> str:
-    earlier = list(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
-                             .order_by(FeedImpression.position.desc()).limit(30)))
-    rows = s.execute(select(Post, VideoJob, User.handle).join(VideoJob, VideoJob.id == Post.video_id)
-                     .join(User, User.id == Post.user_id).where(Post.id.in_(earlier))).all() if earlier else []
-    order = {pid: k for k, pid in enumerate(reversed(earlier))}
-    watched = [nudge.Watched(p.id, h, j.prompt, j.plan) for p, j, h in sorted(rows, key=lambda r: order[r[0].id])]
+    # the scroll's last 30 served posts, oldest first, in one query (then this page's)
+    last = (select(FeedImpression.post_id, FeedImpression.position).where(FeedImpression.scroll_id == scroll_id)
+            .order_by(FeedImpression.position.desc()).limit(30).subquery())
+    rows = s.execute(select(Post.id, User.handle, VideoJob.prompt, VideoJob.plan)
+                     .select_from(last).join(Post, Post.id == last.c.post_id)
+                     .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
+                     .order_by(last.c.position)).all()
+    watched = [nudge.Watched(pid, handle, prompt, plan) for pid, handle, prompt, plan in rows]
     watched += [nudge.Watched(r.id, r.handle or "", r.prompt, r.plan) for r, _ in page]
     return nudge.prompt_idea(watched)
 
