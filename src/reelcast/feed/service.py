@@ -348,12 +348,23 @@ def _record(s: Session, user_id: str, scroll_id: str, page: list[Served],
                              .where(FeedImpression.scroll_id == scroll_id)) or 0
         rows = [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id, position=start + k, created_at=now)
                 for k, (p, _) in enumerate(page)]
-        # two requests with the same cursor at once serve the same posts; the second records nothing new
-        # a Core insert of the table (one multi-row INSERT), not the ORM's bulk insert of the entity
-        ins = conflict_insert(s, FeedImpression.__table__)
-        s.execute(ins.on_conflict_do_nothing() if ins is not None else insert(FeedImpression.__table__), rows)
+        s.execute(_impressions_insert(s), rows)
     if random.random() < 0.01:
         s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
+
+
+_INSERTS: dict[str, Any] = {}  # dialect name → `_impressions_insert`
+
+
+def _impressions_insert(s: Session) -> Any:
+    """The INSERT of a page's impressions, built once per dialect: a Core insert of the table (one multi-row
+    INSERT), not the ORM's bulk insert of the entity. Two requests with the same cursor at once serve the same
+    posts; the second records nothing new (ON CONFLICT DO NOTHING where the dialect has it)."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        ins = conflict_insert(s, FeedImpression.__table__)
+        _INSERTS[dialect] = ins.on_conflict_do_nothing() if ins is not None else insert(FeedImpression.__table__)
+    return _INSERTS[dialect]
 
 
 def _prompt_idea(s: Session, scroll_id: str, page: list[Served]) -> str:
