@@ -8,7 +8,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from reelcast import embeddings
@@ -78,6 +78,11 @@ def ensure(s: Session, post_ids: list[str]) -> None:
     s.flush()
 
 
+# the embeddings stored after a sequence number (built once: a first feed page refreshes the index every time)
+_SINCE = (select(PostEmbedding.seq, PostEmbedding.post_id, PostEmbedding.vector)
+          .where(PostEmbedding.seq > bindparam("last")).order_by(PostEmbedding.seq))
+
+
 class VectorIndex:
     """Every stored post embedding in one matrix, loaded once and then only the rows added since."""
 
@@ -93,8 +98,7 @@ class VectorIndex:
     def refresh(self, s: Session) -> None:
         """Load the embeddings stored since the last refresh."""
         with self._lock:
-            rows = s.execute(select(PostEmbedding.seq, PostEmbedding.post_id, PostEmbedding.vector)
-                             .where(PostEmbedding.seq > self._last_seq).order_by(PostEmbedding.seq)).all()
+            rows = s.execute(_SINCE, {"last": self._last_seq}).all()
             if not rows:
                 return
             new = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f4").reshape(len(rows), embeddings.DIM)
