@@ -133,7 +133,8 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
     if mood_vec is not None or taste_vec is not None:
         found, mat = index.matrix(ids)
         if len(found) < len(ids):  # posts published before the feed existed get their embedding once, now
-            vectors.ensure(s, [p for p in ids if p not in set(found)])
+            have = set(found)
+            vectors.ensure(s, [p for p in ids if p not in have])
             index.refresh(s)
             found, mat = index.matrix(ids)
         # one matrix-vector product per query vector for the whole pool, not one dot product per post
