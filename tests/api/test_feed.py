@@ -8,9 +8,9 @@ from reelcast.feed.service import feed_page
 from reelcast.social import accounts as acc
 from reelcast.social import cameos
 from reelcast.store.models import VideoJob
-from reelcast.store.social_models import Post
+from reelcast.store.social_models import CameoAppearance, Post
 from tests.api.feed_helpers import page, post_ids, publish, scroll
-from tests.api.social_helpers import create_video, render_all, signup
+from tests.api.social_helpers import create_video, person_cameo, render_all, signup
 
 CALM = ["a cat sleeps quietly by a warm fireplace", "gentle waves roll onto an empty beach at sunset",
         "a sleepy puppy naps on a soft blanket", "slow snowfall over a silent pine forest at dawn"]
@@ -180,3 +180,21 @@ def test_changing_the_mood_mid_scroll_never_repeats_a_post(server) -> None:  # t
         pages.append(page(viewer, limit=2, cursor=pages[-1]["next_cursor"], mood=mood))
     seen = [pid for p in pages for pid in post_ids(p)]
     assert len(seen) == 14 and len(set(seen)) == 14
+
+
+def test_a_post_showing_a_cameo_names_it_and_is_hidden_from_whom_its_owner_blocked(server) -> None:  # type: ignore[no-untyped-def]
+    owner, creator, fan, blocked = (signup(server, h) for h in ("cam_owner", "cam_creator", "cam_fan", "cam_blocked"))
+    cameo_id = person_cameo(server, owner)
+    shown = publish(server, creator, "a street musician plays guitar", plan=False)
+    with server.rt.db.session() as s:  # what creating a video with @cam_owner in the prompt records
+        post = s.get(Post, shown)
+        assert post is not None
+        s.add(CameoAppearance(cameo_id=cameo_id, video_id=post.video_id, creator_id=post.user_id,
+                              created_at=int(time.time())))
+    assert owner.post("/users/cam_blocked/block").status_code == 200
+    for viewer in (fan, blocked):
+        viewer.post("/users/cam_creator/follow")
+    items = [it for p in scroll(fan, limit=5) for it in p["data"] if it["type"] == "post"]
+    assert [it["post"]["cameos"] for it in items if it["post"]["id"] == shown] == [["@cam_owner"]]
+    # the creator is not blocked, the cameo's owner is: the post is not shown, on any page
+    assert shown not in [pid for p in scroll(blocked, limit=5) for pid in post_ids(p)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from reelcast.api.deps import current_user, runtime
@@ -71,9 +72,11 @@ def _settings_out(st: FeedSettings) -> FeedSettingsOut:
 
 @router.get("/feed", summary="Your feed")
 def get_feed(rt: RT, user: CurrentUser, cursor: str | None = None,
-             limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 10, mood: str | None = None) -> dict[str, Any]:
+             limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 10, mood: str | None = None) -> JSONResponse:
     """Posts (friends & family first, then discovery), `break` items for teens at a cap, `nudge` items for adults."""
-    return service.feed_page(rt, user.id, cursor=cursor, limit=limit, mood=mood)
+    # the page is already plain JSON values: returned as is, FastAPI does not validate and re-serialise it against
+    # a response model (~1 ms and one more thread hop per request)
+    return JSONResponse(service.feed_page(rt, user.id, cursor=cursor, limit=limit, mood=mood))
 
 
 @router.get("/feed/explain", summary="How the feed is ranked")

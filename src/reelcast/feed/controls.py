@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from reelcast.domain import wellbeing
@@ -15,7 +17,7 @@ from reelcast.social.errors import SocialError, not_found
 from reelcast.store.db import conflict_insert
 from reelcast.store.feed_models import FeedCounters, FeedSettings, GuardianCode, GuardianLink
 from reelcast.store.models import User, VideoJob
-from reelcast.store.social_models import Follow
+from reelcast.store.social_models import Block, Follow
 
 CODE_TTL_S = 24 * 3600  # a consent code is valid for a day
 
@@ -72,22 +74,33 @@ class ViewerFacts:
     counters: wellbeing.Counters  # as stored (before `wellbeing.roll`)
     latest_create_at: int  # when the user last started a video, or 0
     following: int  # how many people the user follows
+    any_blocks: bool  # whether the user blocked anyone or was blocked by anyone
 
 
 def viewer_facts(s: Session, user_id: str) -> ViewerFacts | None:
-    """The viewer, their feed settings and counters, when they last created and how many they follow, or None."""
-    latest = select(func.max(VideoJob.created_at)).where(VideoJob.user_id == User.id).scalar_subquery()
-    following = select(func.count()).select_from(Follow).where(Follow.follower_id == User.id).scalar_subquery()
-    row = s.execute(select(User, FeedSettings, FeedCounters, latest, following)
-                    .outerjoin(FeedSettings, FeedSettings.user_id == User.id)
-                    .outerjoin(FeedCounters, FeedCounters.user_id == User.id)
-                    .where(User.id == user_id)).first()
+    """The viewer, their feed settings and counters, when they last created, how many they follow and whether any
+    block involves them (most users have none: then their feed needs no query for blocked users), or None."""
+    row = s.execute(_viewer_query(), {"user_id": user_id}).first()
     if row is None:
         return None
-    user, st, counters, latest_at, n_following = row
+    user, st, counters, latest_at, n_following, blocks = row
     return ViewerFacts(user=user, settings=st if st is not None else settings_of_defaults(user_id),
                        counters=_counters(counters),
-                       latest_create_at=int(latest_at or 0), following=int(n_following or 0))
+                       latest_create_at=int(latest_at or 0), following=int(n_following or 0),
+                       any_blocks=bool(blocks))
+
+
+@functools.cache
+def _viewer_query() -> Any:
+    """`viewer_facts`'s statement, built once (parameter: user_id); building it cost ~0.4 ms per feed page."""
+    latest = select(func.max(VideoJob.created_at)).where(VideoJob.user_id == User.id).scalar_subquery()
+    following = select(func.count()).select_from(Follow).where(Follow.follower_id == User.id).scalar_subquery()
+    # two probes of the blocks' indexes (blocker first in the primary key, blocked indexed)
+    any_blocks = exists().where(Block.blocker_id == User.id) | exists().where(Block.blocked_id == User.id)
+    return (select(User, FeedSettings, FeedCounters, latest, following, any_blocks)
+            .outerjoin(FeedSettings, FeedSettings.user_id == User.id)
+            .outerjoin(FeedCounters, FeedCounters.user_id == User.id)
+            .where(User.id == bindparam("user_id")))
 
 
 def personalized(st: FeedSettings) -> bool:
@@ -174,6 +187,24 @@ def set_parental(s: Session, teen: User, body: dict[str, object]) -> FeedSetting
     return row
 
 
+_UPSERTS: dict[str, Any] = {}  # dialect name → `_counters_upsert`
+
+
+def _counters_upsert(s: Session) -> Any | None:
+    """INSERT … ON CONFLICT UPDATE of a user's counters (parameters: user_id and every `Counters` field), built once
+    per dialect, or None where there is no ON CONFLICT: a Core statement (the ORM's bulk path around it cost more
+    than the query), and building it per page cost ~0.3 ms."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in _UPSERTS:
+        ins = conflict_insert(s, FeedCounters.__table__)
+        names = [f.name for f in fields(wellbeing.Counters)]
+        _UPSERTS[dialect] = None if ins is None else (
+            ins.values({n: bindparam(n) for n in ["user_id", *names]})
+            .on_conflict_do_update(index_elements=[FeedCounters.__table__.c.user_id],
+                                   set_={n: ins.excluded[n] for n in names}))
+    return _UPSERTS[dialect]
+
+
 def _counters(row: FeedCounters | None) -> wellbeing.Counters:
     if row is None:
         return wellbeing.Counters()
@@ -185,11 +216,9 @@ def _counters(row: FeedCounters | None) -> wellbeing.Counters:
 
 def save_counters(s: Session, user_id: str, c: wellbeing.Counters) -> None:
     """Store a user's counters (one INSERT … ON CONFLICT UPDATE on PostgreSQL and SQLite)."""
-    values = asdict(c)
-    ins = conflict_insert(s, FeedCounters)
-    if ins is not None:
-        s.execute(ins.values(user_id=user_id, **values)
-                  .on_conflict_do_update(index_elements=[FeedCounters.user_id], set_=values))
+    upsert = _counters_upsert(s)
+    if upsert is not None:
+        s.execute(upsert, {"user_id": user_id, **asdict(c)})
         loaded = s.identity_map.get(s.identity_key(FeedCounters, user_id))
         if loaded is not None:  # keep a row this session read in step with the database
             s.expire(loaded)

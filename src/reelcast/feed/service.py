@@ -13,7 +13,8 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, delete, exists, func, insert, literal, select, text
+from sqlalchemy import String, all_, any_, bindparam, delete, exists, func, insert, literal, select, text, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from reelcast import embeddings
@@ -39,7 +40,13 @@ MAX_LIMIT = 50  # posts per page
 SCROLL_TTL_S = 24 * 3600  # impressions older than this are pruned (their cursors then start over)
 SCROLL_CACHE_SIZE, SCROLL_CACHE_TTL_S = 10_000, 15 * 60  # ranked lists of recent scrolls kept per process
 
+# statements built once with bound parameters (building one per page cost ~0.2-0.4 ms each)
+_SERVED = select(FeedImpression.post_id).where(FeedImpression.scroll_id == bindparam("scroll_id"))
+_LIKED = (select(Like.post_id).where(Like.user_id == bindparam("user_id"))
+          .order_by(Like.created_at.desc()).limit(TASTE_LIKES))
+
 Pick = tuple[str, str]  # a ranked post as a scroll keeps it: (post id, reason)
+Served = tuple[items.PageRow, str]  # a post a page serves, and why
 
 
 def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, mood: str | None) -> dict:
@@ -52,15 +59,6 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
     scroll_id, snapshot = decode_cursor(cursor) if cursor else (secrets.token_hex(12), int(time.time() * 1000))
     index = vectors.index_for(rt)
     with rt.db.session() as s:
-        if s.get_bind().dialect.name == "postgresql":
-            # plan each query for its values: a cached generic plan of the pool queries (a snapshot bound, a list
-            # of ids) was measured 5-10x slower than a custom one; each followed author's newest posts come from
-            # ix_posts_user_id_created_at in order, where the planner underestimates prolific authors (the
-            # average author has ~10 posts) and bitmap-scans all their posts; no JIT: the friends pool's cost
-            # estimate crosses jit_above_cost as impressions accumulate, and compiling it took 40-80 ms for a
-            # query that runs in ~5 ms. All for this transaction only (SET LOCAL), in one round trip.
-            s.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                           "set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"))
         facts = controls.viewer_facts(s, viewer_user_id)
         if facts is None:
             raise SocialError(404, f"User '{viewer_user_id}' not found.", code="user_not_found")
@@ -68,17 +66,17 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
         policy = controls.policy_with(viewer, st)
         counters = wellbeing.roll(facts.counters, policy, now, facts.latest_create_at)
         plan = wellbeing.plan_page(policy, counters, now, limit)
-        page: list[tuple[Post, VideoJob, str]] = []
+        page: list[Served] = []
         more = False
         subjects: dict[str, list[str]] = {}
         served_before: int | None = 0 if cursor is None else None  # posts this scroll served before this page
         if plan.posts > 0:
             personalized = controls.personalized(st)
-            hidden = graph.blocked_ids(s, viewer.id)
+            hidden = graph.blocked_ids(s, viewer.id) if facts.any_blocks else set()
             key = (viewer.id, scroll_id, mood_text, personalized)
             ranked = _scrolls(rt).take(key, plan.posts) if cursor else None
             if ranked is not None:  # the same scroll may have gone on under another mood meanwhile
-                served = set(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)))
+                served = set(s.scalars(_SERVED, {"scroll_id": scroll_id}))
                 served_before = len(served)
                 ranked = [r for r in ranked if r[0] not in served]
             if ranked is None:  # a new scroll, or its ranked list is used up (or was ranked in another process)
@@ -90,8 +88,7 @@ def feed_page(rt: Any, viewer_user_id: str, *, cursor: str | None, limit: int, m
             # the feed ran out before the cap: no break is due yet
             plan = wellbeing.PagePlan(posts=len(page))
         nudge_at = wellbeing.nudge_position(policy, counters, len(page))
-        outs = items.post_outs(s, [(p, j) for p, j, _ in page], viewer, subjects=subjects)
-        data = [items.post_item(o, why) for o, (_, _, why) in zip(outs, page, strict=True)]
+        data = [items.post_item(items.post_out(r, subjects.get(r.video_id, [])), why) for r, why in page]
         if nudge_at is not None:
             data.insert(nudge_at, items.nudge_item(nudge.message(policy.nudge_after),
                                                    _prompt_idea(s, scroll_id, page)))
@@ -130,23 +127,28 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
         return []
     mood_vec = embeddings.embed_one(mood_text) if mood_text else None
     taste_vec = _taste(s, index, viewer) if personalized else None
-    vecs: dict[str, np.ndarray] = {}
+    ids = [r[0] for r in rows]
+    tastes: dict[str, float] = {}
+    moods: dict[str, float] = {}
     if mood_vec is not None or taste_vec is not None:
-        vecs = index.vectors([r.id for r in rows])
-        missing = [r.id for r in rows if r.id not in vecs]
-        if missing:  # posts published before the feed existed get their embedding once, now
-            vectors.ensure(s, missing)
+        found, mat = index.matrix(ids)
+        if len(found) < len(ids):  # posts published before the feed existed get their embedding once, now
+            have = set(found)
+            vectors.ensure(s, [p for p in ids if p not in have])
             index.refresh(s)
-            vecs = index.vectors([r.id for r in rows])
+            found, mat = index.matrix(ids)
+        # one matrix-vector product per query vector for the whole pool, not one dot product per post
+        if taste_vec is not None:
+            tastes = dict(zip(found, vectors.dot(mat, taste_vec).tolist(), strict=True))
+        if mood_vec is not None:
+            moods = {p: round(x, 4) for p, x in zip(found, vectors.dot(mat, mood_vec).tolist(), strict=True)}
     cands = []
-    for r in rows:
-        v = vecs.get(r.id)
-        rel = "mutual" if r.following and r.follows_back else "following" if r.following else "none"
+    # unpacked as tuples: a Row's attributes by name cost ~4x more, ~3 ms for a pool of 300
+    for pid, created_at, handle, following, follows_back, likes, comments, remixes in rows:
+        rel = "mutual" if following and follows_back else "following" if following else "none"
         cands.append(ranking.Candidate(
-            post_id=r.id, author_handle=r.handle, created_at=r.created_at, relation=rel, likes=int(r.likes or 0),
-            comments=int(r.comments or 0), remixes=int(r.remixes or 0),
-            taste=float(v @ taste_vec) if v is not None and taste_vec is not None else None,
-            mood=round(float(v @ mood_vec), 4) if v is not None and mood_vec is not None else None))
+            post_id=pid, author_handle=handle, created_at=created_at, relation=rel, likes=int(likes or 0),
+            comments=int(comments or 0), remixes=int(remixes or 0), taste=tastes.get(pid), mood=moods.get(pid)))
     return [(r.candidate.post_id, r.reason) for r in ranking.order(cands, now, personalized=personalized,
                                                                    mood_text=mood_text)]
 
@@ -155,34 +157,43 @@ def _pool(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str, 
           personalized: bool, mood_text: str | None, hidden: set[str], n_following: int) -> list[Any]:
     """Candidate rows (newest posts, newest of people you follow, nearest to the mood) with ranking facts.
 
+    Each row: (id, created_at, handle, following, follows_back, likes, comments, remixes).
+
     `hidden`: the users blocked either way; `n_following`: how many people the viewer follows.
     """
-    lateral = s.get_bind().dialect.name == "postgresql" and n_following <= LATERAL_FOLLOWING_MAX
-    recent, friends, nearest = _pool_queries(personalized, bool(hidden), bool(mood_text), lateral)
-    queries = [recent, friends]
+    pg = s.get_bind().dialect.name == "postgresql"
+    lateral = pg and n_following <= LATERAL_FOLLOWING_MAX
     params: dict[str, Any] = {"viewer_id": viewer.id, "scroll_id": scroll_id, "hidden": sorted(hidden),
                               "snapshot_id": f"post_{snapshot:012x}ffffffffffffffff"}
+    near: list[str] = []
     if mood_text:
         index.refresh(s)
         near = [pid for pid, _ in index.nearest(embeddings.embed_one(mood_text), SIMILAR_POOL)]
-        if near:
-            queries.append(nearest)
-            params["near"] = near
+        params["near"] = near
     elif personalized:
         index.refresh(s)
-    pool: dict[str, Any] = {}
-    for q in queries:
-        for row in s.execute(q, params).all():
-            pool[row.id] = row
-    return list(pool.values())
+    query = _pool_query(personalized, bool(hidden), bool(mood_text), lateral, bool(near), pg)
+    if pg:
+        # plan this query for its values: a cached generic plan of the pools (a snapshot bound, a list of ids) was
+        # measured 5-10x slower than a custom one; each followed author's newest posts come from
+        # ix_posts_user_id_created_at in order, where the planner underestimates prolific authors (the average
+        # author has ~10 posts) and bitmap-scans all their posts; no JIT: the friends pool's cost estimate crosses
+        # jit_above_cost as impressions accumulate, and compiling it took 40-80 ms for a query that runs in ~5 ms.
+        # For the rest of this transaction only (SET LOCAL); a page that continues a ranked scroll needs none.
+        s.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                       "set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)"))
+    # a post in more than one pool comes once (the rows of the same post are the same)
+    return list({row[0]: row for row in s.execute(query, params).all()}.values())
 
 
 @functools.cache
-def _pool_queries(personalized: bool, any_hidden: bool, mood: bool, lateral: bool) -> tuple[Any, Any, Any]:
-    """The pool queries (recent, friends, nearest), built once per shape with bound parameters.
+def _pool_query(personalized: bool, any_hidden: bool, mood: bool, lateral: bool, with_near: bool, pg: bool) -> Any:
+    """The candidate pools (recent, friends and, with_near, nearest) as one UNION ALL: one round trip.
 
-    Parameters: viewer_id, scroll_id, snapshot_id (the newest post id in the scroll), hidden (user ids, when
-    any_hidden) and near (post ids, for nearest). Building them per request cost a few ms of CPU.
+    Built once per shape with bound parameters: viewer_id, scroll_id, snapshot_id (the newest post id in the
+    scroll), hidden (user ids, when any_hidden) and near (post ids, when with_near). Building them per request cost
+    a few ms of CPU. On PostgreSQL the id lists are bound as one array each (`= ANY`, `<> ALL`), so the statement's
+    text stays the same whatever their length (no expanding IN to render per request).
     """
     viewer_id, scroll_id, snapshot_id = bindparam("viewer_id"), bindparam("scroll_id"), bindparam("snapshot_id")
     # NOT EXISTS through the impressions' primary key (scroll, post), not `NOT IN (…)`: the planner costs a
@@ -199,14 +210,25 @@ def _pool_queries(personalized: bool, any_hidden: bool, mood: bool, lateral: boo
         likes = comments = remixes = literal(0)
     following = exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.user_id)
     follows_back = exists().where(Follow.follower_id == Post.user_id, Follow.followee_id == viewer_id)
-    base = (select(Post.id, Post.created_at, User.handle, following.label("following"),
-                   follows_back.label("follows_back"), likes.label("likes"), comments.label("comments"),
-                   remixes.label("remixes"))
-            .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
-            .where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
-                   Post.user_id != viewer_id, Post.id <= snapshot_id, seen))
-    if any_hidden:
-        base = base.where(Post.user_id.not_in(bindparam("hidden", expanding=True)))
+
+    def pool_base(handle_per_row: bool) -> Any:
+        # the author's handle per returned row through users' primary key, or joined: for the 200 given ids of
+        # the nearest pool the planner hashed all users (~3.5 ms at 10,000 users) instead of looking up 200
+        handle = select(User.handle).where(User.id == Post.user_id).scalar_subquery() if handle_per_row else User.handle
+        q = (select(Post.id, Post.created_at, handle.label("handle"), following.label("following"),
+                    follows_back.label("follows_back"), likes.label("likes"), comments.label("comments"),
+                    remixes.label("remixes"))
+             .join(VideoJob, VideoJob.id == Post.video_id))
+        if not handle_per_row:
+            q = q.join(User, User.id == Post.user_id)
+        q = q.where(Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None),
+                    Post.user_id != viewer_id, Post.id <= snapshot_id, seen)
+        if any_hidden:
+            q = q.where(Post.user_id != all_(bindparam("hidden", type_=ARRAY(String))) if pg
+                        else Post.user_id.not_in(bindparam("hidden", expanding=True)))
+        return q
+
+    base = pool_base(False)
     newest = (Post.created_at.desc(), Post.id.desc())
     n_friends = MOOD_FRIENDS_POOL if mood else FRIENDS_POOL
     followees = select(Follow.followee_id).where(Follow.follower_id == viewer_id)
@@ -228,8 +250,13 @@ def _pool_queries(personalized: bool, any_hidden: bool, mood: bool, lateral: boo
         # viewer following ~150 people)
         friends_query = (base.join(friends, friends.c.id == Post.id)
                          .order_by(friends.c.created_at.desc(), friends.c.id.desc()).limit(n_friends))
-    recent = base.order_by(*newest).limit(MOOD_RECENT_POOL if mood else RECENT_POOL)
-    return recent, friends_query, base.where(Post.id.in_(bindparam("near", expanding=True)))
+    pools = [base.order_by(*newest).limit(MOOD_RECENT_POOL if mood else RECENT_POOL), friends_query]
+    if with_near:
+        near = (Post.id == any_(bindparam("near", type_=ARRAY(String))) if pg
+                else Post.id.in_(bindparam("near", expanding=True)))
+        pools.append(pool_base(True).where(near))
+    # each pool as a subquery (its own ORDER BY and LIMIT, planned as before), then all of them at once
+    return union_all(*[select(*q.subquery().c) for q in pools])
 
 
 def _capped_count(q: Any) -> Any:
@@ -239,12 +266,11 @@ def _capped_count(q: Any) -> Any:
 
 
 def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray | None:
-    liked = list(s.scalars(select(Like.post_id).where(Like.user_id == viewer.id)
-                           .order_by(Like.created_at.desc()).limit(TASTE_LIKES)))
-    vecs = list(index.vectors(liked).values())
-    if not vecs:
+    liked = list(s.scalars(_LIKED, {"user_id": viewer.id}))
+    found, mat = index.matrix(liked)
+    if not found:
         return None
-    m = np.mean(np.stack(vecs), axis=0)
+    m = np.mean(mat, axis=0)
     n = float(np.linalg.norm(m))
     return (m / n).astype(np.float32) if n > 0 else None
 
@@ -273,7 +299,7 @@ class ScrollCache:
 
     def put(self, key: tuple, ranked: list[Pick], page: list[Any]) -> None:
         """Remember a scroll's ranked list without the posts this page served."""
-        served = {p.id for p, _, _ in page}
+        served = {r.id for r, _ in page}
         with self._lock:
             self._items[key] = (time.monotonic(), [r for r in ranked if r[0] not in served])
             self._items.move_to_end(key)
@@ -286,38 +312,38 @@ def _scrolls(rt: Any) -> ScrollCache:
 
 
 def _take_visible(s: Session, viewer: User, ranked: list[Pick], n: int,
-                  hidden: set[str]) -> tuple[list[tuple[Post, VideoJob, str]], bool, dict[str, list[str]]]:
+                  hidden: set[str]) -> tuple[list[Served], bool, dict[str, list[str]]]:
     """The first n ranked posts the viewer may see (cameo access is checked per post that shows a cameo).
 
-    `hidden`: the users blocked either way. Also returns the cameo handles of the chosen videos.
+    `hidden`: the users blocked either way. Also returns the cameo handles of the chosen videos. Each chunk of
+    posts is read with everything its items show in one query (`items.page_rows`).
     """
-    out: list[tuple[Post, VideoJob, str]] = []
+    out: list[Served] = []
     subjects: dict[str, list[str]] = {}
     i = 0
     while len(out) < n and i < len(ranked):
         chunk = ranked[i:i + (n - len(out)) + 4]  # a few spares for posts a cameo owner hides
         i += len(chunk)
-        ids = [pid for pid, _ in chunk]
-        rows = {p.id: (p, j) for p, j in s.execute(
-            select(Post, VideoJob).join(VideoJob, VideoJob.id == Post.video_id)
-            .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.taken_down_at.is_(None),
-                   VideoJob.deleted_at.is_(None))).all() if p.user_id not in hidden}
-        with_cameos = items.cameo_handles(s, [j.id for _, j in rows.values()])
+        rows = {r.id: r for r in items.page_rows(s, [pid for pid, _ in chunk], viewer.id)
+                if r.user_id not in hidden}
+        with_cameos = items.cameo_handles(s, [r.video_id for r in rows.values() if r.has_cameos])
         subjects.update(with_cameos)
         for pid, why in chunk:
             if len(out) >= n:
                 i -= 1  # not consumed
                 continue
-            if pid not in rows:  # deleted, taken down or blocked since the scroll was ranked
+            r = rows.get(pid)
+            if r is None:  # deleted, taken down or blocked since the scroll was ranked
                 continue
-            p, j = rows[pid]
-            if j.id in with_cameos and not cameos.can_view(s, viewer, j, posted=True):
-                continue
-            out.append((p, j, why))
+            if r.video_id in with_cameos:
+                job = s.get(VideoJob, r.video_id)
+                if job is None or not cameos.can_view(s, viewer, job, posted=True):
+                    continue
+            out.append((r, why))
     return out, i < len(ranked), subjects
 
 
-def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, VideoJob, str]],
+def _record(s: Session, user_id: str, scroll_id: str, page: list[Served],
             now: int, served_before: int | None) -> None:
     """Remember what this scroll served (after `served_before` posts, counted here when None); prune old scrolls."""
     if page:
@@ -326,24 +352,36 @@ def _record(s: Session, user_id: str, scroll_id: str, page: list[tuple[Post, Vid
             start = s.scalar(select(func.count()).select_from(FeedImpression)
                              .where(FeedImpression.scroll_id == scroll_id)) or 0
         rows = [dict(scroll_id=scroll_id, post_id=p.id, user_id=user_id, position=start + k, created_at=now)
-                for k, (p, _, _) in enumerate(page)]
-        # two requests with the same cursor at once serve the same posts; the second records nothing new
-        ins = conflict_insert(s, FeedImpression)
-        s.execute(ins.on_conflict_do_nothing() if ins is not None else insert(FeedImpression), rows)
+                for k, (p, _) in enumerate(page)]
+        s.execute(_impressions_insert(s), rows)
     if random.random() < 0.01:
         s.execute(delete(FeedImpression).where(FeedImpression.created_at < now - SCROLL_TTL_S))
 
 
-def _prompt_idea(s: Session, scroll_id: str, page: list[tuple[Post, VideoJob, str]]) -> str:
-    earlier = list(s.scalars(select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
-                             .order_by(FeedImpression.position.desc()).limit(30)))
-    rows = s.execute(select(Post, VideoJob, User.handle).join(VideoJob, VideoJob.id == Post.video_id)
-                     .join(User, User.id == Post.user_id).where(Post.id.in_(earlier))).all() if earlier else []
-    order = {pid: k for k, pid in enumerate(reversed(earlier))}
-    watched = [nudge.Watched(p.id, h, j.prompt, j.plan) for p, j, h in sorted(rows, key=lambda r: order[r[0].id])]
-    handles = dict(s.execute(select(User.id, User.handle).where(User.id.in_({p.user_id for p, _, _ in page})))
-                   .all()) if page else {}
-    watched += [nudge.Watched(p.id, handles.get(p.user_id, ""), j.prompt, j.plan) for p, j, _ in page]
+_INSERTS: dict[str, Any] = {}  # dialect name → `_impressions_insert`
+
+
+def _impressions_insert(s: Session) -> Any:
+    """The INSERT of a page's impressions, built once per dialect: a Core insert of the table (one multi-row
+    INSERT), not the ORM's bulk insert of the entity. Two requests with the same cursor at once serve the same
+    posts; the second records nothing new (ON CONFLICT DO NOTHING where the dialect has it)."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        ins = conflict_insert(s, FeedImpression.__table__)
+        _INSERTS[dialect] = ins.on_conflict_do_nothing() if ins is not None else insert(FeedImpression.__table__)
+    return _INSERTS[dialect]
+
+
+def _prompt_idea(s: Session, scroll_id: str, page: list[Served]) -> str:
+    # the scroll's last 30 served posts, oldest first, in one query (then this page's)
+    last = (select(FeedImpression.post_id, FeedImpression.position).where(FeedImpression.scroll_id == scroll_id)
+            .order_by(FeedImpression.position.desc()).limit(30).subquery())
+    rows = s.execute(select(Post.id, User.handle, VideoJob.prompt, VideoJob.plan)
+                     .select_from(last).join(Post, Post.id == last.c.post_id)
+                     .join(VideoJob, VideoJob.id == Post.video_id).join(User, User.id == Post.user_id)
+                     .order_by(last.c.position)).all()
+    watched = [nudge.Watched(pid, handle, prompt, plan) for pid, handle, prompt, plan in rows]
+    watched += [nudge.Watched(r.id, r.handle or "", r.prompt, r.plan) for r, _ in page]
     return nudge.prompt_idea(watched)
 
 

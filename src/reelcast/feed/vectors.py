@@ -8,7 +8,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from reelcast import embeddings
@@ -78,6 +78,11 @@ def ensure(s: Session, post_ids: list[str]) -> None:
     s.flush()
 
 
+# the embeddings stored after a sequence number (built once: a first feed page refreshes the index every time)
+_SINCE = (select(PostEmbedding.seq, PostEmbedding.post_id, PostEmbedding.vector)
+          .where(PostEmbedding.seq > bindparam("last")).order_by(PostEmbedding.seq))
+
+
 class VectorIndex:
     """Every stored post embedding in one matrix, loaded once and then only the rows added since."""
 
@@ -93,8 +98,7 @@ class VectorIndex:
     def refresh(self, s: Session) -> None:
         """Load the embeddings stored since the last refresh."""
         with self._lock:
-            rows = s.execute(select(PostEmbedding.seq, PostEmbedding.post_id, PostEmbedding.vector)
-                             .where(PostEmbedding.seq > self._last_seq).order_by(PostEmbedding.seq)).all()
+            rows = s.execute(_SINCE, {"last": self._last_seq}).all()
             if not rows:
                 return
             new = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f4").reshape(len(rows), embeddings.DIM)
@@ -113,6 +117,12 @@ class VectorIndex:
         """The stored vectors of these posts (those known to the index)."""
         m = self._matrix
         return {p: m[self._pos[p]] for p in post_ids if p in self._pos}
+
+    def matrix(self, post_ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The posts of these known to the index, and their vectors as the rows of one matrix (a copy)."""
+        pos = self._pos
+        found = [p for p in post_ids if p in pos]
+        return found, self._matrix[[pos[p] for p in found]]
 
     def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The k posts most similar to a unit query vector, best first.
@@ -133,9 +143,9 @@ class VectorIndex:
             _, done, pos, sims = hit
             if done < n:
                 pos = np.concatenate([pos, np.arange(done, n)])
-                sims = np.concatenate([sims, _dot(m[done:n], q)])
+                sims = np.concatenate([sims, dot(m[done:n], q)])
         else:
-            pos, sims = np.arange(n), _dot(m[:n], q)
+            pos, sims = np.arange(n), dot(m[:n], q)
         kk = min(k, len(pos))
         top = np.argpartition(-sims, kk - 1)[:kk]
         top = top[np.argsort(-sims[top])]
@@ -151,7 +161,7 @@ class VectorIndex:
         return len(self._ids)
 
 
-def _dot(rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+def dot(rows: np.ndarray, q: np.ndarray) -> np.ndarray:
     """rows @ q in this thread: BLAS splits a product this large over threads that then spin for a while after it,
     taking the CPU from the next requests and the database on a small host; einsum's loop was also measured faster.
     """
