@@ -34,6 +34,7 @@ class PlaceSpec:
     anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
     space: bool = False
     fog: float = 0.004
+    lamplit: bool = False  # lit streets: after dark the key light is warm lamplight, not moonlight
 
 
 # ----------------------------------------------------------------------------------------------- skies
@@ -297,7 +298,7 @@ PLACES: dict[str, PlaceSpec] = {
     "space_station": PlaceSpec(Ground((0.5, 0.52, 0.55), "metal", 0.5, 0.5), station_world_scenery, space=True,
                                 fog=0.0, anchors={"inside_lo": (-7.6, -2.6), "inside_hi": (7.6, 2.6),
                                                  "inside_z": (0.4, 2.9)}),
-    "festival_town": PlaceSpec(Ground((0.45, 0.42, 0.4), "stone", 0.4, 0.8), town_scenery),
+    "festival_town": PlaceSpec(Ground((0.45, 0.42, 0.4), "stone", 0.4, 0.8), town_scenery, lamplit=True),
     "city_street": PlaceSpec(Ground((0.5, 0.5, 0.5), "concrete", 0.5, 0.8), street_scenery),
     "stadium": PlaceSpec(GRASS, stadium_scenery),
     "backyard": PlaceSpec(GRASS, backyard_scenery),
@@ -328,6 +329,10 @@ def build_environment(place: str, time_of_day: str, weather: str, indoor: bool, 
     env = replace(env, ground_color=spec.ground.color, ground_material=spec.ground.material, gravity=gravity)
     if not spec.space and spec.fog != 0.004 and weather != "fog":
         env = replace(env, fog_density=spec.fog)
+    if spec.lamplit and time_of_day.lower() in ("night", "dusk") and not indoor:
+        # lanterns and windows light faces and walls warmly from above; the sky stays night
+        env = replace(env, sun_direction=(0.1, 0.55, 0.83), sun_color=(1.0, 0.74, 0.48), sun_intensity=0.75,
+                      ambient=max(env.ambient, 0.28))
     return env
 
 
