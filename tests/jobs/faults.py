@@ -88,8 +88,11 @@ class Worker:
 
 
 def start_worker(env: dict[str, str], log: Path, *args: str) -> Worker:
-    """Start `python -m reelcast.cli worker` with these REELCAST_* variables."""
-    full = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+    """Start `python -m reelcast.cli worker` with these REELCAST_* variables.
+
+    At normal priority unless `env` says otherwise: at the default niceness (10) the worker would be starved by the
+    test processes running beside it on a busy machine."""
+    full = {**os.environ, "REELCAST_WORKER_NICE": "0", **env, "PYTHONUNBUFFERED": "1"}
     out = open(log, "ab")  # noqa: SIM115 (the process owns it)
     proc = subprocess.Popen([sys.executable, "-m", "reelcast.cli", "worker", *args], env=full, stdout=out,
                             stderr=subprocess.STDOUT)
