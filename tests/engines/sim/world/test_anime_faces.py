@@ -3,30 +3,14 @@ line) and the over-the-shoulder framing that keeps the listener's head from fill
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from reelcast.engines.sim.world.builder import simulate
 from reelcast.engines.sim.world.conversation import coverage_kind
 from reelcast.engines.sim.world.festival import HEAD_RADIUS
-from reelcast.prompt.compiler import compile_prompt
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "prompt"))
-import seed_prompts as seeds  # noqa: E402
-
 from tests.engines.sim.world.plans import part_positions
 
 PAIR = ("protagonist_1", "protagonist_2")
-
-
-@pytest.fixture(scope="module")
-def festival():
-    """The anime-festival seed prompt simulated at 160x90 for 8 s (four shots)."""
-    plan = compile_prompt(seeds.ANIME_FESTIVAL, 8.0, 160, 90)
-    return plan, simulate(plan, 7)
 
 
 def _pose(res, name: str) -> np.ndarray:

@@ -3,31 +3,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
-import pytest
 
-from reelcast.engines.sim.world.builder import simulate
 from reelcast.engines.sim.world.camera import project
 from reelcast.engines.sim.world.conversation import coverage_kind, talking_pair
-from reelcast.prompt.compiler import compile_prompt
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "prompt"))
-import seed_prompts as seeds  # noqa: E402
-
 from tests.engines.sim.world.plans import part_positions
 
 ASPECT = 16 / 9
 PAIR = ("protagonist_1", "protagonist_2")
-
-
-@pytest.fixture(scope="module")
-def festival():
-    """The anime-festival seed prompt simulated at 160x90 for 8 s (four shots)."""
-    plan = compile_prompt(seeds.ANIME_FESTIVAL, 8.0, 160, 90)
-    return plan, simulate(plan, 7)
 
 
 
