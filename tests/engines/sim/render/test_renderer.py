@@ -231,6 +231,16 @@ def _still_camera_scene(n_frames: int = 6) -> SimTimeline:
     )
 
 
+def _changed_only_and_whole(r: Renderer, tl: SimTimeline) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The timeline's frames drawn redrawing only what changed, then redrawing everything (closes `r`)."""
+    try:
+        partial = list(r.render_frames(tl))
+        r.redraw_changed_only = False
+        return partial, list(r.render_frames(tl))
+    finally:
+        r.close()
+
+
 def test_still_camera_redraws_only_the_changed_region_to_the_same_bytes() -> None:
     style = Style(grain=0.3, vignette=0.3, halation=0.6)
     tl = _still_camera_scene()
@@ -243,12 +253,7 @@ def test_still_camera_redraws_only_the_changed_region_to_the_same_bytes() -> Non
         main_pass(*args, **kwargs)  # type: ignore[arg-type]
 
     r._main_pass = spy  # type: ignore[method-assign]
-    try:
-        partial = list(r.render_frames(tl))
-        r.redraw_changed_only = False
-        whole = list(r.render_frames(tl))
-    finally:
-        r.close()
+    partial, whole = _changed_only_and_whole(r, tl)
     assert any(rect is not None and 0 < rect[2] * rect[3] < W * H // 2 for rect in rects[: tl.n_frames])  # type: ignore[index]
     assert all(a.tobytes() == b.tobytes() for a, b in zip(partial, whole, strict=True))
 
@@ -257,13 +262,7 @@ def test_nothing_changed_keeps_the_last_frame_without_drawing() -> None:
     tl = _still_camera_scene(n_frames=3)
     tl.poses[:] = tl.poses[0]
     tl.visible[:] = True  # type: ignore[index]
-    r = Renderer(W, H, Style(motion_blur=False), quality="fast")
-    try:
-        frames = list(r.render_frames(tl))
-        r.redraw_changed_only = False
-        whole = list(r.render_frames(tl))
-    finally:
-        r.close()
+    frames, whole = _changed_only_and_whole(Renderer(W, H, Style(motion_blur=False), quality="fast"), tl)
     assert all(a.tobytes() == b.tobytes() for a, b in zip(frames, whole, strict=True))
 
 
