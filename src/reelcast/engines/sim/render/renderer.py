@@ -46,7 +46,7 @@ MAX_HALOS = 8  # emissive parts that get a screen-space halo (the brightest, big
 BLEND_PER_SHUTTER = 0.3
 
 # Texture units.
-UNIT_SHADOW, UNIT_PARTS, UNIT_COLOR, UNIT_GLOW, UNIT_PREV = 0, 1, 2, 3, 4
+UNIT_SHADOW, UNIT_PARTS, UNIT_COLOR, UNIT_GLOW = 0, 1, 2, 3
 
 
 def _release_current_egl_context() -> None:
@@ -230,11 +230,12 @@ class Renderer:
             self.main_fbo = ctx.framebuffer([self.color_tex], self.depth_rb)
         self.main_glow_fbo: moderngl.Framebuffer | None = None
 
-        # Post output (full frame size), ping-pong so the motion blend can read the previous frame.
-        self.out_tex = [ctx.texture((self.width, self.height), 4) for _ in range(2)]
-        for t in self.out_tex:
-            t.filter = (moderngl.NEAREST, moderngl.NEAREST)
-        self.out_fbo = [ctx.framebuffer([t]) for t in self.out_tex]
+        # Post output (full frame size). It keeps the previous frame for the motion blend, which is the fixed-function
+        # blend (source alpha = 1 - previous-frame weight): no second target to ping-pong and no texture read of the
+        # previous frame. Switching the post pass between two targets each frame cost llvmpipe ~6 ms at 854x480.
+        self.out_tex = ctx.texture((self.width, self.height), 4)
+        self.out_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        self.out_fbo = ctx.framebuffer([self.out_tex])
 
         tri = np.array([-1.0, -1.0, 3.0, -1.0, -1.0, 3.0], np.float32)
         self.tri_vbo = ctx.buffer(tri.tobytes())
@@ -294,7 +295,6 @@ class Renderer:
             ("u_parts", UNIT_PARTS),
             ("u_color", UNIT_COLOR),
             ("u_glow", UNIT_GLOW),
-            ("u_prev", UNIT_PREV),
         ):
             if name in prog:
                 prog[name].value = unit
@@ -532,10 +532,8 @@ class Renderer:
                     self._main_pass(prep, bg_vao, glow, clip_ground=env.ground, rect=rect)
 
                     # Post.
-                    out_i = f % 2
                     if motion:
-                        self.out_tex[1 - out_i].use(UNIT_PREV)
-                        post_prog["u_blend"].value = 0.0 if (f == 0 or f in cuts) else blend
+                        post_prog["u_keep"].value = 1.0 - (0.0 if (f == 0 or f in cuts) else blend)
                     post_prog["u_frame"].value = f
                     if len(prep.halos):
                         self._set_halos(post_prog, prep, poses[f], vis, proj @ view, tan_y)
@@ -545,10 +543,15 @@ class Renderer:
                         glow_vao.render(moderngl.TRIANGLES, vertices=3)
                         self.glow_small.use(UNIT_GLOW)
                     self.color_tex.use(UNIT_COLOR)
-                    fbo = self.out_fbo[out_i]
+                    fbo = self.out_fbo
                     fbo.use()
                     ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+                    if motion:
+                        ctx.enable(moderngl.BLEND)
+                        ctx.blend_func = moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA
                     post_vao.render(moderngl.TRIANGLES, vertices=3)
+                    if motion:
+                        ctx.disable(moderngl.BLEND)
                     frame = np.empty((self.height, self.width, 3), np.uint8)
                     fbo.read_into(frame, components=3, alignment=1)
                 yield frame

@@ -310,7 +310,8 @@ void main() {
 }
 """
 
-# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, motion blend, letterbox, vertical flip. Steps that
+# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, letterbox, vertical flip (the motion blend is the
+# fixed-function blend onto the previous frame). Steps that
 # would do nothing for a style (gamma 1, no split toning, no letterbox) are compiled out: every op runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
@@ -344,8 +345,7 @@ uniform vec4 u_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 #ifdef MOTION_BLUR
-uniform sampler2D u_prev;
-uniform float u_blend;
+uniform float u_keep;         // 1 - the previous frame's weight: the output alpha, for the fixed-function blend
 #endif
 out vec4 f_color;
 
@@ -424,13 +424,15 @@ void main() {
     float r2 = float(hs >> 16) / 65535.0;
     float gn = (r1 + r2 - 1.0);
     c += gn * (u_grain * 0.16 * (0.35 + l * (1.0 - l) * 2.6) + 1.0 / 255.0);
-#ifdef MOTION_BLUR
-    c = mix(clamp(c, 0.0, 1.0), texelFetch(u_prev, ivec2(gl_FragCoord.xy), 0).rgb, u_blend);
-#endif
 #ifdef LETTERBOX
     if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
 #endif
+#ifdef MOTION_BLUR
+    // Blended over the previous frame still in the target: c * u_keep + previous * (1 - u_keep).
+    f_color = vec4(clamp(c, 0.0, 1.0), u_keep);
+#else
     f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+#endif
 }
 """
 
