@@ -152,7 +152,7 @@ void main() {
     f_color = vec4(to_display(col), v_mat.y);
 #ifdef GLOW
     float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
-    f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos in the post pass instead
+    f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos (glow or post pass) instead
 #endif
 }
 """
@@ -310,9 +310,9 @@ void main() {
 }
 """
 
-# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, letterbox, vertical flip (the motion blend is the
-# fixed-function blend onto the previous frame). Steps that
-# would do nothing for a style (gamma 1, no split toning, no letterbox) are compiled out: every op runs per pixel.
+# One merged pass: FXAA, anime ink, glow, halos (without glow), grade, vignette, grain, letterbox, vertical flip; the
+# motion blend is the fixed-function blend onto the previous frame. Steps that would do nothing for a style (gamma 1,
+# no split toning, no letterbox) are compiled out: every op runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
 uniform vec2 u_size;
@@ -335,9 +335,7 @@ uniform float u_bar;          // letterbox bar height in pixels
 #endif
 uniform uint u_frame;
 #ifdef GLOW
-uniform sampler2D u_glow;     // the composed glow (GLOW_FS), a quarter of the scene size
-uniform vec3 u_glow_tint;
-uniform float u_glow_strength;
+uniform sampler2D u_glow;     // the composed glow and halos (GLOW_FS), a quarter of the scene size
 #endif
 #ifdef HALOS
 uniform int u_halos_on;
@@ -394,7 +392,7 @@ void main() {
     }
 #endif
 #ifdef GLOW
-    c += texture(u_glow, uv).rgb * u_glow_tint * u_glow_strength;   // composed at quarter size (GLOW_FS)
+    c += texture(u_glow, uv).rgb;   // composed at quarter size (GLOW_FS), tinted there
 #endif
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
@@ -437,19 +435,37 @@ void main() {
 """
 
 # Glow composition at a quarter of the scene size (drawn with POST_VS): a small mip for the core and four offset taps
-# of a coarse mip for a wide, round (not blocky) halo. Five trilinear taps per output pixel cost several ms a frame
-# on llvmpipe at 854x480; here they run on 1/16 of the scene's pixels and the post pass takes one bilinear tap of the
-# result, which is as smooth as the mips it came from.
+# of a coarse mip for a wide, round (not blocky) halo, plus the emissive parts' analytic halos when there is glow.
+# Five trilinear taps per output pixel cost several ms a frame on llvmpipe at 854x480 (and 8 halos ~11 ms); here they
+# run on 1/16 of the scene's pixels and the post pass takes one bilinear tap of the result, which is as smooth as the
+# mips it came from.
 GLOW_FS = """
 uniform sampler2D u_glow;    // the scene's glow attachment, mipmapped
 uniform vec2 u_rcp;          // 1 / output size: the offsets are in output pixels
 uniform vec2 u_dst_rcp;      // 1 / this target's size
+uniform vec3 u_glow_tint;
+#ifdef HALOS
+uniform int u_halos_on;
+uniform vec4 u_halo_pos[N_HALOS];
+flat in vec3 v_halo_col[N_HALOS];
+#endif
 out vec4 f_glow;
 void main() {
     vec2 uv = gl_FragCoord.xy * u_dst_rcp;
     vec2 o = u_rcp * 20.0;
     vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
               + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
-    f_glow = vec4(textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25, 1.0);
+    vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * u_glow_tint;
+#ifdef HALOS
+    // The emissive parts' halos (as in POST_FS), evaluated at this texel's centre in output pixels (top-first, as
+    // the post pass samples this target): smooth enough that the post pass's bilinear tap rebuilds them.
+    vec2 fc = uv / u_rcp;
+    for (int k = 0; k < N_HALOS; ++k) {
+        if (k >= u_halos_on) break;
+        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
+    }
+#endif
+    f_glow = vec4(c, 1.0);
 }
 """
