@@ -229,6 +229,8 @@ class Renderer:
             self.depth_rb = ctx.depth_renderbuffer(size)
             self.main_fbo = ctx.framebuffer([self.color_tex], self.depth_rb)
         self.main_glow_fbo: moderngl.Framebuffer | None = None
+        self.glow_small: moderngl.Texture | None = None  # quarter-size glow and halos, made when first needed
+        self.glow_small_fbo: moderngl.Framebuffer | None = None
 
         # Post output (full frame size). It keeps the previous frame for the motion blend, which is the fixed-function
         # blend (source alpha = 1 - previous-frame weight): no second target to ping-pong and no texture read of the
@@ -250,11 +252,7 @@ class Renderer:
         self.glow_tex.build_mipmaps(0, levels)
         self.glow_tex.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
         self.glow_tex.repeat_x = self.glow_tex.repeat_y = False
-        small = (max(1, size[0] // 4), max(1, size[1] // 4))
-        self.glow_small = ctx.texture(small, 4, dtype="f2")
-        self.glow_small.filter = (moderngl.LINEAR, moderngl.LINEAR)
-        self.glow_small.repeat_x = self.glow_small.repeat_y = False
-        self.glow_small_fbo = ctx.framebuffer([self.glow_small])
+        self._ensure_glow_small()
         if self.samples:
             self.ms_glow = ctx.renderbuffer(size, 4, samples=self.samples)
             self.main_glow_fbo = ctx.framebuffer([self.ms_color, self.ms_glow], self.ms_depth)
@@ -262,6 +260,16 @@ class Renderer:
             self.resolve_glow_fbo = ctx.framebuffer([self.glow_tex])
         else:
             self.main_glow_fbo = ctx.framebuffer([self.color_tex, self.glow_tex], self.depth_rb)
+
+    def _ensure_glow_small(self) -> tuple[moderngl.Texture, moderngl.Framebuffer]:
+        """The quarter-size target the glow and the halos are composed in (the post pass takes one tap of it)."""
+        if self.glow_small is None or self.glow_small_fbo is None:
+            size = (self.scene_width, self.scene_height)
+            self.glow_small = self.ctx.texture((max(1, size[0] // 4), max(1, size[1] // 4)), 4, dtype="f2")
+            self.glow_small.filter = (moderngl.LINEAR, moderngl.LINEAR)
+            self.glow_small.repeat_x = self.glow_small.repeat_y = False
+            self.glow_small_fbo = self.ctx.framebuffer([self.glow_small])
+        return self.glow_small, self.glow_small_fbo
 
     def _defines(self, glow: bool) -> list[str]:
         """Preprocessor switches shared by the scene shaders."""
@@ -403,10 +411,13 @@ class Renderer:
                 post_defines.append("TONING")
             if self._letterbox_bar() > 0.0:
                 post_defines.append("LETTERBOX")
-            if glow:
-                post_defines.append("GLOW")
+            # Halos are drawn in the quarter-size glow composition, which the post pass takes one tap of, when there
+            # is glow and on the CPU tier: per output pixel, 8 halos cost ~11 ms a frame at 854x480 on llvmpipe.
             halo_defines = ["HALOS", f"N_HALOS {len(prep.halos)}"] if len(prep.halos) else []
-            if not glow:
+            small_layer = glow or (bool(halo_defines) and self.quality == "fast")
+            if small_layer:
+                post_defines.append("GLOW")
+            else:
                 post_defines += halo_defines
             # Cheap motion blur: blend with the previous output frame. Off for anime (crisp ink lines).
             motion = bool(self.style.motion_blur) and tl.shutter_angle > 0.0 and self.look != "anime"
@@ -417,13 +428,13 @@ class Renderer:
             post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
             prep.extra += [bg_vao, post_vao]
             glow_vao: moderngl.VertexArray | None = None
-            if glow:
-                # With glow, the halos are drawn in the quarter-size glow composition, which the post pass already
-                # takes a tap of: per output pixel, 8 halos cost ~11 ms a frame at 854x480 on llvmpipe.
-                glow_prog = self._program("glow", halo_defines)
+            glow_small, glow_small_fbo = self._ensure_glow_small() if small_layer else (None, None)
+            if glow_small is not None:
+                glow_prog = self._program("glow", halo_defines + (["GLOW"] if glow else []))
                 glow_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
-                glow_prog["u_dst_rcp"].value = (1.0 / self.glow_small.width, 1.0 / self.glow_small.height)
-                glow_prog["u_glow_tint"].value = (1.0, 0.8, 0.7)
+                glow_prog["u_dst_rcp"].value = (1.0 / glow_small.width, 1.0 / glow_small.height)
+                if glow:
+                    glow_prog["u_glow_tint"].value = (1.0, 0.8, 0.7)
                 glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
                 prep.extra.append(glow_vao)
 
@@ -543,11 +554,12 @@ class Renderer:
                         halo_prog = glow_vao.program if glow_vao is not None else post_prog
                         self._set_halos(halo_prog, prep, poses[f], vis, proj @ view, tan_y)
                     self.color_tex.use(UNIT_COLOR)   # the halos' visibility lookup reads it too
-                    if glow_vao is not None and self.glow_tex is not None:
-                        self.glow_tex.use(UNIT_GLOW)
-                        self.glow_small_fbo.use()
+                    if glow_vao is not None and glow_small is not None and glow_small_fbo is not None:
+                        if glow and self.glow_tex is not None:
+                            self.glow_tex.use(UNIT_GLOW)
+                        glow_small_fbo.use()
                         glow_vao.render(moderngl.TRIANGLES, vertices=3)
-                        self.glow_small.use(UNIT_GLOW)
+                        glow_small.use(UNIT_GLOW)
                     fbo = self.out_fbo
                     fbo.use()
                     ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)

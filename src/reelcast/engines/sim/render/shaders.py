@@ -310,9 +310,10 @@ void main() {
 }
 """
 
-# One merged pass: FXAA, anime ink, glow, halos (without glow), grade, vignette, grain, letterbox, vertical flip; the
-# motion blend is the fixed-function blend onto the previous frame. Steps that would do nothing for a style (gamma 1,
-# no split toning, no letterbox) are compiled out: every op runs per pixel.
+# One merged pass: FXAA, anime ink, glow (with the halos, GLOW_FS; per pixel here only on the GPU tier without glow),
+# grade, vignette, grain, letterbox, vertical flip; the motion blend is the fixed-function blend onto the previous
+# frame. Steps that would do nothing for a style (gamma 1, no split toning, no letterbox) are compiled out: every op
+# runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
 uniform vec2 u_size;
@@ -435,7 +436,8 @@ void main() {
 """
 
 # Glow composition at a quarter of the scene size (drawn with POST_VS): a small mip for the core and four offset taps
-# of a coarse mip for a wide, round (not blocky) halo, plus the emissive parts' analytic halos when there is glow.
+# of a coarse mip for a wide, round (not blocky) halo, plus the emissive parts' analytic halos (with glow, or on the CPU
+# tier).
 # Five trilinear taps per output pixel cost several ms a frame on llvmpipe at 854x480 (and 8 halos ~11 ms); here they
 # run on 1/16 of the scene's pixels and the post pass takes one bilinear tap of the result, which is as smooth as the
 # mips it came from.
@@ -452,10 +454,14 @@ flat in vec3 v_halo_col[N_HALOS];
 out vec4 f_glow;
 void main() {
     vec2 uv = gl_FragCoord.xy * u_dst_rcp;
+#ifdef GLOW
     vec2 o = u_rcp * 20.0;
     vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
               + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
     vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * u_glow_tint;
+#else
+    vec3 c = vec3(0.0);   // halos only (a style without glow, on the CPU tier)
+#endif
 #ifdef HALOS
     // The emissive parts' halos (as in POST_FS), evaluated at this texel's centre in output pixels (top-first, as
     // the post pass samples this target): smooth enough that the post pass's bilinear tap rebuilds them.
