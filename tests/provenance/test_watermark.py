@@ -61,6 +61,24 @@ def test_mark_is_weaker_on_flat_areas_than_on_texture() -> None:
     assert wm.texture_mask(flat).mean() < 0.5 * wm.texture_mask(textured).mean()
 
 
+def test_half_resolution_mask_matches_the_full_resolution_statistics() -> None:
+    """The mask's local statistics are taken at half resolution; they must stay those of sigma 2 px at full size,
+    fine (pixel-level) texture included, or the mark's strength would drift."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:240, 0:428].astype(np.float32)
+    y = 90 + 60 * np.sin(xx / 23.0) * np.cos(yy / 17.0) + np.where(xx > 214, rng.normal(0, 12, xx.shape), 0.0)
+    y = np.clip(y, 0, 255).astype(np.float32)
+    mu = cv2.GaussianBlur(y, (0, 0), 2.0)
+    std = np.sqrt(np.maximum(cv2.GaussianBlur(y * y, (0, 0), 2.0) - mu * mu, 0.0))
+    full = np.clip((std + 0.5) / 5.0, 0.2, 1.6)
+    half = wm.texture_mask(y)
+    assert half.shape == y.shape and half.dtype == np.float32
+    assert abs(float(half.mean()) - float(full.mean())) < 0.01 * float(full.mean())
+    assert float(np.abs(half - full).mean()) < 0.03
+
+
 @pytest.mark.parametrize("name", list(TRANSFORMS))
 def test_payload_decodes_from_8_frame_windows_after(name: str, clips: dict[str, Path], tmp_path: Path) -> None:
     frames, fps = read_frames(clips["marked"])

@@ -100,12 +100,29 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY).astype(np.float32)
 
 
+# The local statistics below are Gaussian-weighted over sigma = 2 px. They are taken at half resolution: luma and its
+# square are area-averaged 2x2 first (which keeps the fine texture's variance: E[y²] - E[y]² of the block), then
+# blurred with the sigma that makes up the rest (2² - 2x2 box variance 0.25 = 1.936² px, 0.968 half-res px), and the
+# smooth result is interpolated back. Same mask within ~2% on rendered frames (mean preserved, correlation > 0.995)
+# at a third of the CPU (~8 → ~2.5 ms a 1280x720 frame).
+MASK_SIGMA = 2.0
+_MASK_HALF_SIGMA = float(np.sqrt(MASK_SIGMA**2 - 0.25)) / 2.0
+
+
 def texture_mask(y: np.ndarray) -> np.ndarray:
     """Per-pixel strength factor: small on flat areas (skies), larger on texture that hides the mark."""
-    mu = cv2.GaussianBlur(y, (0, 0), 2.0)
-    var = cv2.GaussianBlur(y * y, (0, 0), 2.0) - mu * mu
+    h, w = y.shape
+    if min(h, w) < 32:  # thumbnails: full resolution
+        mu = cv2.GaussianBlur(y, (0, 0), MASK_SIGMA)
+        var = cv2.GaussianBlur(y * y, (0, 0), MASK_SIGMA) - mu * mu
+    else:
+        half = ((w + 1) // 2, (h + 1) // 2)
+        mu = cv2.GaussianBlur(cv2.resize(y, half, interpolation=cv2.INTER_AREA), (0, 0), _MASK_HALF_SIGMA)
+        sq = cv2.GaussianBlur(cv2.resize(y * y, half, interpolation=cv2.INTER_AREA), (0, 0), _MASK_HALF_SIGMA)
+        var = sq - mu * mu
     std = np.sqrt(np.maximum(var, 0.0))
-    return np.clip((std + 0.5) / 5.0, 0.2, 1.6).astype(np.float32)
+    mask = np.clip((std + 0.5) / 5.0, 0.2, 1.6).astype(np.float32)
+    return mask if mask.shape == (h, w) else cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 class Embedder:

@@ -282,3 +282,36 @@ def test_shadow_sweep_reaches_the_ground_or_the_scene_bounds() -> None:
     lo, hi = np.array([-5.0, -5.0, -5.0]), np.array([5.0, 5.0, 5.0])
     assert shadow_sweep_length(centres, sun, lo, hi, ground=True) == pytest.approx([2.5])  # 2 m down at 0.8 per m
     assert shadow_sweep_length(centres, sun, lo, hi, ground=False) == pytest.approx([5.0 / 0.6])  # out at y = -5
+
+
+def test_motion_blend_mixes_the_previous_output_frame_in() -> None:
+    """The blend is the fixed-function blend onto the last frame: the first frame is unblended, the next one is
+    (1 - w) * this frame + w * the last output, w = shutter / 360 * BLEND_PER_SHUTTER."""
+    from reelcast.engines.sim.render.renderer import BLEND_PER_SHUTTER
+
+    cams = [
+        CameraPose(eye=(0.0, -4.0, 1.0), target=(0.0, 0.0, 1.0)),
+        CameraPose(eye=(2.5, -3.0, 1.5), target=(0.8, 0.0, 1.0)),
+    ]
+    tl = _timeline(n_frames=2, cameras=cams)
+    a0, a1 = (f.astype(float) for f in _render(tl, Style(motion_blur=False)))
+    b0, b1 = (f.astype(float) for f in _render(tl, Style(motion_blur=True)))
+    w = tl.shutter_angle / 360.0 * BLEND_PER_SHUTTER
+    assert w > 0.05
+    assert np.abs(b0 - a0).max() <= 1.0
+    assert np.abs(b1 - (a1 * (1.0 - w) + b0 * w)).max() <= 2.0
+    assert np.abs(b1 - a1).mean() > 1.0  # it did blend
+
+
+@pytest.mark.parametrize("halation", [0.0, 0.4])
+def test_emissive_part_gets_a_halo_around_it(halation: float) -> None:
+    """Halos (drawn in the quarter-size glow layer on the fast tier) light a ring around a lamp in its colour."""
+    lamp = Part("lamp", "lamp", "sphere", (0.3,), (1.0, 0.3, 0.1), "glass", emissive=1.0)
+    style = Style(halation=halation, motion_blur=False, vignette=0.0)
+    shown = _render(_timeline(n_frames=1, parts=[lamp], env=night_env()), style)[0].astype(float)
+    hidden = _render(_timeline(n_frames=1, parts=[lamp], env=night_env(), visible=np.zeros((1, 1), bool)), style)[0]
+    yy, xx = np.mgrid[0:H, 0:W]
+    r = np.hypot(xx - W / 2, yy - H / 2)
+    ring = (r > 16) & (r < 24)  # the lamp's disc is ~10 px in radius here
+    gain = (shown - hidden.astype(float))[ring].mean(axis=0)
+    assert gain[0] > 8.0 and gain[0] > 2.0 * gain[2]

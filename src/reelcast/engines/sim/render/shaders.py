@@ -167,7 +167,7 @@ void main() {
     f_color = vec4(to_display(col), v_mat.y);
 #ifdef GLOW
     float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
-    f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos in the post pass instead
+    f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos (glow or post pass) instead
 #endif
 #endif
 }
@@ -326,8 +326,10 @@ void main() {
 }
 """
 
-# One merged pass: FXAA, anime ink, glow, grade, vignette, grain, motion blend, letterbox, vertical flip. Steps that
-# would do nothing for a style (gamma 1, no split toning, no letterbox) are compiled out: every op runs per pixel.
+# One merged pass: FXAA, anime ink, glow (with the halos, GLOW_FS; per pixel here only on the GPU tier without glow),
+# grade, vignette, grain, letterbox, vertical flip; the motion blend is the fixed-function blend onto the previous
+# frame. Steps that would do nothing for a style (gamma 1, no split toning, no letterbox) are compiled out: every op
+# runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
 uniform vec2 u_size;
@@ -350,9 +352,7 @@ uniform float u_bar;          // letterbox bar height in pixels
 #endif
 uniform uint u_frame;
 #ifdef GLOW
-uniform sampler2D u_glow;     // the composed glow (GLOW_FS), a quarter of the scene size
-uniform vec3 u_glow_tint;
-uniform float u_glow_strength;
+uniform sampler2D u_glow;     // the composed glow and halos (GLOW_FS), a quarter of the scene size
 #endif
 #ifdef HALOS
 uniform int u_halos_on;
@@ -360,8 +360,7 @@ uniform vec4 u_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 #ifdef MOTION_BLUR
-uniform sampler2D u_prev;
-uniform float u_blend;
+uniform float u_keep;         // 1 - the previous frame's weight: the output alpha, for the fixed-function blend
 #endif
 out vec4 f_color;
 
@@ -410,7 +409,7 @@ void main() {
     }
 #endif
 #ifdef GLOW
-    c += texture(u_glow, uv).rgb * u_glow_tint * u_glow_strength;   // composed at quarter size (GLOW_FS)
+    c += texture(u_glow, uv).rgb;   // composed at quarter size (GLOW_FS), tinted there
 #endif
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
@@ -440,30 +439,55 @@ void main() {
     float r2 = float(hs >> 16) / 65535.0;
     float gn = (r1 + r2 - 1.0);
     c += gn * (u_grain * 0.16 * (0.35 + l * (1.0 - l) * 2.6) + 1.0 / 255.0);
-#ifdef MOTION_BLUR
-    c = mix(clamp(c, 0.0, 1.0), texelFetch(u_prev, ivec2(gl_FragCoord.xy), 0).rgb, u_blend);
-#endif
 #ifdef LETTERBOX
     if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
 #endif
+#ifdef MOTION_BLUR
+    // Blended over the previous frame still in the target: c * u_keep + previous * (1 - u_keep).
+    f_color = vec4(clamp(c, 0.0, 1.0), u_keep);
+#else
     f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+#endif
 }
 """
 
 # Glow composition at a quarter of the scene size (drawn with POST_VS): a small mip for the core and four offset taps
-# of a coarse mip for a wide, round (not blocky) halo. Five trilinear taps per output pixel cost several ms a frame
-# on llvmpipe at 854x480; here they run on 1/16 of the scene's pixels and the post pass takes one bilinear tap of the
-# result, which is as smooth as the mips it came from.
+# of a coarse mip for a wide, round (not blocky) halo, plus the emissive parts' analytic halos (with glow, or on the CPU
+# tier).
+# Five trilinear taps per output pixel cost several ms a frame on llvmpipe at 854x480 (and 8 halos ~11 ms); here they
+# run on 1/16 of the scene's pixels and the post pass takes one bilinear tap of the result, which is as smooth as the
+# mips it came from.
 GLOW_FS = """
 uniform sampler2D u_glow;    // the scene's glow attachment, mipmapped
 uniform vec2 u_rcp;          // 1 / output size: the offsets are in output pixels
 uniform vec2 u_dst_rcp;      // 1 / this target's size
+uniform vec3 u_glow_tint;
+#ifdef HALOS
+uniform int u_halos_on;
+uniform vec4 u_halo_pos[N_HALOS];
+flat in vec3 v_halo_col[N_HALOS];
+#endif
 out vec4 f_glow;
 void main() {
     vec2 uv = gl_FragCoord.xy * u_dst_rcp;
+#ifdef GLOW
     vec2 o = u_rcp * 20.0;
     vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
               + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
-    f_glow = vec4(textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25, 1.0);
+    vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * u_glow_tint;
+#else
+    vec3 c = vec3(0.0);   // halos only (a style without glow, on the CPU tier)
+#endif
+#ifdef HALOS
+    // The emissive parts' halos (as in POST_FS), evaluated at this texel's centre in output pixels (top-first, as
+    // the post pass samples this target): smooth enough that the post pass's bilinear tap rebuilds them.
+    vec2 fc = uv / u_rcp;
+    for (int k = 0; k < N_HALOS; ++k) {
+        if (k >= u_halos_on) break;
+        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
+    }
+#endif
+    f_glow = vec4(c, 1.0);
 }
 """
