@@ -212,7 +212,10 @@ def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds
         stack = Stack(Path(tmp), size, seconds, worker_threads, pin)
         try:
             stack.start_workers(workers)
-            stack.run(workers, 1)  # warm-up: imports, engine and first render in every worker
+            # warm-up: imports, engine and first render in every worker; three jobs each, so the server's recent
+            # render times (which its poll hints are estimated from) are those of warm workers, as on a server
+            # that has been running for a while
+            stack.run(workers, 3)
             pids = stack.role_pids()
             before = {pid: _cpu_seconds(pid) for ps in pids.values() for pid in ps}
             wall, lat = stack.run(clients, jobs_per_client)
@@ -253,11 +256,13 @@ def main() -> None:
         "",
         f"{args.clients} concurrent clients, each running the official `openai` SDK's `videos.create_and_poll` "
         f"for {args.jobs_per_client} videos one after another ({args.size}, {args.seconds} s, sim engine; the SDK "
-        f"polls as the server's `openai-poll-after-ms` header says, 1000 ms by default); one API server process, "
+        f"polls as the server's `openai-poll-after-ms` header says: the job's estimated remaining time / 10, 1–10 s); "
+        f"one API server process, "
         f"Redis broker, PostgreSQL; each worker is one `reelcast worker` process (solo pool) with "
         f"`REELCAST_WORKER_CPU_THREADS={args.worker_threads}`"
         f"{' (one worker per core, as the README recommends)' if args.worker_threads == 1 else ''}. "
-        f"Warm-up job per worker excluded.",
+        f"Three warm-up jobs per worker excluded (first renders are slow, and the server estimates poll intervals "
+        f"from its recent render times).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores; load average at the end "
         f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",

@@ -12,7 +12,7 @@ def test_without_any_estimate_the_floor_is_used():
 
 
 def test_a_long_queue_is_polled_at_the_cap():
-    view = QueueView(ahead=20, running=1, typical_s=4.6)
+    view = QueueView(ahead=30, running=1, typical_s=4.6)
     assert poll_after_ms("queued", 0, 0.0, view, 1000, 10000) == 10000
 
 
@@ -24,12 +24,12 @@ def test_queued_estimate_shares_the_jobs_ahead_among_running_workers():
 
 def test_the_expected_wait_is_spread_over_a_few_polls():
     view = QueueView(ahead=3, running=1, typical_s=4.0)
-    assert poll_after_ms("queued", 0, 0.0, view, 1000, 10000) == 3000  # (3 + 0.5 + 1) x 4 s over 6 polls
+    assert poll_after_ms("queued", 0, 0.0, view, 1000, 10000) == 1800  # (3 + 0.5 + 1) x 4 s over 10 polls
 
 
 def test_in_progress_estimate_comes_from_progress_rate():
     assert remaining_seconds("in_progress", 25, 6.0, UNKNOWN) == 18.0
-    assert poll_after_ms("in_progress", 25, 6.0, UNKNOWN, 1000, 10000) == 3000
+    assert poll_after_ms("in_progress", 25, 6.0, UNKNOWN, 1000, 10000) == 1800
 
 
 def test_nearly_done_job_is_polled_at_the_floor():

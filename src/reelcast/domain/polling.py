@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: The estimated remaining time is spread over about this many polls.
-POLLS = 6
+POLLS = 10
 #: Below this progress (percent) the progress-based estimate is too noisy to use.
 MIN_PROGRESS = 5
 
@@ -25,7 +25,7 @@ class QueueView:
 
     ahead: int  # queued jobs that will be claimed before this one
     running: int  # jobs being rendered now (≈ busy workers)
-    typical_s: float | None  # recent mean render time of a job (claim to completion), None when unknown
+    typical_s: float | None  # recent median render time of a job (claim to completion), None when unknown
 
 
 def remaining_seconds(status: str, progress: int, elapsed_s: float, view: QueueView) -> float | None:

@@ -11,15 +11,15 @@ from reelcast.jobs.runtime import Runtime
 from reelcast.store import videos as repo
 from reelcast.store.models import VideoJob
 
-#: Seconds a measured mean render time is reused before it is read again.
-MEAN_TTL_S = 30.0
+#: Seconds a measured render time is reused before it is read again (one 20-row query by primary key).
+MEAN_TTL_S = 5.0
 #: Before any job completed there is no mean: look again this soon.
 NONE_TTL_S = 1.0
 
 
 @dataclass
 class RenderTimes:
-    """The recent mean render time, read from the database at most every `MEAN_TTL_S` seconds."""
+    """The recent median render time, read from the database at most every `MEAN_TTL_S` seconds."""
 
     value: float | None = None
     read_at: float = float("-inf")

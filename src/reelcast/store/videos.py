@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass
 
@@ -133,13 +134,14 @@ def queue_position(s: Session, job_id: str) -> tuple[int, int]:
 
 
 def recent_render_seconds(s: Session, last: int = 20) -> float | None:
-    """Mean claim-to-completion seconds of the last `last` completed jobs, None before the first one."""
-    recent = (select((VideoJob.completed_at - VideoJob.started_at).label("took"))
-              .where(VideoJob.status == "completed", VideoJob.started_at.is_not(None),
-                     VideoJob.completed_at.is_not(None))
-              .order_by(VideoJob.id.desc()).limit(last).subquery())
-    mean = s.scalar(select(func.avg(recent.c.took)))
-    return None if mean is None else float(mean)
+    """Median claim-to-completion seconds of the last `last` completed jobs, None before the first one.
+
+    The median, so a few slow first renders (a worker's warm-up) or a retried job do not skew it."""
+    took = list(s.scalars(select(VideoJob.completed_at - VideoJob.started_at)
+                          .where(VideoJob.status == "completed", VideoJob.started_at.is_not(None),
+                                 VideoJob.completed_at.is_not(None))
+                          .order_by(VideoJob.id.desc()).limit(last)))
+    return float(statistics.median(took)) if took else None
 
 
 def heartbeat(s: Session, job_id: str, worker_id: str, lease_seconds: int, progress: int) -> bool:
