@@ -32,8 +32,8 @@ class Settings(BaseSettings):
                              "renders yield the CPU to an API server or database on the same cores.")
     lease_seconds: int = Field(default=120, description="A job whose worker stops heartbeating is re-claimed.")
     poll_after_ms: int = Field(default=1000, description="Shortest openai-poll-after-ms on pending videos.")
-    poll_after_max_ms: int = Field(default=10000, description="Longest openai-poll-after-ms: a job expected to "
-                                   "take long is polled after half its estimated remaining time, up to this.")
+    poll_after_max_ms: int = Field(default=10000, description="Longest openai-poll-after-ms: a pending job's "
+                                   "estimated remaining time is spread over about ten polls, up to this each.")
     asset_ttl_days: int = Field(default=0, description="Days after completion until assets expire; 0 = never.")
     auth: bool = Field(default=True, description="Require Bearer API keys.")
     admin_handle: str = "admin"

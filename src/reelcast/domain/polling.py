@@ -28,16 +28,19 @@ class QueueView:
     typical_s: float | None  # recent median render time of a job (claim to completion), None when unknown
 
 
+def from_progress(status: str, progress: int, elapsed_s: float) -> bool:
+    """Whether the job's own progress rate gives the estimate (no queue or render history needed)."""
+    return status == "in_progress" and progress >= MIN_PROGRESS and elapsed_s > 0
+
+
 def remaining_seconds(status: str, progress: int, elapsed_s: float, view: QueueView) -> float | None:
     """Estimated seconds until a pending job completes, or None when there is nothing to go on."""
-    if status == "in_progress":
-        if progress >= MIN_PROGRESS and elapsed_s > 0:
-            return elapsed_s * (100 - progress) / progress
-        if view.typical_s is None:
-            return None
-        return max(view.typical_s - elapsed_s, 0.0)
-    if status != "queued" or view.typical_s is None:
+    if from_progress(status, progress, elapsed_s):
+        return elapsed_s * (100 - progress) / progress
+    if view.typical_s is None or status not in ("queued", "in_progress"):
         return None
+    if status == "in_progress":
+        return max(view.typical_s - elapsed_s, 0.0)
     # Jobs ahead are shared among the running workers; on average the ones running are half done.
     workers = max(view.running, 1)
     return (view.ahead / workers + 0.5) * view.typical_s + view.typical_s

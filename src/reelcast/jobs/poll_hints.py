@@ -12,23 +12,23 @@ from reelcast.store import videos as repo
 from reelcast.store.models import VideoJob
 
 #: Seconds a measured render time is reused before it is read again (one 20-row query by primary key).
-MEAN_TTL_S = 5.0
-#: Before any job completed there is no mean: look again this soon.
+TTL_S = 5.0
+#: Before any job completed there is no render time: look again this soon.
 NONE_TTL_S = 1.0
 
 
 @dataclass
 class RenderTimes:
-    """The recent median render time, read from the database at most every `MEAN_TTL_S` seconds."""
+    """The recent median render time, read from the database at most every `TTL_S` seconds."""
 
     value: float | None = None
     read_at: float = float("-inf")
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def mean(self, rt: Runtime) -> float | None:
+    def median(self, rt: Runtime) -> float | None:
         with self.lock:
             now = time.monotonic()
-            if now - self.read_at >= (MEAN_TTL_S if self.value is not None else NONE_TTL_S):
+            if now - self.read_at >= (TTL_S if self.value is not None else NONE_TTL_S):
                 with rt.db.session() as s:
                     self.value = repo.recent_render_seconds(s)
                 self.read_at = now
@@ -41,10 +41,10 @@ def poll_after_ms(rt: Runtime, job: VideoJob) -> int:
     if cap <= floor:
         return floor
     elapsed = max(time.time() - job.started_at, 0.0) if job.started_at else 0.0
-    if job.status == "in_progress" and job.progress >= polling.MIN_PROGRESS and elapsed > 0:
-        view = polling.QueueView(ahead=0, running=1, typical_s=None)  # progress alone decides
+    if polling.from_progress(job.status, job.progress, elapsed):
+        view = polling.QueueView(ahead=0, running=1, typical_s=None)  # no history needed: skip the queries
     else:
-        typical = rt.shared("render_times", RenderTimes).mean(rt)
+        typical = rt.shared("render_times", RenderTimes).median(rt)
         if typical is None:
             return floor
         ahead, running = (0, 1)
