@@ -233,7 +233,10 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8,
                     help="concurrent create_and_poll clients (keep it ≥ 2 x workers + 2 so the queue never runs dry "
                          "while clients sleep between polls)")
-    ap.add_argument("--jobs-per-client", type=int, default=2)
+    ap.add_argument("--jobs-per-client", type=int, default=4,
+                    help="videos per client; the run's ramp-up (the first creates) and drain (the last jobs, one "
+                         "worker idle while the other finishes, the last completion seen at the next poll) cost "
+                         "about one job's time per run, so more jobs per run measure the steady rate more closely")
     ap.add_argument("--size", default="854x480")
     ap.add_argument("--seconds", default="4")
     ap.add_argument("--worker-threads", type=int, default=1,
