@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     max_upload_pixels: int = Field(default=40_000_000, description="Largest uploaded image or frame in pixels.")
     max_upload_seconds: float = Field(default=60.0, description="Longest uploaded video in seconds.")
     webhook_retry_seconds: float = Field(default=5.0, description="First webhook retry delay; doubles each try.")
+    webhook_poll_seconds: float = Field(default=5.0, description="How often each process looks for webhook "
+                                        "deliveries other processes left undelivered (its own go out at once).")
     log_json: bool = Field(default=False, description="Structured JSON logs with request ids.")
     c2pa_cert_chain: Path | None = Field(default=None, description="PEM chain (leaf first, no root) for C2PA signing; "
                                           "default: a local CA under data_dir/c2pa, created on first run.")

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from reelcast.domain.ids import new_id
 from reelcast.domain.video_rules import parse_size
-from reelcast.jobs import metrics
+from reelcast.jobs import metrics, webhooks
 from reelcast.jobs.pipeline import JobCancelled, JobFailed, RenderRequest, load_reference, render
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.probe import MediaError, decode_frames, probe
@@ -231,8 +231,9 @@ class JobRunner:
                 done = repo.complete(s, job.id, self.worker_id, commit=False, **fields)
             else:
                 done = repo.fail(s, job.id, self.worker_id, error[0], error[1], commit=False)
-            if done:
-                outbox.record_event(s, event, job.id, job.user_id, default)
+            recorded = outbox.record_event(s, event, job.id, job.user_id, default) if done else None
+        if recorded is not None:  # committed: deliver now, not at the next poll
+            webhooks.wake()
         return done
 
     def _fail(self, job: VideoJob, code: str, message: str) -> None:

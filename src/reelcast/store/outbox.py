@@ -16,6 +16,8 @@ from reelcast.store.ops_models import WebhookDelivery, WebhookEndpoint
 EVENT_TYPES = ("video.completed", "video.failed")
 DEFAULT_TARGET = "default"
 
+CLAIM_LIMIT = 20  # deliveries one dispatcher takes per round
+
 
 def now_ms() -> int:
     """Unix time in milliseconds."""
@@ -78,7 +80,7 @@ def record_event(s: Session, event_type: str, video_id: str, user_id: str,
     return event_id
 
 
-def claim_due(s: Session, worker: str, limit: int = 20, lock_seconds: int = 30) -> list[WebhookDelivery]:
+def claim_due(s: Session, worker: str, limit: int = CLAIM_LIMIT, lock_seconds: int = 30) -> list[WebhookDelivery]:
     """Lock up to `limit` deliveries that are due (compare-and-set per row) and return them."""
     now = int(time.time())
     due = and_(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now_ms(),
