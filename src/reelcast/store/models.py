@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,6 +26,11 @@ class User(Base):
     bio: Mapped[str] = mapped_column(Text, default="", server_default="")
     avatar_blob: Mapped[str | None] = mapped_column(String(80), nullable=True)
     invited_by_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+# case-insensitive lookups (migration 0015_case_insensitive_lookups)
+Index("ix_users_handle_lower", func.lower(User.handle))
+Index("ix_users_display_name_lower", func.lower(User.display_name))
 
 
 class ApiKey(Base):

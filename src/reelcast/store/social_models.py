@@ -6,7 +6,7 @@ The new `users` columns (password hash, birthdate, bio, avatar) live on `User` i
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reelcast.store.models import Base
@@ -126,6 +126,9 @@ class Cameo(Base):
     reference_blobs: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_cameos_handle_lower", func.lower(Cameo.handle))  # migration 0015_case_insensitive_lookups
 
 
 class CameoApproval(Base):
