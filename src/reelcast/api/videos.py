@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Annotated
 
@@ -97,6 +98,12 @@ def _common(rt: Runtime, body: Body, *, default_size: str | None = None, default
 async def create_video(request: Request, response: Response, rt: RT, user: CurrentUser) -> Video:
     """Start rendering a video from a prompt (multipart or JSON; optional input_reference image)."""
     body = await read_body(request)
+    # the prompt check (an embedding model), the plan and the database writes take tens of ms of CPU: off the
+    # event loop, so they do not hold up every other request meanwhile (as for edits, extensions, characters)
+    return await asyncio.to_thread(_create, rt, user, response, body)
+
+
+def _create(rt: Runtime, user: User, response: Response, body: Body) -> Video:
     fields = _common(rt, body)
     fields["reference_blob"] = _store_reference(rt, body)
     return _enqueue(rt, user, response, kind="create", **fields)
@@ -133,7 +140,10 @@ def _video_source(rt: Runtime, user: User, body: Body) -> tuple[VideoJob | None,
 @router.post("/videos/edits", response_model=Video, summary="Edit a video")
 async def edit_video(request: Request, response: Response, rt: RT, user: CurrentUser) -> Video:
     """Re-render a video (uploaded file or `{id}`) with a changed instruction."""
-    body = await read_body(request)
+    return await asyncio.to_thread(_edit, rt, user, response, await read_body(request))
+
+
+def _edit(rt: Runtime, user: User, response: Response, body: Body) -> Video:
     src, source_blob, size = _video_source(rt, user, body)
     fields = _common(rt, body, default_size=size, default_seconds=src.seconds if src else None)
     if src is not None and body.get("seed") is None:
@@ -146,7 +156,10 @@ async def edit_video(request: Request, response: Response, rt: RT, user: Current
 @router.post("/videos/extensions", response_model=Video, summary="Extend a video")
 async def extend_video(request: Request, response: Response, rt: RT, user: CurrentUser) -> Video:
     """Continue a clip; the finished video's `seconds` is the stitched total."""
-    body = await read_body(request)
+    return await asyncio.to_thread(_extend, rt, user, response, await read_body(request))
+
+
+def _extend(rt: Runtime, user: User, response: Response, body: Body) -> Video:
     src, source_blob, size = _video_source(rt, user, body)
     fields = _common(rt, body, default_size=size)
     src_seconds = float(src.seconds) if src else probe(rt.blobs.path(str(source_blob))).duration
@@ -155,9 +168,8 @@ async def extend_video(request: Request, response: Response, rt: RT, user: Curre
                          param="seconds", code="invalid_value")
     if src is not None and body.get("seed") is None:
         fields["seed"] = src.seed
-    video = _enqueue(rt, user, response, kind="extend", source_video_id=src.id if src else None,
-                     source_blob=source_blob, **fields)
-    return video
+    return _enqueue(rt, user, response, kind="extend", source_video_id=src.id if src else None,
+                    source_blob=source_blob, **fields)
 
 
 def _store_video_upload(rt: Runtime, upload: object) -> str:
@@ -187,7 +199,7 @@ async def create_character(request: Request, rt: RT, user: CurrentUser) -> Chara
                          code="missing_required_parameter")
     from reelcast.api.cameos import create_character as create_character_cameo
 
-    ch = create_character_cameo(rt, user, name.strip(), body.files["video"])
+    ch = await asyncio.to_thread(create_character_cameo, rt, user, name.strip(), body.files["video"])
     return CharacterOut(id=ch.id, created_at=ch.created_at, name=ch.name)
 
 
