@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from starlette.background import BackgroundTask
 from reelcast.api import videos as video_api
 from reelcast.api.deps import current_user, runtime
 from reelcast.api.errors import NotFound
-from reelcast.api.forms import read_body
+from reelcast.api.forms import Body, read_body
 from reelcast.api.schemas import RemixBody, Video
 from reelcast.api.social import visible_user
 from reelcast.api.social_schemas import CommentOut, LineageOut, ListOut, PostOut
@@ -57,6 +58,10 @@ def _embed_for_feed(s: Any, post: Post, job: VideoJob) -> None:
 async def create_post(request: Request, rt: RT, user: CurrentUser) -> PostOut:
     """Post one of your completed videos with a caption."""
     body = await read_body(request)
+    return await asyncio.to_thread(_create_post, rt, user, body)  # the feed embedding: off the event loop
+
+
+def _create_post(rt: Runtime, user: User, body: Body) -> PostOut:
     with rt.db.session() as s:
         post = svc.create(s, user, body.get("video_id"), body.get("caption"))
         job = s.get(VideoJob, post.video_id)
