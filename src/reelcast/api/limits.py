@@ -189,11 +189,14 @@ def reserve_generation(rt: Runtime, user: User) -> tuple[dict[str, str], Callabl
     tier = user_tier(rt, user.id)
     limit = rules.quota_for(tier, rt.settings.quota_tier_map)
     reset = rules.window(now, rules.DAY, "day").reset_seconds
+    if limit <= 0:  # unlimited: nothing to count
+        return _headers("videos", rules.decide(limit, 0, reset)), lambda: None
     r = counter(rt).redis
-    if r is not None and limit > 0:
+    if r is not None:
         key = _quota_key(user.id, now)
         try:
-            r.set(key, _db_used(rt, user.id, now), nx=True, ex=int(reset) + 3600)
+            if not r.exists(key):  # the day's first generation, or Redis lost the key: seed it from the database
+                r.set(key, _db_used(rt, user.id, now), nx=True, ex=int(reset) + 3600)
             used = int(r.incr(key))
         except redis.RedisError as exc:
             log.warning("quota counter unavailable, counting in the database: %s", exc)
