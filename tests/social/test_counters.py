@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -150,3 +151,40 @@ def test_a_deleted_account_takes_its_likes_and_comments_off_the_counters(db: Dat
         assert _counters(s, other.id)[:2] == (0, 0)
         _assert_exact(s)
 
+
+
+def test_concurrent_likes_and_unlikes_stay_exact(db: Database) -> None:
+    with db.session() as s:
+        author = _user(s)
+        fans = [_user(s) for _ in range(4)]
+        post = _post(s, author)
+
+    def at_once(fn: Callable[[Session, User], object], users: list[User]) -> None:
+        go = threading.Barrier(len(users))
+        errors: list[BaseException] = []
+
+        def one(u: User) -> None:
+            go.wait()
+            try:
+                with db.session() as s:
+                    fn(s, u)
+            except Exception as exc:  # reported below, in the test's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=one, args=(u,)) for u in users]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+
+    like = lambda s, u: svc.like(s, u, post.id)  # noqa: E731
+    unlike = lambda s, u: svc.unlike(s, u, post.id)  # noqa: E731
+    at_once(like, [fans[0]] * 3)  # the same like three times at once: one row, counted once
+    at_once(like, fans[1:])
+    with db.session() as s:
+        assert _counters(s, post.id)[0] == 4
+    at_once(unlike, [fans[0]] * 3)
+    with db.session() as s:
+        assert _counters(s, post.id)[0] == 3
+        _assert_exact(s)
