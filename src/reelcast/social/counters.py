@@ -5,7 +5,7 @@ really inserted or deleted (likes are idempotent), so concurrent writers never l
 `remix_count` is the number of live (not deleted) remix jobs of its video, on every post of that video (a video
 posted again, or a post restored by a moderator, shows the right number).
 
-Writers: `social.posts` (like, unlike, comment, publish), `store.videos.create_video` (a remix job),
+Writers: `social.posts` (like, unlike, comment, publish), `api.videos._enqueue` (a remix job created),
 `social.cameos.remove_video`, `api.videos.delete_video`, `safety.moderation` (take-downs and restores of videos,
 posts and comments) and `api.social.delete_me` (the account's likes and comments go with it).
 """
@@ -55,9 +55,9 @@ def video_restored(s: Session, job: VideoJob) -> None:
         remixes_changed(s, job, +1)
 
 
-def _set_deleted_at(s: Session, job: VideoJob, unless: object, value: int | None) -> bool:
+def _set_deleted_at(s: Session, job: VideoJob, only_if: Any, value: int | None) -> bool:
     # one conditional UPDATE: of two concurrent deletes only the one that changed the row counts it
-    res = s.execute(update(VideoJob).where(VideoJob.id == job.id, unless).values(deleted_at=value)
+    res = s.execute(update(VideoJob).where(VideoJob.id == job.id, only_if).values(deleted_at=value)
                     .execution_options(synchronize_session=False))
     s.refresh(job, ["deleted_at"])
     return bool(res.rowcount)
