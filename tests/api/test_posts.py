@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
+from reelcast.store.social_models import Post
 from tests.api.social_helpers import Account, create_video, render_all, signup
 from tests.conftest import Server, drop_pg_database, fresh_pg_database, server_settings, start_server
 
@@ -105,6 +107,20 @@ def test_remix_of_a_post_and_lineage_both_ways(scene: Scene) -> None:
     assert [p["id"] for p in down["remixes"]] == [rp["id"]]
     up = scene.author.get(f"/posts/{rp['id']}/lineage").json()
     assert [p["id"] for p in up["ancestors"]] == [scene.post_id]
+
+
+def _remix_count(scene: Scene) -> int:
+    with scene.srv.rt.db.session() as s:
+        return s.scalar(select(Post.remix_count).where(Post.id == scene.post_id)) or 0
+
+
+def test_remix_count_follows_remix_jobs_created_and_deleted(scene: Scene) -> None:
+    before = _remix_count(scene)
+    remix = scene.viewer.post(f"/posts/{scene.post_id}/remix", {"prompt": "make the ball purple"}).json()
+    assert _remix_count(scene) == before + 1
+    assert scene.viewer.delete(f"/videos/{remix['id']}").status_code == 200
+    assert scene.viewer.delete(f"/videos/{remix['id']}").status_code == 404  # gone: not uncounted twice
+    assert _remix_count(scene) == before
 
 
 def test_unposting_leaves_the_draft(scene: Scene) -> None:

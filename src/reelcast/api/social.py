@@ -25,7 +25,7 @@ from reelcast.domain import social_rules as rules
 from reelcast.jobs.runtime import Runtime
 from reelcast.media.images import ImageError, decode_image
 from reelcast.social import accounts as acc
-from reelcast.social import cameos, graph
+from reelcast.social import cameos, counters, graph
 from reelcast.social import notify as notes
 from reelcast.social.errors import SocialError, not_found
 from reelcast.store import accounts as keys
@@ -336,6 +336,7 @@ def delete_me(rt: RT, user: CurrentUser) -> JSONResponse:
                     {"handle": user.handle})
         s.flush()
         if row is not None:
+            counters.user_leaving(s, user.id)  # its likes and comments go with the row
             s.delete(row)
     for key in set(doomed):
         rt.blobs.delete(key)

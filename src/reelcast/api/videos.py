@@ -24,6 +24,7 @@ from reelcast.media.probe import probe
 from reelcast.prompt.compiler import compile_prompt
 from reelcast.safety import service as safety
 from reelcast.social import cameos as cameo_service
+from reelcast.social import counters
 from reelcast.store import videos as repo
 from reelcast.store.models import User, VideoJob
 from reelcast.store.social_models import Cameo
@@ -68,6 +69,7 @@ def _enqueue(rt: Runtime, user: User, response: Response, base_prompt: str | Non
         with rt.db.session() as s:
             uses = cameo_service.authorize(s, user, plan, text)  # 400/403 per @mention; applies preferences
             job = repo.create_video(s, user_id=user.id, plan=plan.to_dict(), **fields)
+            counters.remixes_changed(s, job, +1)
             cameo_service.record_appearances(s, job, uses)
     except BaseException:
         give_back()
@@ -244,7 +246,7 @@ def delete_video(video_id: str, rt: RT, user: CurrentUser) -> VideoDeleted:
     with rt.db.session() as s:
         row = s.get(VideoJob, job.id)
         assert row is not None
-        row.deleted_at = int(time.time())
+        counters.video_deleted(s, row, int(time.time()))
         if row.status in repo.PENDING:
             row.status = "failed"
             row.error_code = "deleted"

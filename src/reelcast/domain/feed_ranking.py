@@ -118,5 +118,10 @@ def reason(c: Candidate, parts: dict[str, float], mood_text: str | None) -> str:
     return f"new from @{c.author_handle}"
 
 
+def capped(count: int) -> int:
+    """A post's like, comment or remix counter as ranking takes it: 0 to COUNT_CAP."""
+    return max(0, min(COUNT_CAP, int(count)))
+
+
 def _n(count: int) -> str:
     return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)

@@ -6,14 +6,14 @@ import functools
 from collections import defaultdict
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, any_, bindparam, exists, func, select
+from sqlalchemy import String, any_, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from reelcast.api.schemas import Video, VideoError
 from reelcast.api.social_schemas import PostOut
 from reelcast.store.models import User, VideoJob
-from reelcast.store.social_models import Cameo, CameoAppearance, Comment, Like, Post
+from reelcast.store.social_models import Cameo, CameoAppearance, Like, Post
 
 
 class PageRow(NamedTuple):
@@ -61,8 +61,6 @@ def page_rows(s: Session, post_ids: list[str], viewer_id: str) -> list[PageRow]:
 def _page_query(pg: bool) -> Any:
     """`page_rows`'s statement, built once (per dialect); on PostgreSQL the ids are one array parameter."""
     parent = aliased(Post)
-    n_likes = select(func.count()).select_from(Like).where(Like.post_id == Post.id).scalar_subquery()
-    n_comments = select(func.count()).select_from(Comment).where(Comment.post_id == Post.id).scalar_subquery()
     you_like = exists().where(Like.post_id == Post.id, Like.user_id == bindparam("viewer_id"))
     parent_post = (select(parent.id).where(parent.video_id == VideoJob.remixed_from_video_id,
                                            parent.deleted_at.is_(None)).limit(1).scalar_subquery())
@@ -73,7 +71,7 @@ def _page_query(pg: bool) -> Any:
                    VideoJob.created_at.label("video_created_at"), VideoJob.completed_at, VideoJob.expires_at,
                    VideoJob.status, VideoJob.error_code, VideoJob.error_message, VideoJob.model, VideoJob.progress,
                    VideoJob.prompt, VideoJob.remixed_from_video_id, VideoJob.seconds, VideoJob.size, VideoJob.seed,
-                   VideoJob.plan, User.handle, n_likes.label("like_count"), n_comments.label("comment_count"),
+                   VideoJob.plan, User.handle, Post.like_count, Post.comment_count,
                    you_like.label("you_like"), parent_post.label("parent_post_id"), has_cameos.label("has_cameos"))
             .join(VideoJob, VideoJob.id == Post.video_id).outerjoin(User, User.id == Post.user_id)
             .where(ids, Post.deleted_at.is_(None), Post.taken_down_at.is_(None), VideoJob.deleted_at.is_(None)))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import String, all_, any_, bindparam, delete, exists, func, insert, literal, select, text, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from reelcast import embeddings
 from reelcast.domain import feed_ranking as ranking
@@ -26,7 +26,7 @@ from reelcast.social.errors import SocialError
 from reelcast.store.db import conflict_insert
 from reelcast.store.feed_models import FeedImpression
 from reelcast.store.models import User, VideoJob
-from reelcast.store.social_models import Comment, Follow, Like, Post
+from reelcast.store.social_models import Follow, Like, Post
 
 FRIENDS_POOL = 150  # newest posts of people you follow considered per page
 RECENT_POOL = 250  # newest posts of everyone considered per page
@@ -147,8 +147,9 @@ def _ranked(s: Session, index: vectors.VectorIndex, viewer: User, scroll_id: str
     for pid, created_at, handle, following, follows_back, likes, comments, remixes in rows:
         rel = "mutual" if following and follows_back else "following" if following else "none"
         cands.append(ranking.Candidate(
-            post_id=pid, author_handle=handle, created_at=created_at, relation=rel, likes=int(likes or 0),
-            comments=int(comments or 0), remixes=int(remixes or 0), taste=tastes.get(pid), mood=moods.get(pid)))
+            post_id=pid, author_handle=handle, created_at=created_at, relation=rel, likes=ranking.capped(likes),
+            comments=ranking.capped(comments), remixes=ranking.capped(remixes), taste=tastes.get(pid),
+            mood=moods.get(pid)))
     return [(r.candidate.post_id, r.reason) for r in ranking.order(cands, now, personalized=personalized,
                                                                    mood_text=mood_text)]
 
@@ -200,12 +201,8 @@ def _pool_query(personalized: bool, any_hidden: bool, mood: bool, lateral: bool,
     # hashed NOT IN subplan again for every index probe of posts and then prefers scanning all posts
     seen = ~exists().where(FeedImpression.scroll_id == scroll_id, FeedImpression.post_id == Post.id)
     seen_ids = select(FeedImpression.post_id).where(FeedImpression.scroll_id == scroll_id)
-    remix = aliased(VideoJob)
-    if personalized:  # evaluated per returned row only (after LIMIT), through the indexes
-        likes = _capped_count(select(Like.user_id).where(Like.post_id == Post.id))
-        comments = _capped_count(select(Comment.id).where(Comment.post_id == Post.id))
-        remixes = _capped_count(select(remix.id).where(remix.remixed_from_video_id == Post.video_id,
-                                                       remix.deleted_at.is_(None)))
+    if personalized:  # the post's own counters (capped at COUNT_CAP when ranked), no per-row counting
+        likes, comments, remixes = Post.like_count, Post.comment_count, Post.remix_count
     else:
         likes = comments = remixes = literal(0)
     following = exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.user_id)
@@ -257,12 +254,6 @@ def _pool_query(personalized: bool, any_hidden: bool, mood: bool, lateral: bool,
         pools.append(pool_base(True).where(near))
     # each pool as a subquery (its own ORDER BY and LIMIT, planned as before), then all of them at once
     return union_all(*[select(*q.subquery().c) for q in pools])
-
-
-def _capped_count(q: Any) -> Any:
-    """count(*) of a correlated query, stopping at COUNT_CAP rows (engagement saturates below that anyway)."""
-    sub = q.limit(ranking.COUNT_CAP).correlate(Post).subquery()
-    return select(func.count()).select_from(sub).scalar_subquery()
 
 
 def _taste(s: Session, index: vectors.VectorIndex, viewer: User) -> np.ndarray | None:

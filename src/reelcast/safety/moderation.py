@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from reelcast.domain.ids import new_id
 from reelcast.safety.models import Report, Suspension, Takedown
 from reelcast.safety.service import audit as safety_audit
+from reelcast.social import counters
 from reelcast.social.errors import SocialError, not_found
 from reelcast.social.notify import audit, notify
 from reelcast.store.models import User, VideoJob
@@ -119,7 +120,7 @@ def _take_down(s: Session, t: Target, actor: User, reason: str, now: int) -> dic
         assert job is not None
         data["video_id"] = job.id
         data["video_was_deleted"] = job.deleted_at is not None
-        job.deleted_at = job.deleted_at or now
+        counters.video_deleted(s, job, now)
         posts = list(s.scalars(select(Post).where(Post.video_id == job.id, Post.deleted_at.is_(None))))
         for p in posts:
             p.deleted_at = p.taken_down_at = now
@@ -136,7 +137,8 @@ def _take_down(s: Session, t: Target, actor: User, reason: str, now: int) -> dic
         assert cm is not None
         data["comment"] = {"id": cm.id, "post_id": cm.post_id, "user_id": cm.user_id, "text": cm.text,
                            "created_at": cm.created_at}
-        s.delete(cm)
+        if s.execute(delete(Comment).where(Comment.id == cm.id)).rowcount:
+            counters.comments_changed(s, cm.post_id, -1)
     else:
         _suspend(s, t.id, actor, reason, now)
     _set_takedown(s, t, actor, reason, True, now)
@@ -165,7 +167,7 @@ def _restore(s: Session, t: Target, actor: User, now: int) -> dict:
     if t.type in ("video", "post"):
         job = s.get(VideoJob, data.get("video_id", t.id))
         if job is not None and not data.get("video_was_deleted"):
-            job.deleted_at = None
+            counters.video_restored(s, job)
         for pid in data.get("post_ids", []):
             p = s.get(Post, pid)
             if p is not None and p.taken_down_at is not None:
@@ -176,6 +178,8 @@ def _restore(s: Session, t: Target, actor: User, now: int) -> dict:
             cameo.status = data.get("previous_status", "active")
     elif t.type == "comment" and data.get("comment") and s.get(Comment, t.id) is None:
         s.add(Comment(**data["comment"]))
+        s.flush()
+        counters.comments_changed(s, data["comment"]["post_id"], +1)
     _set_takedown(s, t, actor, "", False, now)
     return {}
 

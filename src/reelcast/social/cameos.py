@@ -13,7 +13,7 @@ from reelcast.domain.cameo_access import ACCESS_LEVELS, Decision, Facts, decide
 from reelcast.domain.ids import new_id
 from reelcast.prompt.cameos import apply_cameo_preferences
 from reelcast.prompt.plan import ScenePlan
-from reelcast.social import graph
+from reelcast.social import counters, graph
 from reelcast.social.accounts import handle_taken, is_minor
 from reelcast.social.errors import SocialError, not_found
 from reelcast.social.notify import audit, notify
@@ -281,7 +281,7 @@ def remove_video(s: Session, job: VideoJob, now: int) -> list[str]:
     """Mark a video deleted (a pending one fails), take its post down; returns its blob keys."""
     from reelcast.store import videos as vrepo
 
-    job.deleted_at = job.deleted_at or now
+    counters.video_deleted(s, job, now)
     if job.status in vrepo.PENDING:
         job.status = "failed"
         job.error_code = "taken_down"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelcast.domain import social_rules as rules
 from reelcast.domain.ids import new_id
-from reelcast.social import cameos, graph
+from reelcast.social import cameos, counters, graph
 from reelcast.social.errors import SocialError, not_found
 from reelcast.social.notify import notify
 from reelcast.store.models import User, VideoJob
@@ -38,7 +39,8 @@ def create(s: Session, user: User, video_id: object, caption: object) -> Post:
                           param="video_id", code="video_not_ready")
     if live_post_of_video(s, video_id) is not None:
         raise SocialError(409, f"Video '{video_id}' is already posted.", param="video_id", code="already_posted")
-    post = Post(id=new_id("post"), user_id=user.id, video_id=video_id, caption=text, created_at=int(time.time()))
+    post = Post(id=new_id("post"), user_id=user.id, video_id=video_id, caption=text, created_at=int(time.time()),
+                remix_count=counters.live_remixes(s, video_id))
     s.add(post)
     s.flush()
     return post
@@ -72,10 +74,8 @@ def by_user(s: Session, viewer: User, author: User, limit: int = 50) -> list[tup
 
 
 def stats(s: Session, post: Post, viewer: User) -> tuple[int, int, bool]:
-    """(likes, comments, viewer likes it)."""
-    likes = s.scalar(select(func.count()).select_from(Like).where(Like.post_id == post.id)) or 0
-    comments = s.scalar(select(func.count()).select_from(Comment).where(Comment.post_id == post.id)) or 0
-    return likes, comments, s.get(Like, (post.id, viewer.id)) is not None
+    """(likes, comments, viewer likes it): the post's counters."""
+    return post.like_count, post.comment_count, s.get(Like, (post.id, viewer.id)) is not None
 
 
 def like(s: Session, viewer: User, post_id: str) -> Post:
@@ -88,6 +88,7 @@ def like(s: Session, viewer: User, post_id: str) -> Post:
         except IntegrityError:  # a concurrent like of the same user
             s.rollback()
             return post
+        counters.likes_changed(s, post.id, +1)
         if post.user_id != viewer.id:
             notify(s, post.user_id, "like", {"post_id": post.id, "by": viewer.handle})
     return post
@@ -96,9 +97,9 @@ def like(s: Session, viewer: User, post_id: str) -> Post:
 def unlike(s: Session, viewer: User, post_id: str) -> Post:
     """Remove a like (idempotent)."""
     post, _ = visible(s, viewer, post_id)
-    row = s.get(Like, (post.id, viewer.id))
-    if row is not None:
-        s.delete(row)
+    # counted only if this request deleted it (two concurrent unlikes delete one row)
+    if s.execute(sql_delete(Like).where(Like.post_id == post.id, Like.user_id == viewer.id)).rowcount:
+        counters.likes_changed(s, post.id, -1)
     return post
 
 
@@ -109,6 +110,7 @@ def comment(s: Session, viewer: User, post_id: str, text: object) -> Comment:
     c = Comment(id=new_id("comment"), post_id=post.id, user_id=viewer.id, text=body, created_at=int(time.time()))
     s.add(c)
     s.flush()
+    counters.comments_changed(s, post.id, +1)
     if post.user_id != viewer.id:
         notify(s, post.user_id, "comment", {"post_id": post.id, "comment_id": c.id, "by": viewer.handle})
     return c

@@ -6,7 +6,7 @@ The new `users` columns (password hash, birthdate, bio, avatar) live on `User` i
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reelcast.store.models import Base
@@ -57,6 +57,11 @@ class Post(Base):
     created_at: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     taken_down_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # denormalised, kept exact by every write (`social.counters`): its likes, its comments, and the live remix
+    # jobs of its video (migration 0014_post_counters)
+    like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    remix_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Like(Base):
