@@ -252,6 +252,22 @@ def migrate() -> None:
     console.print("database is up to date")
 
 
+@app.command()
+def recount() -> None:
+    """Recompute every post's like, comment and remix counters from the rows (after bulk loads or manual edits
+    that bypassed the app; the app keeps them exact itself)."""
+    from reelcast.jobs.runtime import Runtime
+    from reelcast.social import counters
+
+    rt = Runtime.open(Settings())
+    try:
+        with rt.db.session() as s:
+            counters.recount(s)
+    finally:
+        rt.close()
+    console.print("post counters recomputed")
+
+
 @apikey_app.command("create")
 def apikey_create(
     user: Annotated[str, typer.Option(help="Handle of the key's owner (created if missing).")] = "admin",
