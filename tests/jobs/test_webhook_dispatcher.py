@@ -87,3 +87,16 @@ def test_rows_another_process_left_are_found_by_the_poll(rt, receiver):
         assert _wait_for(receiver, vid) == 1
     finally:
         d.stop()
+
+
+def test_failed_deliveries_are_each_retried_at_their_own_backoff(rt, receiver, dispatcher):
+    receiver.fail_first = 2
+    first = _event(rt)
+    webhooks.wake()
+    deadline = time.monotonic() + 10
+    while receiver.fail_first > 1 and time.monotonic() < deadline:  # the first event's first attempt failed
+        time.sleep(0.01)
+    second = _event(rt)  # its first attempt fails too, a little later: a second retry time
+    webhooks.wake()
+    assert _wait_for(receiver, first) == 1
+    assert _wait_for(receiver, second) == 1

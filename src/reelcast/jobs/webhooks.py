@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import json
 import logging
@@ -106,7 +107,7 @@ class OutboxDispatcher:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{new_id('wh')[-8:]}"
         self._stop = threading.Event()
         self._due = threading.Event()
-        self._next_retry: float | None = None  # monotonic time of the earliest retry this dispatcher scheduled
+        self._retries: list[float] = []  # heap: monotonic times of the retries this dispatcher scheduled
         self._thread = threading.Thread(target=self._loop, name="reelcast-webhooks", daemon=True)
         _dispatchers.add(self)
 
@@ -139,8 +140,8 @@ class OutboxDispatcher:
                     outbox.mark_failed(s, d.id, self.worker, str(exc),
                                        None if delay is None else outbox.now_ms() + int(delay * 1000))
                 if delay is not None:
-                    at = time.monotonic() + delay
-                    self._next_retry = at if self._next_retry is None else min(self._next_retry, at)
+                    # a little after the row's own due time (milliseconds of wall time), so the look finds it due
+                    heapq.heappush(self._retries, time.monotonic() + delay + 0.05)
                 continue
             with self.rt.db.session() as s:
                 outbox.mark_delivered(s, d.id, self.worker)
@@ -148,15 +149,20 @@ class OutboxDispatcher:
 
     def _timeout(self) -> float:
         """Seconds until the next look: the poll interval, or sooner when a retry falls due."""
-        if self._next_retry is None:
+        if not self._retries:
             return self.interval
-        return min(self.interval, max(0.0, self._next_retry - time.monotonic()))
+        return min(self.interval, max(0.0, self._retries[0] - time.monotonic()))
+
+    def _drop_due_retries(self) -> None:
+        """The retries due by now: the look about to run takes them."""
+        now = time.monotonic()
+        while self._retries and self._retries[0] <= now:
+            heapq.heappop(self._retries)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._due.clear()
-            if self._next_retry is not None and self._next_retry <= time.monotonic():
-                self._next_retry = None
+            self._drop_due_retries()
             try:
                 full = self.run_once() >= outbox.CLAIM_LIMIT
             except Exception as exc:  # the database may be away for a moment; keep trying
