@@ -16,3 +16,12 @@ def test_embeddings_are_unit_length_384d():
 def test_similar_phrases_score_higher_than_unrelated():
     dog, pup, rocket = embed(["a dog", "a puppy playing", "a rocket engine"])
     assert similarity(dog[None], pup[None])[0, 0] > similarity(dog[None], rocket[None])[0, 0]
+
+
+def test_warm_computes_the_prompt_vocabulary_table_ahead():
+    from reelcast import embeddings
+    from reelcast.prompt import semantic
+
+    semantic._vocab_matrix.cache_clear()
+    embeddings.warm()
+    assert semantic._vocab_matrix.cache_info().currsize == 1  # the first prompt with an unknown word pays nothing

@@ -191,6 +191,10 @@ def worker(
     setup_logging(st)
     lower_priority(st.worker_nice)  # before any thread starts: they inherit it
     apply_thread_budget(st.worker_cpu_threads)
+    from reelcast.embeddings import warm_in_background
+    from reelcast.prompt import semantic  # noqa: F401  (registers the prompt vocabulary's table for the warm-up)
+
+    warm_in_background()  # the model and the prompt vocabulary, before the first job needs them
     if st.job_backend == "celery":
         _celery_worker(st, metrics_port)
         return

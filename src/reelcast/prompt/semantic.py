@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from reelcast.embeddings import precompute
 from reelcast.prompt import vocabulary as V
 from reelcast.prompt.lexicon import phrase_index
 from reelcast.prompt.text import Match, Token
@@ -52,6 +53,7 @@ def _entries() -> tuple[Entry, ...]:
     return tuple(out)
 
 
+@precompute
 @cache
 def _vocab_matrix() -> np.ndarray:
     """Embeddings of every entry's phrase (computed once per process)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reelcast.embeddings import precompute
 from reelcast.safety import rules
 from reelcast.safety.categories import CATEGORIES, SEMANTIC, label
 from reelcast.safety.exemplars import BENIGN, EXEMPLARS
@@ -86,6 +87,9 @@ class _Exemplars:
                 cls._cat = {c: embed([words(t) for t in EXEMPLARS[c]]) for c in SEMANTIC}
                 cls._benign = embed([words(t) for t in BENIGN])
         return cls._cat, cls._benign
+
+
+precompute(_Exemplars.get)
 
 
 def segments(text: str, max_words: int = 40) -> list[str]:
