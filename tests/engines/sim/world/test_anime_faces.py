@@ -76,3 +76,11 @@ def test_over_the_shoulder_listener_is_not_much_nearer_than_the_speaker(festival
             far = np.linalg.norm(part_positions(res, f"{s.camera.target}/head")[f] - eye)
             ratios.append(far / near)
     assert ratios and max(ratios) < 1.9  # the listener's head is at most ~1.9x the speaker's on screen
+
+
+def test_the_talkers_skin_carries_the_lantern_fill(festival) -> None:
+    """One warm key at night leaves darker skin dim: the talkers' skin gets a little self-light (a fill)."""
+    _, res = festival
+    skin = [p for p in res.timeline.parts if p.entity in ("protagonist_1", "protagonist_2") and p.material == "skin"
+            and p.name.split("/")[1] in ("head", "neck", "hand_l", "hand_r")]
+    assert len(skin) == 8 and all(0.2 <= p.emissive < 0.5 for p in skin)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from reelcast.engines.sim.world.camera import project
-from reelcast.engines.sim.world.conversation import coverage_kind, talking_pair
+from reelcast.engines.sim.world.conversation import REACH_SHOT, coverage_kind, talking_pair
 from tests.engines.sim.world.plans import part_positions
 
 ASPECT = 16 / 9
@@ -96,3 +96,30 @@ def test_fireworks_burst_in_frame_behind_the_talkers(festival) -> None:
                 if abs(x) < 1 and abs(y) < 1 and z > project(tl.cameras[f], mouth[f], ASPECT)[2]:
                     seen += 1
         assert seen > 0.1 * len(sparks) * (b - a) / 8, f"fireworks should burst behind {speaker}"
+
+
+def test_the_listener_keeps_their_hands_out_of_the_shot(festival) -> None:
+    """Only the speaker gestures: the listener's hands hang still and never enter the frame of the other's shot."""
+    plan, res = festival
+    cams = res.timeline.cameras
+    for a, b, speaker in _spans(plan):
+        listener = PAIR[1] if speaker == PAIR[0] else PAIR[0]
+        chest = part_positions(res, f"{listener}/torso")
+        for hand in ("hand_l", "hand_r"):
+            p = part_positions(res, f"{listener}/{hand}")
+            assert np.all(p[a:b, 2] < chest[a:b, 2])  # arms down, below the chest
+            for f in range(a, b):
+                x, y, z = project(cams[f], p[f], ASPECT)
+                assert not (abs(x) < 1 and abs(y) < 1 and z > 0)
+
+
+def test_the_second_speaker_reaches_out_and_lets_the_hand_fall(festival) -> None:
+    """Star-crossed: in the second shot its speaker's hand lifts towards the other (who looks away), then drops."""
+    plan, res = festival
+    a, b, speaker = _spans(plan)[REACH_SHOT]
+    listener = PAIR[1] if speaker == PAIR[0] else PAIR[0]
+    hand = part_positions(res, f"{speaker}/hand_r")
+    gap = np.linalg.norm((hand - part_positions(res, f"{listener}/torso"))[:, :2], axis=1)
+    peak = a + int(np.argmin(gap[a:b]))
+    assert hand[peak, 2] > hand[a, 2] + 0.25 and hand[b - 1, 2] < hand[peak, 2] - 0.2  # lifts, then falls
+    assert gap[peak] < gap[a] - 0.3  # towards the listener

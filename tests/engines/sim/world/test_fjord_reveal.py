@@ -83,3 +83,30 @@ def test_dragon_banks_towards_the_fjord_and_stays_in_frame(dragon) -> None:
     for cam, p in zip(res.timeline.cameras, path, strict=True):
         x, y, z = project(cam, p, ASPECT)
         assert z > 0 and abs(x) < 0.8 and abs(y) < 0.8
+
+
+def test_the_closing_frames_are_clear_of_spires(dragon) -> None:
+    """Over the fjord the corridor is behind: in the last half second no ice spire or fin stands in the middle
+    three quarters of the frame (the last spire's shards may still show at its left edge)."""
+    plan, res = dragon
+    tl = res.timeline
+    spires = [i for i, p in enumerate(tl.parts) if p.name.startswith("spire_")]
+    for f in range(tl.n_frames - plan.fps // 2, tl.n_frames):
+        for i in spires:
+            x, y, z = project(tl.cameras[f], tl.poses[f, i, :3, 3], ASPECT)
+            assert not (abs(x) < 0.75 and abs(y) < 0.75 and z > 0), tl.parts[i].name
+
+
+def test_far_ridges_are_blue_grey_under_the_low_sun(dragon) -> None:
+    """The ridges' rock, lit by the amber golden-hour sun, keeps most of its blue (grey, not brown), and snow
+    covers more than half of each ridge's height."""
+    _, res = dragon
+    sun = np.array(res.timeline.env.sun_color)
+    ridges = {p.name: p for p in res.timeline.parts if p.name.startswith("fjord/ridge")}
+    for name, p in ridges.items():
+        if "snow" in name:
+            continue
+        r, _, b = np.array(p.color) * sun
+        assert b > 0.7 * r
+        cap = ridges[name.replace("ridge", "ridge_snow")]
+        assert cap.size[1] > 0.5 * p.size[1]  # half-heights of the cones

@@ -17,6 +17,7 @@ from reelcast.engines.sim.world.basketball import (
     basketball_parts,
 )
 from reelcast.engines.sim.world.camera import Director
+from reelcast.engines.sim.world.conversation import conversation_spans, talking_pair
 from reelcast.engines.sim.world.humanoid import (
     HAIR,
     NATIVE_HEIGHT,
@@ -175,6 +176,9 @@ def person(ctx: BuildContext, e: Entity, pos: np.ndarray, yaw: float) -> Actor:
         from reelcast.engines.sim.world.skating import build_skater
 
         return build_skater(ctx, e, pos, yaw, person_colors(ctx, e), height)
+    pair = talking_pair(ctx.plan)
+    if pair is not None and e.id in pair:  # a face-to-face conversation: gesture while speaking, still listening
+        spans = conversation_spans(ctx.plan, e.id, pair)
     track = MotionTrack(spans, ctx.plan.duration, (float(pos[0]), float(pos[1])), yaw, height / NATIVE_HEIGHT)
     actor = HumanoidActor(e.id, track, ctx.kin, person_colors(ctx, e), height, fall_at, fall_push)
     # balls bounce off people; a shooter is left out so the searched shot is not deflected by the follow-through

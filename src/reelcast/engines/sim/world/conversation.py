@@ -11,6 +11,7 @@ import numpy as np
 
 from reelcast.engines.sim.scene import CameraPose
 from reelcast.engines.sim.world.camera import Director, ShotSpan, fov_y_deg, pose, smooth
+from reelcast.engines.sim.world.motions import BLEND
 from reelcast.prompt.plan import ScenePlan
 
 PEOPLE = ("person", "man", "woman", "child", "player", "skater", "astronaut", "dancer")
@@ -21,6 +22,7 @@ OTS_LENS_MM = 50.0  # …on a longer lens (at least), so the listener's head is 
 CLOSE_DISTANCE = 0.9  # metres from the speaker's face for the close-up
 CLOSE_ANGLE = math.radians(32)  # the close-up looks at the speaker this far round from the listener's side
 LOW_ANGLE = 0.1  # metres below the face: the camera looks up a little, so the night sky is behind the heads
+REACH_SHOT = 1  # the shot (index) in which its speaker reaches out to the other and falters
 SHOT_CLOSE = ("close_up", "extreme_close_up", "medium")
 
 
@@ -36,6 +38,26 @@ def talking_pair(plan: ScenePlan) -> tuple[str, str] | None:
     busy = {a.actor for a in plan.actions if a.verb not in TALK_VERBS}
     a, b = speakers[:2]
     return None if a in busy or b in busy else (a, b)
+
+
+def conversation_spans(plan: ScenePlan, person: str, pair: tuple[str, str]) -> list[tuple[float, float, str]]:
+    """A talker's clips: "confide" (small, low gestures) through the shots on them, "listen" (arms still, gaze down
+    and away) through the shots on the other, so no arm swings across an over-the-shoulder shot or a close-up.
+
+    Listening starts half a cross-fade before the other's shot and ends half a cross-fade after it, so a listener
+    is fully still for the whole of that shot (the blend into and out of gesturing happens in the speaker's own).
+    Star-crossed: in the second shot (the other's first reply, over the first speaker's shoulder) the speaker
+    reaches hesitantly towards the listener, who is looking away, and lets the hand fall.
+    """
+    other = pair[1] if person == pair[0] else pair[0]
+    spans: list[tuple[float, float, str]] = []
+    for shot in plan.shots:
+        if shot.camera.target == other:
+            spans.append((max(0.0, shot.start - BLEND / 2), shot.end + BLEND / 2, "listen"))
+        else:
+            clip = "reach" if shot.index == REACH_SHOT and shot.camera.target == person else "confide"
+            spans.append((shot.start + BLEND / 2, shot.end - BLEND / 2, clip))
+    return spans
 
 
 def conversation_spots(pair: tuple[str, str]) -> dict[str, tuple[np.ndarray, float]]:

@@ -28,6 +28,10 @@ NECK_SEGMENTS = 5
 TAIL_SEGMENTS = 8
 VORTEX_PARTICLES = 10  # per wingtip
 VORTEX_LIFE = 0.9  # seconds a spindrift puff lives
+# a little self-light on every body part (the wings have their own): with the low sun behind the dragon from the
+# camera's side of the corridor, its near flank gets only sky light and read as a dark silhouette; this stands in for
+# the bounce off the sunlit ice and keeps the slate-teal scales readable
+BODY_FILL = 0.14
 BANK_TIME = 1.8  # seconds: the closing bank towards the fjord
 BANK_SIDESLIP = 1.6  # m/s²: how hard the bank curves the path to the right
 BANK_DROP = 1.4  # m/s²: how fast it dives towards the water in the bank
@@ -83,7 +87,8 @@ class DragonActor(Actor):
         wing = tuple(min(1.0, 0.55 * c + 0.5 * a) for c, a in zip(scales, (0.55, 0.38, 0.3), strict=True))
 
         def add(name: str, shape: str, size: tuple[float, ...], color: tuple[float, ...], material: str = "scales",
-                mesh: tuple[np.ndarray, np.ndarray] | None = None, emissive: float = 0.0, shadow: bool = True) -> None:
+                mesh: tuple[np.ndarray, np.ndarray] | None = None, emissive: float = BODY_FILL,
+                shadow: bool = True) -> None:
             """Append one drawable part of the dragon."""
             v, f = mesh if mesh else (None, None)
             self.parts.append(Part(f"{entity}/{name}", entity, shape, size, tuple(color), material, v, f,

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 REVEAL_LEAD = 0.5  # seconds before the bank that the camera starts to climb
 REVEAL_TIME = 1.3  # seconds the climb takes
-CLIMB = np.array([0.0, -6.0, 9.0])  # metres the eye moves (out to the open side and up)
+# metres the eye moves: out to the open side, up, and back level with the dragon, so the closing view looks out over
+# the fjord rather than back along the spire corridor (whose bases would fill the frame)
+CLIMB = np.array([-16.0, -6.0, 9.0])
 AIM_DROP = 3.0  # metres below the dragon that the camera aims by the end: the dragon rides high in frame
 
 

@@ -156,7 +156,9 @@ HAIR_STYLES: dict[str, list[tuple[str, str, tuple[float, ...], tuple[float, floa
     "spiky": [("cap", "sphere", (0.108,), (-0.01, 0.195, 0.0), (0.0, 0.0))]
     + [(f"spike{i}", "cone", (0.035, 0.055), (-0.04 + 0.03 * math.cos(a), 0.25, 0.06 * math.sin(a)),
         (0.6 + 0.5 * math.cos(a), 0.8 * math.sin(a))) for i, a in enumerate(np.linspace(0, 2 * math.pi, 7)[:-1])]
-    + [(f"bang{i}", "cone", (0.022, 0.04), (0.09, 0.235, z), (-2.3, 0.0)) for i, z in enumerate((-0.045, 0.0, 0.045))],
+    # the fringe: a long middle lock between the brows, shorter side locks set higher so the brows show under them
+    + [(f"bang{i}", "cone", (0.022, h), (0.09, y, z), (-2.3, 0.0))
+       for i, (z, y, h) in enumerate(((-0.045, 0.26, 0.034), (0.0, 0.235, 0.04), (0.045, 0.26, 0.034)))],
     "long": [("cap", "sphere", (0.108,), (-0.01, 0.195, 0.0), (0.0, 0.0)),
              ("back", "capsule", (0.085, 0.09), (-0.06, 0.09, 0.0), (0.15, 0.0)),
              ("bun", "sphere", (0.05,), (-0.1, 0.26, 0.0), (0.0, 0.0)),
@@ -168,6 +170,7 @@ IRIS_COLORS = [(0.2, 0.35, 0.8), (0.6, 0.32, 0.12)]
 HEAD_CENTER = np.array([0.012, 0.17, 0.0])  # the humanoid's head sphere in the neck-link frame (height scale 1)
 HEAD_RADIUS = 0.1
 EYE_AT = (0.008, 0.04)  # eye centres: this far above the head's centre and to each side (metres)
+SKIN_FILL = 0.32  # self-light on the talkers' skin: warm lantern fill, so darker skin tones read against the night
 BROW_TILT = 0.3  # radians the brows' inner ends are raised: the melancholy the prompt asks for
 # (name, shape, size, colour or None for the character's own, emissive, (up, side, out) on the face, scale of the
 # sphere or capsule in the face's (out, up, side) frame, roll in the face plane times the side's sign)
@@ -253,6 +256,7 @@ class TalkerDecor(Actor):
             person.resize_part("nose", 0.006 * k)
             for name in ("eye_l", "eye_r", "lips"):
                 person.resize_part(name, 1e-4)
+            person.fill_skin(SKIN_FILL)
             self._styled = True
         S = np.diag([k, k, k, 1.0])
         neck, chest, root = frames["neck"] @ S, frames["chest"] @ S, frames["root"] @ S

@@ -217,6 +217,12 @@ class HumanoidActor(Actor):
             if part.name == f"{self.entity}/{name}":
                 part.size = (radius, *part.size[1:])
 
+    def fill_skin(self, amount: float) -> None:
+        """Give this person's skin a little self-light (0..1): a soft fill where one key light leaves faces dim."""
+        for part in self.parts:
+            if part.material == "skin":
+                part.emissive = amount
+
     # -- poses
     def frames_at(self, t: float) -> dict[str, np.ndarray]:
         """Return link frames of the kinematic (motion-track) pose at time t."""

@@ -17,8 +17,10 @@ from reelcast.engines.sim.world.quat import rot_y, rot_z, translate
 Scenery = list[tuple[Part, np.ndarray]]
 ICE = (0.8, 0.89, 0.97)
 ICE_DEEP = (0.45, 0.66, 0.85)
+RIDGE_ROCK = (0.42, 0.52, 0.7)  # far ridgelines: blue-grey, so the low amber sun leaves them cool, not brown
+RIDGE_SNOW = 0.6  # the top fraction of each ridge's height under snow
 CORRIDOR_X = (-60.0, 80.0)  # where the dragon flies (x); spires line both sides of y = 0
-CORRIDOR_OPENS_X = 16.0  # past here the tall spires end: the corridor opens onto the glacier's cliff and the fjord
+CORRIDOR_OPENS_X = 8.0  # past here the tall spires end: the corridor opens onto the glacier's cliff and the fjord
 
 
 def _part(name: str, shape: str, size: tuple[float, ...], color: tuple[float, float, float], material: str,
@@ -66,10 +68,12 @@ def glacier_scenery(seed: int) -> Scenery:
         side = 1 if i % 2 == 0 else -1
         h = rng.uniform(45, 85)
         x, y = -260 + i * 36 + rng.uniform(-8, 8), side * rng.uniform(190, 240)
-        out.append((_part(f"fjord/ridge{i}", "cone", (h * 0.9, h / 2), (0.32, 0.36, 0.4), "rock"),
+        out.append((_part(f"fjord/ridge{i}", "cone", (h * 0.9, h / 2), RIDGE_ROCK, "rock"),
                     translate(x, y, h / 2 - 2)))
-        out.append((_part(f"fjord/ridge_snow{i}", "cone", (h * 0.4, h * 0.2), (0.95, 0.97, 1.0), "snow"),
-                    translate(x, y, h * 0.8 - 2)))
+        # the snow cap: a cone a little wider than the ridge where it starts, so its rim stands proud of the rock
+        cap = h * RIDGE_SNOW
+        out.append((_part(f"fjord/ridge_snow{i}", "cone", (0.9 * cap * 1.04, cap / 2), (0.93, 0.96, 1.0), "snow"),
+                    translate(x, y, h - cap / 2 - 2)))
     # the corridor: tall spires behind the flight line, short fins in front of it (parallax for the camera)
     x0, x1 = CORRIDOR_X
     n_back = 14
@@ -78,7 +82,9 @@ def glacier_scenery(seed: int) -> Scenery:
         out += ice_spire(f"spire_b{i}", x, rng.uniform(9, 26), rng.uniform(22, 42), rng)
     for i in range(9):
         x = x0 + (x1 - x0) * (i + rng.uniform(0.1, 0.9)) / 9
-        out += ice_spire(f"spire_f{i}", x, -rng.uniform(9, 16), rng.uniform(8, 16), rng)
+        fin = ice_spire(f"spire_f{i}", x, -rng.uniform(9, 16), rng.uniform(8, 16), rng)
+        if x < CORRIDOR_OPENS_X:  # past the corridor the fins would stand in the climbing camera's closing view
+            out += fin
     return out
 
 

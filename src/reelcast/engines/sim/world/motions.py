@@ -124,7 +124,7 @@ def motions_dir() -> Path:
 
 @cache
 def load_clip(name: str) -> MotionClip:
-    """Return a named clip: a shipped DeepMimic clip ("walk") or a procedural one ("idle", "shoot", "talk")."""
+    """Return a named clip: a shipped DeepMimic clip ("walk") or a procedural one ("idle", "talk", "listen", ...)."""
     if name in PROCEDURAL:
         return PROCEDURAL[name]()
     path = motions_dir() / f"humanoid3d_{name}.txt"
@@ -143,6 +143,8 @@ def available_clips() -> list[str]:
 THIGH, SHIN, SOLE = 0.4215, 0.41, 0.05  # leg segment lengths of the 0.25-scaled humanoid (metres)
 Z_AXIS = (0.0, 0.0, 1.0)  # the mocap frame's lateral axis: flexion of hips, knees, shoulders and elbows
 X_AXIS = (1.0, 0.0, 0.0)
+Y_AXIS = (0.0, 1.0, 0.0)  # the mocap frame's up: turning the head
+LISTEN_GAZE = (-0.3, 0.3)  # radians: a listener's head drops (nod) and turns aside (to their left)
 
 
 def _smooth(keys: list[tuple[float, float]], t: float) -> float:
@@ -159,8 +161,10 @@ def _smooth(keys: list[tuple[float, float]], t: float) -> float:
 
 def _body_pose(hip: float, knee: float, pitch: float, shoulder: float, elbow: float, lift: float,
                chest: float = 0.0, adduct: float = 0.06, ankle_point: float = 0.0,
-               arm_sway: float = 0.0) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Return root pos/rot and joints for a symmetric sagittal pose with flat planted feet (plus a lift)."""
+               arm_sway: float = 0.0, gaze: tuple[float, float] = (0.0, 0.0)
+               ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Return root pos/rot and joints for a symmetric sagittal pose with flat planted feet (plus a lift); gaze is
+    the head's (nod, turn) on top: nod < 0 looks down, turn > 0 looks to the person's left."""
     thigh = pitch + hip
     shin = thigh + knee
     height = THIGH * math.cos(thigh) + SHIN * math.cos(shin) + SOLE + lift
@@ -168,7 +172,8 @@ def _body_pose(hip: float, knee: float, pitch: float, shoulder: float, elbow: fl
     x = -(THIGH * math.sin(thigh) + SHIN * math.sin(shin))
     ankle = -shin + ankle_point
     joints = {
-        "chest": qaxis(Z_AXIS, chest), "neck": qaxis(Z_AXIS, -0.5 * chest - 0.3 * pitch),
+        "chest": qaxis(Z_AXIS, chest),
+        "neck": qmul(qaxis(Y_AXIS, gaze[1]), qaxis(Z_AXIS, -0.5 * chest - 0.3 * pitch + gaze[0])),
         "right_hip": qaxis(Z_AXIS, hip), "left_hip": qaxis(Z_AXIS, hip),
         "right_knee": np.array(knee), "left_knee": np.array(knee),
         "right_ankle": qaxis(Z_AXIS, ankle), "left_ankle": qaxis(Z_AXIS, ankle),
@@ -203,6 +208,37 @@ def _talk() -> MotionClip:
     return _clip_from_fn("talk", 3.2, fn, loop=True, fps=15)
 
 
+def _confide() -> MotionClip:
+    """Talking quietly, close to someone: small gestures with the hands low in front (below a close-up's frame)."""
+    def fn(t: float) -> tuple:
+        g = math.sin(2 * math.pi * t / 1.6)
+        return _body_pose(0.06, -0.1, 0.0, 0.12 + 0.06 * g, 0.75 + 0.2 * g, 0.0, chest=0.02 * g, adduct=-0.15,
+                          arm_sway=0.08 * g)
+    return _clip_from_fn("confide", 3.2, fn, loop=True, fps=15)
+
+
+def _reach() -> MotionClip:
+    """A hesitant reach: while speaking, one hand lifts towards the other person, hovers, and falls back."""
+    shoulder = [(0.0, 0.12), (0.3, 0.15), (0.85, 1.2), (1.15, 1.1), (1.65, 0.12)]
+    elbow = [(0.0, 0.75), (0.3, 0.7), (0.85, 0.3), (1.15, 0.45), (1.65, 0.75)]
+
+    def fn(t: float) -> tuple:
+        root_pos, root_rot, joints = _body_pose(0.06, -0.1, 0.0, 0.12, 0.75, 0.0, adduct=-0.15)
+        joints["right_shoulder"] = qmul(qaxis(Z_AXIS, _smooth(shoulder, t)), qaxis(X_AXIS, 0.2))
+        joints["right_elbow"] = np.array(_smooth(elbow, t))
+        return root_pos, root_rot, joints
+    return _clip_from_fn("reach", 1.75, fn, loop=False, fps=15)
+
+
+def _listen() -> MotionClip:
+    """Listening in a sad conversation: arms hang still at the sides, the gaze drops and turns a little away."""
+    def fn(t: float) -> tuple:
+        b = math.sin(2 * math.pi * t / 4.0)
+        return _body_pose(0.06, -0.1, 0.0, 0.05 + 0.02 * b, 0.25, 0.0, chest=0.02 * b, adduct=-0.08,
+                          gaze=LISTEN_GAZE)
+    return _clip_from_fn("listen", 4.0, fn, loop=True, fps=15)
+
+
 def _shoot() -> MotionClip:
     """A jump shot: dip, rise with the ball to the set point, release at the top, follow through, land."""
     r = SHOOT_RELEASE
@@ -225,7 +261,8 @@ def _shoot() -> MotionClip:
     return _clip_from_fn("shoot", 2.0, fn, loop=False)
 
 
-PROCEDURAL: dict[str, Callable[[], MotionClip]] = {"idle": _idle, "shoot": _shoot, "talk": _talk}
+PROCEDURAL: dict[str, Callable[[], MotionClip]] = {"idle": _idle, "shoot": _shoot, "talk": _talk, "listen": _listen,
+                                                  "confide": _confide, "reach": _reach}
 
 
 # ---------------------------------------------------------------------------------------- tracks
