@@ -84,23 +84,34 @@ float fog_amount(float dist) {
 }
 """
 
-PART_VS = """
-uniform sampler2D u_parts;   // per part: 4 texels of model matrix columns, colour+emissive, flags
+# Per part, 4 texels: the model matrix's columns, with per-frame flags in their (otherwise 0, 0, 0, 1) 4th components.
+POSE_FETCH = """
+uniform sampler2D u_parts;
+mat4 part_pose(int i, out vec2 flags) {
+    vec4 c0 = texelFetch(u_parts, ivec2(0, i), 0), c1 = texelFetch(u_parts, ivec2(1, i), 0);
+    vec4 c2 = texelFetch(u_parts, ivec2(2, i), 0), c3 = texelFetch(u_parts, ivec2(3, i), 0);
+    flags = vec2(c0.w, c1.w);   // visible; visible and casts a shadow
+    return mat4(vec4(c0.xyz, 0.0), vec4(c1.xyz, 0.0), vec4(c2.xyz, 0.0), vec4(c3.xyz, 1.0));
+}
+"""
+
+PART_VS = POSE_FETCH + """
 uniform mat4 u_viewproj;
 uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
 in vec3 in_pos;
 in vec3 in_nrm;
 in float in_part;
+in vec4 in_albedo;   // the part's colour + emissive
+in vec3 in_mat;      // the part's id, specular, shininess
 out vec3 v_wpos;
 out vec3 v_nrm;
 flat out vec4 v_albedo;
 flat out vec4 v_mat;
 void main() {
-    int i = int(in_part + 0.5);
-    mat4 m = mat4(texelFetch(u_parts, ivec2(0, i), 0), texelFetch(u_parts, ivec2(1, i), 0),
-                  texelFetch(u_parts, ivec2(2, i), 0), texelFetch(u_parts, ivec2(3, i), 0));
-    v_albedo = texelFetch(u_parts, ivec2(4, i), 0);
-    v_mat = texelFetch(u_parts, ivec2(5, i), 0);   // visible, id, specular, shininess
+    vec2 flags;
+    mat4 m = part_pose(int(in_part + 0.5), flags);
+    v_albedo = in_albedo;
+    v_mat = vec4(flags.x, in_mat);   // visible, id, specular, shininess
     vec4 w = m * vec4(in_pos, 1.0);
     v_wpos = w.xyz;
     v_nrm = mat3(m) * in_nrm;
@@ -173,17 +184,14 @@ void main() {
 }
 """
 
-SHADOW_VS = """
-uniform sampler2D u_parts;
+SHADOW_VS = POSE_FETCH + """
 uniform mat4 u_light_vp;
 in vec3 in_pos;
 in float in_part;
 void main() {
-    int i = int(in_part + 0.5);
-    mat4 m = mat4(texelFetch(u_parts, ivec2(0, i), 0), texelFetch(u_parts, ivec2(1, i), 0),
-                  texelFetch(u_parts, ivec2(2, i), 0), texelFetch(u_parts, ivec2(3, i), 0));
-    vec4 flags = texelFetch(u_parts, ivec2(6, i), 0);   // x: visible and casts shadow
-    gl_Position = flags.x > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
+    vec2 flags;
+    mat4 m = part_pose(int(in_part + 0.5), flags);
+    gl_Position = flags.y > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
 }
 """
 
