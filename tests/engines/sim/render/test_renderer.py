@@ -10,7 +10,13 @@ import pytest
 from reelcast.engines.sim.render import Renderer
 from reelcast.engines.sim.render.camera import look_at, perspective
 from reelcast.engines.sim.render.demo import night_env, pose
-from reelcast.engines.sim.render.renderer import FOLLOW_STEP, follow_center, project_rect, shadow_sweep_length
+from reelcast.engines.sim.render.renderer import (
+    FOLLOW_STEP,
+    collapsed_parts,
+    follow_center,
+    project_rect,
+    shadow_sweep_length,
+)
 from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
 from reelcast.prompt.plan import Style
 
@@ -290,6 +296,13 @@ def test_following_shadow_window_holds_still_between_steps_and_stays_near_the_ta
     assert all(np.array_equal(c, centres[0]) for c in centres)
     far = np.array([17.9, -30.1, 2.2])
     assert np.abs(follow_center(far) - far).max() <= FOLLOW_STEP / 2.0
+
+
+def test_a_part_scaled_to_a_point_is_collapsed_on_that_frame_only() -> None:
+    poses = np.tile(np.eye(4, dtype=np.float32), (2, 2, 1, 1))
+    poses[1, 0, :3, :3] = 0.0  # part 0 shrunk away on frame 1 (its translation stays)
+    poses[1, 0, :3, 3] = (1.0, 2.0, 3.0)
+    assert collapsed_parts(poses).tolist() == [[False, False], [True, False]]
 
 
 def test_motion_blend_mixes_the_previous_output_frame_in() -> None:

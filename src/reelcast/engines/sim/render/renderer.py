@@ -184,6 +184,11 @@ def _part_attributes(
     return [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part"), (abo, layout, *names)]
 
 
+def collapsed_parts(poses: np.ndarray) -> np.ndarray:
+    """(frames, parts) True where a part's pose scales it to a point: its triangles have no area, so no pixels."""
+    return ~np.any(poses[:, :, :3, :3] != 0.0, axis=(2, 3))
+
+
 def follow_center(target: np.ndarray, step: float = FOLLOW_STEP) -> np.ndarray:
     """The light-space centre of a camera-following shadow window: the target's, snapped to a `step` grid."""
     return np.round(np.asarray(target, np.float64) / step) * step
@@ -509,6 +514,11 @@ class Renderer:
         static = np.setdiff1d(np.arange(n), moving)
         entity_names = sorted({tl.parts[i].entity for i in moving})
         ent_of = np.array([entity_names.index(tl.parts[i].entity) for i in moving], np.int64)
+        # Parts that can draw nothing on a frame (hidden, or scaled to a point: sparks before their burst) are left
+        # out of that frame's index buffer: llvmpipe would still shade their vertices and set up their triangles.
+        blank = collapsed_parts(poses)
+        if visible is not None:
+            blank |= ~visible[np.minimum(np.arange(tl.n_frames), len(visible) - 1)]
         try:
             for f in range(tl.n_frames):
                 with self.ctx:
@@ -548,16 +558,22 @@ class Renderer:
                             self._shadow_pass(prep, light_vp, self._or_whole(srect, self.shadow_size**2))
                             shadow_ref = (vp_key, poses[f], flags)
 
-                    if len(moving) > 1 and prep.ibo is not None:
+                    if (len(moving) > 1 or blank.any()) and prep.ibo is not None:
                         # The static set as listed, then moving entities nearest first (parts as listed within
                         # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
                         # sliding flush with its wall) keep the order that decides their exact depth ties.
-                        depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
-                        ent_depth = np.full(len(entity_names), np.inf)
-                        np.minimum.at(ent_depth, ent_of, depth)
-                        order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        order = np.arange(n)
+                        if len(moving) > 1:
+                            depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
+                            ent_depth = np.full(len(entity_names), np.inf)
+                            np.minimum.at(ent_depth, ent_of, depth)
+                            order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        order = order[~blank[f][order]]
                         if last_order is None or not np.array_equal(order, last_order):
-                            prep.ibo.write(prep.geometry.ordered_indices(order).tobytes())
+                            indices = prep.geometry.ordered_indices(order)
+                            prep.ibo.write(indices.tobytes())
+                            prep.closed_count = prep.geometry.closed_index_count(order)
+                            prep.total_count = len(indices)
                             last_order = order
 
                     view = look_at(cam)
