@@ -42,3 +42,15 @@ def test_the_same_user_mesh_is_processed_once(monkeypatch: pytest.MonkeyPatch) -
     assert len(calls) == 2
     assert second is first and other is not first
     assert first[1] is True  # a tetrahedron is watertight
+
+
+def test_closed_index_count_counts_the_closed_parts_of_an_order() -> None:
+    from reelcast.engines.sim.scene import Part
+
+    cube = Part("cube", "a", "box", (0.5, 0.5, 0.5), (1.0, 0.0, 0.0))
+    sheet = Part("sheet", "b", "mesh", (1.0,), (0.0, 1.0, 0.0), mesh_vertices=np.array(
+        [[0, 0, 0], [1, 0, 0], [0, 1, 0]], np.float32), mesh_faces=np.array([[0, 1, 2]], np.int32))
+    geo = meshes.merge_parts([cube, sheet])
+    assert geo.part_open.tolist() == [False, True]
+    assert geo.closed_index_count(np.array([1, 0])) == len(geo.part_indices[0])
+    assert geo.closed_index_count(np.array([1])) == 0

@@ -10,7 +10,13 @@ import pytest
 from reelcast.engines.sim.render import Renderer
 from reelcast.engines.sim.render.camera import look_at, perspective
 from reelcast.engines.sim.render.demo import night_env, pose
-from reelcast.engines.sim.render.renderer import project_rect, shadow_sweep_length
+from reelcast.engines.sim.render.renderer import (
+    FOLLOW_STEP,
+    collapsed_parts,
+    follow_center,
+    project_rect,
+    shadow_sweep_length,
+)
 from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
 from reelcast.prompt.plan import Style
 
@@ -282,6 +288,21 @@ def test_shadow_sweep_reaches_the_ground_or_the_scene_bounds() -> None:
     lo, hi = np.array([-5.0, -5.0, -5.0]), np.array([5.0, 5.0, 5.0])
     assert shadow_sweep_length(centres, sun, lo, hi, ground=True) == pytest.approx([2.5])  # 2 m down at 0.8 per m
     assert shadow_sweep_length(centres, sun, lo, hi, ground=False) == pytest.approx([5.0 / 0.6])  # out at y = -5
+
+
+def test_following_shadow_window_holds_still_between_steps_and_stays_near_the_target() -> None:
+    targets = np.array([[0.3, -0.2, 5.0], [0.9, 0.4, 5.6], [1.6, 0.9, 5.1]])  # a camera target drifting under a step
+    centres = [follow_center(t) for t in targets]
+    assert all(np.array_equal(c, centres[0]) for c in centres)
+    far = np.array([17.9, -30.1, 2.2])
+    assert np.abs(follow_center(far) - far).max() <= FOLLOW_STEP / 2.0
+
+
+def test_a_part_scaled_to_a_point_is_collapsed_on_that_frame_only() -> None:
+    poses = np.tile(np.eye(4, dtype=np.float32), (2, 2, 1, 1))
+    poses[1, 0, :3, :3] = 0.0  # part 0 shrunk away on frame 1 (its translation stays)
+    poses[1, 0, :3, 3] = (1.0, 2.0, 3.0)
+    assert collapsed_parts(poses).tolist() == [[False, False], [True, False]]
 
 
 def test_motion_blend_mixes_the_previous_output_frame_in() -> None:

@@ -230,6 +230,10 @@ class MergedGeometry:
         open_ = [self.part_indices[i] for i in order if self.part_open[i]]
         return np.concatenate([_cat(closed), _cat(open_)])
 
+    def closed_index_count(self, order: np.ndarray) -> int:
+        """How many of `ordered_indices(order)` belong to closed parts (the culled run at its start)."""
+        return int(sum(len(self.part_indices[i]) for i in order if not self.part_open[i]))
+
 
 def _cat(chunks: list[np.ndarray]) -> np.ndarray:
     """Concatenate index chunks (an empty uint32 array for none)."""

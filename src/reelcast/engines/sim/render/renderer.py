@@ -39,7 +39,17 @@ QUALITIES = ("fast", "high", "auto")
 SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast")
 SHADOW_SIZE = {"fast": 1024, "high": 2048}
 MAX_SHADOW_RADIUS = 40.0  # metres; larger scenes get a camera-centred shadow window of this size
+# A camera-following shadow window moves in steps of this many metres (light space), not with every frame of camera
+# travel: between steps the window holds still, so the shadow pass redraws only around the casters that moved (the
+# whole map every frame cost 4-7 ms of llvmpipe CPU a frame at 854x480). The window is grown by half a step so the
+# camera's target keeps MAX_SHADOW_RADIUS of it on every side (texels 5% larger).
+FOLLOW_STEP = 4.0
 PART_TEXELS = 7  # per part: 4 matrix columns, albedo+emissive, (visible, id, spec, shininess), (casts shadow)
+# What the vertex shaders fetch per vertex: the 4 matrix columns, whose unused 4th components carry the per-frame flags
+# (column 0: visible; column 1: visible and casts a shadow). The static rest (albedo+emissive, id, spec, shininess)
+# is a per-vertex attribute: on llvmpipe each texelFetch in a vertex shader costs about as much as the rest of it.
+POSE_TEXELS = 4
+PART_ATTRIBS = (("in_albedo", 4), ("in_mat", 3))  # (rgb + emissive), (id, spec, shininess): float32 each
 GL_CLIP_DISTANCE0 = 0x3000
 MAX_HALOS = 8  # emissive parts that get a screen-space halo (the brightest, biggest ones)
 # Previous-frame weight per unit of shutter (180 degrees -> 0.15): more reads as ghosting, not blur.
@@ -90,6 +100,7 @@ class _Prepared:
     shadow_total_count: int
     geometry: MergedGeometry  # for re-ordering the parts' draw (nearest first) each frame
     part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
+    pose_data: np.ndarray  # (n_parts, POSE_TEXELS, 4) float32: what parts_tex holds, refreshed per frame
     parts_tex: moderngl.Texture
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
     halos: np.ndarray  # indices of emissive parts that get an analytic halo
@@ -155,6 +166,32 @@ def project_rect(lo: np.ndarray, hi: np.ndarray, mvp: np.ndarray, width: int, he
     if x1 <= x0 or y1 <= y0:
         return (0, 0, 0, 0)
     return (x0, y0, x1 - x0, y1 - y0)
+
+
+def vertex_materials(vertices: np.ndarray, part_data: np.ndarray) -> np.ndarray:
+    """Per vertex, its part's albedo+emissive and (id, specular, shininess): the `PART_ATTRIBS` buffer."""
+    part = vertices[:, 6].astype(np.int64)
+    return np.ascontiguousarray(np.concatenate([part_data[part, 4], part_data[part, 5, 1:4]], axis=1), np.float32)
+
+
+def _part_attributes(
+    prog: moderngl.Program, vbo: moderngl.Buffer, abo: moderngl.Buffer
+) -> list[tuple[moderngl.Buffer, str, ...]]:
+    """The parts program's vertex attributes: geometry and part index, then the part's static material (what a
+    variant compiles out, e.g. glass's in_mat, is skipped over)."""
+    names = [name for name, _ in PART_ATTRIBS if name in prog]
+    layout = " ".join(f"{k}f" if name in prog else f"{4 * k}x" for name, k in PART_ATTRIBS)
+    return [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part"), (abo, layout, *names)]
+
+
+def collapsed_parts(poses: np.ndarray) -> np.ndarray:
+    """(frames, parts) True where a part's pose scales it to a point: its triangles have no area, so no pixels."""
+    return ~np.any(poses[:, :, :3, :3] != 0.0, axis=(2, 3))
+
+
+def follow_center(target: np.ndarray, step: float = FOLLOW_STEP) -> np.ndarray:
+    """The light-space centre of a camera-following shadow window: the target's, snapped to a `step` grid."""
+    return np.round(np.asarray(target, np.float64) / step) * step
 
 
 def shadow_sweep_length(
@@ -335,16 +372,17 @@ class Renderer:
             spec, shin = material(part.material)
             data[i, 4] = (*_albedo(part.color), float(np.clip(part.emissive, 0.0, 1.0)))
             data[i, 5] = (1.0, (1 + i % 254) / 255.0, spec, shin)
-        parts_tex = ctx.texture((PART_TEXELS, max(n, 1)), 4, dtype="f4")
+        parts_tex = ctx.texture((POSE_TEXELS, max(n, 1)), 4, dtype="f4")
         parts_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
-        vbo = ibo = sibo = vao_parts = vao_shadow = None
+        vbo = ibo = sibo = vao_parts = vao_shadow = abo = None
         if n and len(geo.indices):
             vbo = ctx.buffer(geo.vertices.tobytes())
+            abo = ctx.buffer(vertex_materials(geo.vertices, data).tobytes())
             ibo = ctx.buffer(geo.indices.tobytes())
             parts_prog = self._program("parts", self._defines(glow))
             shadow_prog = self._program("shadow", [])
             vao_parts = ctx.vertex_array(
-                parts_prog, [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part")], index_buffer=ibo, index_element_size=4
+                parts_prog, _part_attributes(parts_prog, vbo, abo), index_buffer=ibo, index_element_size=4
             )
             if len(geo.shadow_indices):
                 sibo = ctx.buffer(geo.shadow_indices.tobytes())
@@ -352,13 +390,13 @@ class Renderer:
                     shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=sibo, index_element_size=4
                 )
         center, half = self._shadow_window(tl, float(geo.radii.max()) if n else 0.0)
-        extra: list[moderngl.VertexArray | moderngl.Buffer] = [sibo] if sibo is not None else []
+        extra: list[moderngl.VertexArray | moderngl.Buffer] = [b for b in (sibo, abo) if b is not None]
         vao_glass = None
-        if vbo is not None and len(glass_idx):
+        if vbo is not None and abo is not None and len(glass_idx):
             gibo = ctx.buffer(glass_idx.tobytes())
             extra.append(gibo)
-            vao_glass = ctx.vertex_array(self._program("parts", self._defines(glow) + ["GLASS"]),
-                                         [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part")], index_buffer=gibo,
+            glass_prog = self._program("parts", self._defines(glow) + ["GLASS"])
+            vao_glass = ctx.vertex_array(glass_prog, _part_attributes(glass_prog, vbo, abo), index_buffer=gibo,
                                          index_element_size=4)
         return _Prepared(
             vbo=vbo,
@@ -371,6 +409,7 @@ class Renderer:
             shadow_total_count=len(geo.shadow_indices),
             geometry=geo,
             part_data=data,
+            pose_data=np.zeros((n, POSE_TEXELS, 4), np.float32),
             parts_tex=parts_tex,
             glow=glow,
             halos=self._pick_halos(tl, geo.radii),
@@ -390,7 +429,8 @@ class Renderer:
         light-space centre (None: follow the camera) and half extents.
         """
         center: np.ndarray | None = None
-        half = (MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS, MAX_SHADOW_RADIUS * 2.0)
+        grow = FOLLOW_STEP / 2.0
+        half = (MAX_SHADOW_RADIUS + grow, MAX_SHADOW_RADIUS + grow, MAX_SHADOW_RADIUS * 2.0 + grow)
         if tl.parts:
             pos = np.asarray(tl.poses, np.float64)[:, :, :3, 3]
             c, h = light_space_box(tl.env.sun_direction, pos, max_radius + 0.25)
@@ -474,6 +514,11 @@ class Renderer:
         static = np.setdiff1d(np.arange(n), moving)
         entity_names = sorted({tl.parts[i].entity for i in moving})
         ent_of = np.array([entity_names.index(tl.parts[i].entity) for i in moving], np.int64)
+        # Parts that can draw nothing on a frame (hidden, or scaled to a point: sparks before their burst) are left
+        # out of that frame's index buffer: llvmpipe would still shade their vertices and set up their triangles.
+        blank = collapsed_parts(poses)
+        if visible is not None:
+            blank |= ~visible[np.minimum(np.arange(tl.n_frames), len(visible) - 1)]
         try:
             for f in range(tl.n_frames):
                 with self.ctx:
@@ -485,13 +530,16 @@ class Renderer:
                         prep.part_data[:, 0:4, :] = poses[f].transpose(0, 2, 1)
                         prep.part_data[:, 5, 0] = vis
                         prep.part_data[:, 6, 0] = vis & casts
-                        prep.parts_tex.write(prep.part_data.tobytes())
+                        prep.pose_data[...] = prep.part_data[:, 0:POSE_TEXELS, :]
+                        prep.pose_data[:, 0, 3] = vis
+                        prep.pose_data[:, 1, 3] = vis & casts
+                        prep.parts_tex.write(prep.pose_data.tobytes())
 
                     # Shadow window and light matrix.
                     eye, right, up, fwd = camera_basis(cam)
                     center = prep.shadow_center
                     if center is None:
-                        center = light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64)
+                        center = follow_center(light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64))
                     half = prep.shadow_half
                     light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
                     texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
@@ -510,16 +558,22 @@ class Renderer:
                             self._shadow_pass(prep, light_vp, self._or_whole(srect, self.shadow_size**2))
                             shadow_ref = (vp_key, poses[f], flags)
 
-                    if len(moving) > 1 and prep.ibo is not None:
+                    if (len(moving) > 1 or blank.any()) and prep.ibo is not None:
                         # The static set as listed, then moving entities nearest first (parts as listed within
                         # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
                         # sliding flush with its wall) keep the order that decides their exact depth ties.
-                        depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
-                        ent_depth = np.full(len(entity_names), np.inf)
-                        np.minimum.at(ent_depth, ent_of, depth)
-                        order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        order = np.arange(n)
+                        if len(moving) > 1:
+                            depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
+                            ent_depth = np.full(len(entity_names), np.inf)
+                            np.minimum.at(ent_depth, ent_of, depth)
+                            order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        order = order[~blank[f][order]]
                         if last_order is None or not np.array_equal(order, last_order):
-                            prep.ibo.write(prep.geometry.ordered_indices(order).tobytes())
+                            indices = prep.geometry.ordered_indices(order)
+                            prep.ibo.write(indices.tobytes())
+                            prep.closed_count = prep.geometry.closed_index_count(order)
+                            prep.total_count = len(indices)
                             last_order = order
 
                     view = look_at(cam)

@@ -84,23 +84,34 @@ float fog_amount(float dist) {
 }
 """
 
-PART_VS = """
-uniform sampler2D u_parts;   // per part: 4 texels of model matrix columns, colour+emissive, flags
+# Per part, 4 texels: the model matrix's columns, with per-frame flags in their (otherwise 0, 0, 0, 1) 4th components.
+POSE_FETCH = """
+uniform sampler2D u_parts;
+mat4 part_pose(int i, out vec2 flags) {
+    vec4 c0 = texelFetch(u_parts, ivec2(0, i), 0), c1 = texelFetch(u_parts, ivec2(1, i), 0);
+    vec4 c2 = texelFetch(u_parts, ivec2(2, i), 0), c3 = texelFetch(u_parts, ivec2(3, i), 0);
+    flags = vec2(c0.w, c1.w);   // visible; visible and casts a shadow
+    return mat4(vec4(c0.xyz, 0.0), vec4(c1.xyz, 0.0), vec4(c2.xyz, 0.0), vec4(c3.xyz, 1.0));
+}
+"""
+
+PART_VS = POSE_FETCH + """
 uniform mat4 u_viewproj;
 uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
 in vec3 in_pos;
 in vec3 in_nrm;
 in float in_part;
+in vec4 in_albedo;   // the part's colour + emissive
+in vec3 in_mat;      // the part's id, specular, shininess
 out vec3 v_wpos;
 out vec3 v_nrm;
 flat out vec4 v_albedo;
 flat out vec4 v_mat;
 void main() {
-    int i = int(in_part + 0.5);
-    mat4 m = mat4(texelFetch(u_parts, ivec2(0, i), 0), texelFetch(u_parts, ivec2(1, i), 0),
-                  texelFetch(u_parts, ivec2(2, i), 0), texelFetch(u_parts, ivec2(3, i), 0));
-    v_albedo = texelFetch(u_parts, ivec2(4, i), 0);
-    v_mat = texelFetch(u_parts, ivec2(5, i), 0);   // visible, id, specular, shininess
+    vec2 flags;
+    mat4 m = part_pose(int(in_part + 0.5), flags);
+    v_albedo = in_albedo;
+    v_mat = vec4(flags.x, in_mat);   // visible, id, specular, shininess
     vec4 w = m * vec4(in_pos, 1.0);
     v_wpos = w.xyz;
     v_nrm = mat3(m) * in_nrm;
@@ -173,17 +184,14 @@ void main() {
 }
 """
 
-SHADOW_VS = """
-uniform sampler2D u_parts;
+SHADOW_VS = POSE_FETCH + """
 uniform mat4 u_light_vp;
 in vec3 in_pos;
 in float in_part;
 void main() {
-    int i = int(in_part + 0.5);
-    mat4 m = mat4(texelFetch(u_parts, ivec2(0, i), 0), texelFetch(u_parts, ivec2(1, i), 0),
-                  texelFetch(u_parts, ivec2(2, i), 0), texelFetch(u_parts, ivec2(3, i), 0));
-    vec4 flags = texelFetch(u_parts, ivec2(6, i), 0);   // x: visible and casts shadow
-    gl_Position = flags.x > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
+    vec2 flags;
+    mat4 m = part_pose(int(in_part + 0.5), flags);
+    gl_Position = flags.y > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
 }
 """
 
@@ -262,38 +270,44 @@ vec3 sky(vec3 d) {
 
 void main() {
     vec3 d = normalize(v_dir);
-    vec3 col = sky(d);
 #ifdef GROUND
-    // Computed for every pixel and selected at the end: derivatives (fwidth) need uniform control flow.
-    float is_ground = float(d.z < -1e-5 && u_eye.z > 0.0);
+    // The ground point and its footprint (fwidth needs uniform control flow) for every pixel; then either the sky or
+    // the ground is shaded, not both: llvmpipe skips the side no pixel of a block takes.
     float t = u_eye.z / max(-d.z, 1e-5);
     vec3 p = u_eye + d * t;
     vec2 q = p.xy;
     vec2 fw = fwidth(q);
-    float blur = max(fw.x, fw.y);
-    // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
-    float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
-    float cell = u_gpat.x;
-    float fade = clamp(1.0 - blur / (cell * 0.35), 0.0, 1.0);
-    vec2 cq = floor(q / cell);
-    float checker = mod(cq.x + cq.y, 2.0);
-    float stripe = mod(floor(q.x / (cell * 4.0)), 2.0);
-    vec2 gd = abs(fract(q / cell + 0.5) - 0.5) * cell;
-    vec2 lw = vec2(cell * 0.012) + fw;
-    vec2 lines2 = 1.0 - smoothstep(lw * 0.5, lw, gd);
-    float line = max(lines2.x, lines2.y) * clamp(1.0 - blur / (cell * 0.08), 0.0, 1.0);
-    vec3 alb = u_ground_col * (1.0 + (n - 0.5) * u_gpat.w * mix(0.5, 1.0, fade));
-    alb *= 1.0 - u_gpat.z * checker * fade - u_gpat2.w * stripe * fade;
-    alb *= 1.0 - u_gpat.y * line;
-    vec3 nrm = vec3(0.0, 0.0, 1.0);
-    float ndl = u_sun_dir.z;
-    float sh = shadow_at(p, nrm);
-    vec3 h = normalize(u_sun_dir - d);
-    float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
-    vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
-    float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
-    g = mix(g, to_linear(u_fog_col), f);
-    col = mix(col, to_display(g), is_ground);
+    vec3 col;
+    if (d.z < -1e-5 && u_eye.z > 0.0) {
+        float blur = max(fw.x, fw.y);
+        // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
+        float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
+        float cell = u_gpat.x;
+        float fade = clamp(1.0 - blur / (cell * 0.35), 0.0, 1.0);
+        vec2 cq = floor(q / cell);
+        float checker = mod(cq.x + cq.y, 2.0);
+        float stripe = mod(floor(q.x / (cell * 4.0)), 2.0);
+        vec2 gd = abs(fract(q / cell + 0.5) - 0.5) * cell;
+        vec2 lw = vec2(cell * 0.012) + fw;
+        vec2 lines2 = 1.0 - smoothstep(lw * 0.5, lw, gd);
+        float line = max(lines2.x, lines2.y) * clamp(1.0 - blur / (cell * 0.08), 0.0, 1.0);
+        vec3 alb = u_ground_col * (1.0 + (n - 0.5) * u_gpat.w * mix(0.5, 1.0, fade));
+        alb *= 1.0 - u_gpat.z * checker * fade - u_gpat2.w * stripe * fade;
+        alb *= 1.0 - u_gpat.y * line;
+        vec3 nrm = vec3(0.0, 0.0, 1.0);
+        float ndl = u_sun_dir.z;
+        float sh = shadow_at(p, nrm);
+        vec3 h = normalize(u_sun_dir - d);
+        float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
+        vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
+        float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
+        g = mix(g, to_linear(u_fog_col), f);
+        col = to_display(g);
+    } else {
+        col = sky(d);
+    }
+#else
+    vec3 col = sky(d);
 #endif
     f_color = vec4(col, 0.0);
 #ifdef GLOW
