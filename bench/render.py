@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reelcast.embeddings import embed
+from reelcast import embeddings
 from reelcast.jobs.pipeline import RenderRequest, render
 from reelcast.media.encode import encode_mp4
 from reelcast.media.probe import decode_audio, decode_frames
+from reelcast.prompt import semantic  # noqa: F401  (registers the prompt vocabulary's table for the warm-up)
 from reelcast.store.blobs import BlobStore
 
 try:
@@ -70,9 +71,10 @@ def measure(prompt: str, size: str, seconds: float, quality: str, target: float 
 def warm_up(quality: str) -> None:
     """One tiny render so imports, model loads and GL start-up are not counted (a server pays them once).
 
-    The embedding model is loaded explicitly, as the server does at start-up (`warm_in_background`): the warm-up
-    prompt compiles without it, so otherwise the first prompt with an unknown word paid its ~5 s load."""
-    embed(["warm up"])
+    The embedding model and the prompt vocabulary's table are computed explicitly, as servers and workers do at
+    start-up (`embeddings.warm_in_background`): the warm-up prompt compiles without them, so otherwise the first
+    prompt with an unknown word paid ~5 s for them."""
+    embeddings.warm()
     with tempfile.TemporaryDirectory() as tmp:
         render(RenderRequest(prompt=PROMPT, seconds=1.0, width=160, height=90, seed=1, quality=quality),
                BlobStore(Path(tmp)))
