@@ -20,16 +20,8 @@ LONG_POLL = 60.0  # longer than any wait below: a delivery seen in time was not 
 
 
 @pytest.fixture
-def receiver() -> Iterator[HookReceiver]:
-    r = HookReceiver()
-    r.start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
-def rt(tmp_path, receiver: HookReceiver) -> Iterator[Runtime]:
-    runtime = Runtime.open(server_settings(tmp_path, webhook_url=receiver.url, webhook_secret="whsec_" + "A" * 24,
+def rt(tmp_path, hooks: HookReceiver) -> Iterator[Runtime]:
+    runtime = Runtime.open(server_settings(tmp_path, webhook_url=hooks.url, webhook_secret="whsec_" + "A" * 24,
                                            webhook_retry_seconds=0.2))
     yield runtime
     runtime.close()
@@ -46,11 +38,11 @@ def _event(rt: Runtime) -> str:
         return job.id
 
 
-def _wait_for(receiver: HookReceiver, video_id: str, timeout: float = 10.0) -> int:
+def _wait_for(hooks: HookReceiver, video_id: str, timeout: float = 10.0) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if receiver.for_video(video_id):
-            return len(receiver.for_video(video_id))
+        if hooks.for_video(video_id):
+            return len(hooks.for_video(video_id))
         time.sleep(0.02)
     return 0
 
@@ -64,39 +56,39 @@ def dispatcher(rt: Runtime) -> Iterator[webhooks.OutboxDispatcher]:
     d.stop()
 
 
-def test_a_woken_dispatcher_delivers_without_waiting_for_its_poll(rt, receiver, dispatcher):
+def test_a_woken_dispatcher_delivers_without_waiting_for_its_poll(rt, hooks, dispatcher):
     vid = _event(rt)
     webhooks.wake()
-    assert _wait_for(receiver, vid) == 1
+    assert _wait_for(hooks, vid) == 1
 
 
-def test_a_failed_delivery_is_retried_at_its_backoff_not_at_the_poll(rt, receiver, dispatcher):
-    receiver.fail_first = 1
+def test_a_failed_delivery_is_retried_at_its_backoff_not_at_the_poll(rt, hooks, dispatcher):
+    hooks.fail_first = 1
     vid = _event(rt)
     webhooks.wake()
-    assert _wait_for(receiver, vid) == 1
-    assert receiver.fail_first == 0
+    assert _wait_for(hooks, vid) == 1
+    assert hooks.fail_first == 0
 
 
-def test_rows_another_process_left_are_found_by_the_poll(rt, receiver):
+def test_rows_another_process_left_are_found_by_the_poll(rt, hooks):
     d = webhooks.OutboxDispatcher(rt, interval=0.3)
     d.start()
     try:
         time.sleep(0.1)  # its first look is over
         vid = _event(rt)  # no wake: as if written by a process that died before delivering
-        assert _wait_for(receiver, vid) == 1
+        assert _wait_for(hooks, vid) == 1
     finally:
         d.stop()
 
 
-def test_failed_deliveries_are_each_retried_at_their_own_backoff(rt, receiver, dispatcher):
-    receiver.fail_first = 2
+def test_failed_deliveries_are_each_retried_at_their_own_backoff(rt, hooks, dispatcher):
+    hooks.fail_first = 2
     first = _event(rt)
     webhooks.wake()
     deadline = time.monotonic() + 10
-    while receiver.fail_first > 1 and time.monotonic() < deadline:  # the first event's first attempt failed
+    while hooks.fail_first > 1 and time.monotonic() < deadline:  # the first event's first attempt failed
         time.sleep(0.01)
     second = _event(rt)  # its first attempt fails too, a little later: a second retry time
     webhooks.wake()
-    assert _wait_for(receiver, first) == 1
-    assert _wait_for(receiver, second) == 1
+    assert _wait_for(hooks, first) == 1
+    assert _wait_for(hooks, second) == 1
