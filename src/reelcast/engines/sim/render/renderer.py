@@ -44,7 +44,6 @@ MAX_SHADOW_RADIUS = 40.0  # metres; larger scenes get a camera-centred shadow wi
 # whole map every frame cost 4-7 ms of llvmpipe CPU a frame at 854x480). The window is grown by half a step so the
 # camera's target keeps MAX_SHADOW_RADIUS of it on every side (texels 5% larger).
 FOLLOW_STEP = 4.0
-PART_TEXELS = 7  # per part: 4 matrix columns, albedo+emissive, (visible, id, spec, shininess), (casts shadow)
 # What the vertex shaders fetch per vertex: the 4 matrix columns, whose unused 4th components carry the per-frame flags
 # (column 0: visible; column 1: visible and casts a shadow). The static rest (albedo+emissive, id, spec, shininess)
 # is a per-vertex attribute: on llvmpipe each texelFetch in a vertex shader costs about as much as the rest of it.
@@ -99,7 +98,7 @@ class _Prepared:
     shadow_closed_count: int  # the shadow pass draws casters only (its own index buffer)
     shadow_total_count: int
     geometry: MergedGeometry  # for re-ordering the parts' draw (nearest first) each frame
-    part_data: np.ndarray  # (n_parts, PART_TEXELS, 4) float32, refreshed per frame
+    materials: np.ndarray  # (n_parts, 2, 4) float32: (albedo rgb, emissive), (unused, id, spec, shininess)
     pose_data: np.ndarray  # (n_parts, POSE_TEXELS, 4) float32: what parts_tex holds, refreshed per frame
     parts_tex: moderngl.Texture
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
@@ -168,10 +167,10 @@ def project_rect(lo: np.ndarray, hi: np.ndarray, mvp: np.ndarray, width: int, he
     return (x0, y0, x1 - x0, y1 - y0)
 
 
-def vertex_materials(vertices: np.ndarray, part_data: np.ndarray) -> np.ndarray:
+def vertex_materials(vertices: np.ndarray, materials: np.ndarray) -> np.ndarray:
     """Per vertex, its part's albedo+emissive and (id, specular, shininess): the `PART_ATTRIBS` buffer."""
     part = vertices[:, 6].astype(np.int64)
-    return np.ascontiguousarray(np.concatenate([part_data[part, 4], part_data[part, 5, 1:4]], axis=1), np.float32)
+    return np.ascontiguousarray(np.concatenate([materials[part, 0], materials[part, 1, 1:4]], axis=1), np.float32)
 
 
 def _part_attributes(
@@ -367,11 +366,11 @@ class Renderer:
         glass_idx = np.zeros(0, np.uint32)
         if translucent.any():
             geo, glass_idx = split_translucent(geo, translucent)
-        data = np.zeros((n, PART_TEXELS, 4), np.float32)
+        data = np.zeros((n, 2, 4), np.float32)
         for i, part in enumerate(tl.parts):
             spec, shin = material(part.material)
-            data[i, 4] = (*_albedo(part.color), float(np.clip(part.emissive, 0.0, 1.0)))
-            data[i, 5] = (1.0, (1 + i % 254) / 255.0, spec, shin)
+            data[i, 0] = (*_albedo(part.color), float(np.clip(part.emissive, 0.0, 1.0)))
+            data[i, 1] = (1.0, (1 + i % 254) / 255.0, spec, shin)
         parts_tex = ctx.texture((POSE_TEXELS, max(n, 1)), 4, dtype="f4")
         parts_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
         vbo = ibo = sibo = vao_parts = vao_shadow = abo = None
@@ -408,7 +407,7 @@ class Renderer:
             shadow_closed_count=geo.shadow_closed_count,
             shadow_total_count=len(geo.shadow_indices),
             geometry=geo,
-            part_data=data,
+            materials=data,
             pose_data=np.zeros((n, POSE_TEXELS, 4), np.float32),
             parts_tex=parts_tex,
             glow=glow,
@@ -527,10 +526,7 @@ class Renderer:
                         raise ValueError("timeline has no cameras")
                     vis = np.ones(n, bool) if visible is None else visible[min(f, len(visible) - 1)]
                     if n:
-                        prep.part_data[:, 0:4, :] = poses[f].transpose(0, 2, 1)
-                        prep.part_data[:, 5, 0] = vis
-                        prep.part_data[:, 6, 0] = vis & casts
-                        prep.pose_data[...] = prep.part_data[:, 0:POSE_TEXELS, :]
+                        prep.pose_data[...] = poses[f].transpose(0, 2, 1)
                         prep.pose_data[:, 0, 3] = vis
                         prep.pose_data[:, 1, 3] = vis & casts
                         prep.parts_tex.write(prep.pose_data.tobytes())
@@ -736,9 +732,9 @@ class Renderer:
                 (ndc[0] * 0.5 + 0.5) * self.width,
                 (ndc[1] * 0.5 + 0.5) * self.height,
                 max(radius_px, 1.5),
-                prep.part_data[i, 5, 1],
+                prep.materials[i, 1, 1],
             )
-            col[k] = prep.part_data[i, 4, :3] * prep.part_data[i, 4, 3]
+            col[k] = prep.materials[i, 0, :3] * prep.materials[i, 0, 3]
             k += 1
         prog["u_halos_on"].value = k
         prog["u_halo_pos"].write(pos.tobytes())
