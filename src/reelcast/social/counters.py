@@ -65,8 +65,13 @@ def _set_deleted_at(s: Session, job: VideoJob, only_if: Any, value: int | None) 
 
 def live_remixes(s: Session, video_id: str) -> int:
     """The live remix jobs of a video: a new post of it starts with this `remix_count`."""
-    return s.scalar(select(func.count()).select_from(VideoJob)
-                    .where(VideoJob.remixed_from_video_id == video_id, VideoJob.deleted_at.is_(None))) or 0
+    return s.scalar(_live_remixes_of(video_id)) or 0
+
+
+def _live_remixes_of(video_id: Any) -> Any:
+    """count(*) of the live (not deleted) remix jobs of a video id (a value or a correlated column)."""
+    return select(func.count()).select_from(VideoJob).where(VideoJob.remixed_from_video_id == video_id,
+                                                            VideoJob.deleted_at.is_(None))
 
 
 def user_leaving(s: Session, user_id: str) -> None:
@@ -86,6 +91,5 @@ def recount(s: Session) -> None:
     s.execute(update(Post).values(
         like_count=select(func.count()).select_from(Like).where(Like.post_id == Post.id).scalar_subquery(),
         comment_count=select(func.count()).select_from(Comment).where(Comment.post_id == Post.id).scalar_subquery(),
-        remix_count=select(func.count()).select_from(VideoJob).where(
-            VideoJob.remixed_from_video_id == Post.video_id, VideoJob.deleted_at.is_(None)).scalar_subquery(),
+        remix_count=_live_remixes_of(Post.video_id).scalar_subquery(),
     ).execution_options(synchronize_session=False))
