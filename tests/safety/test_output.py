@@ -33,6 +33,39 @@ def test_detector_model_ships_in_its_wheel() -> None:
     assert model.stat().st_size > 1_000_000
 
 
+def test_detector_session_uses_the_cpu_budget_and_does_not_spin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelcast.media import cpu_budget
+
+    monkeypatch.setattr(cpu_budget, "_budget", 1)
+    opts = output.session_options()
+    assert opts.intra_op_num_threads == 1
+    assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+# Run in a child pinned to one core: the detector must load and detect there without a thread bound elsewhere.
+_PINNED_CHILD = """
+import os
+os.sched_setaffinity(0, {0})  # before any import starts a thread (NumPy's BLAS pool does)
+import numpy as np
+import reelcast.safety.output as output
+dets = output.detector().detect(np.full((240, 320, 3), 128, np.uint8))
+assert isinstance(dets, list), dets
+for tid in os.listdir("/proc/self/task"):
+    with open(f"/proc/self/task/{tid}/status") as f:
+        allowed = [line.split()[1] for line in f if line.startswith("Cpus_allowed_list")][0]
+    assert allowed == "0", (tid, allowed)
+print("ok")
+"""
+
+
+def test_detector_threads_stay_on_the_cores_the_process_may_use() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _PINNED_CHILD], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
+
+
 def test_rendered_clip_passes_and_is_audited(server) -> None:  # type: ignore[no-untyped-def]
     video = tiny(client(server), prompt="a yellow ball rolls across a table")
     assert video.status == "completed"

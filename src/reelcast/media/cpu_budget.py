@@ -41,6 +41,11 @@ def lower_priority(nice: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, 0)
 
 
+def thread_budget() -> int:
+    """Threads each native pool of this process may use (0: no limit)."""
+    return _budget
+
+
 def encoder_threads() -> int:
     """x264 threads under the budget (0: let x264 choose)."""
     return _budget

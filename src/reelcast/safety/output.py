@@ -3,6 +3,7 @@ likeness of verified people who did not consent (face embeddings against verifie
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,14 +49,40 @@ class OutputVerdict:
         return "real_person" if self.label == "likeness" else "sexual"
 
 
+def session_options() -> Any:
+    """ONNX Runtime options for the detector: as many threads as the process's CPU budget allows, none spinning.
+
+    ONNX Runtime's defaults make one pool thread per physical core, bind each to its own core whatever the process's
+    affinity (a worker pinned to core 0 ran its detector thread on core 1) and keep them spinning after each run —
+    CPU a pinned worker on the next core needs for its own render."""
+    import onnxruntime as ort
+
+    from reelcast.media.cpu_budget import thread_budget
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = thread_budget() or len(os.sched_getaffinity(0))
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return opts
+
+
 def detector() -> Any:
-    """The nudity detector (loaded once; the model file ships inside the `nudenet` wheel)."""
+    """The nudity detector (loaded once; the model file ships inside the `nudenet` wheel), its ONNX session made with
+    `session_options()`: NudeDetector's constructor takes none, so the session is built here the way it builds it."""
     global _detector
     with _lock:
         if _detector is None:
-            from nudenet import NudeDetector
+            import nudenet
+            import onnxruntime as ort
 
-            _detector = NudeDetector()
+            det = nudenet.NudeDetector.__new__(nudenet.NudeDetector)
+            det.onnx_session = ort.InferenceSession(str(Path(nudenet.__file__).with_name("320n.onnx")),
+                                                    sess_options=session_options(),
+                                                    providers=["CPUExecutionProvider"])
+            det.input_width = det.input_height = 320
+            det.input_name = det.onnx_session.get_inputs()[0].name
+            _detector = det
     return _detector
 
 
