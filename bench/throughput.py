@@ -50,6 +50,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _steal_seconds() -> float:
+    """CPU seconds the hypervisor gave to other guests (all cores; /proc/stat's steal column)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,6 +71,7 @@ class Result:
     wall: float
     latencies: list[float]
     cpu: dict[str, float]  # CPU seconds per job, by role
+    steal: float = 0.0  # seconds of the cores' time the hypervisor gave elsewhere during the run
 
     @property
     def jobs_per_minute(self) -> float:
@@ -218,10 +225,12 @@ def measure(workers: int, clients: int, jobs_per_client: int, size: str, seconds
             stack.run(workers, 3)
             pids = stack.role_pids()
             before = {pid: _cpu_seconds(pid) for ps in pids.values() for pid in ps}
+            steal0 = _steal_seconds()
             wall, lat = stack.run(clients, jobs_per_client)
+            steal = _steal_seconds() - steal0
             jobs = clients * jobs_per_client
             cpu = {role: sum(_cpu_seconds(pid) - before[pid] for pid in ps) / jobs for role, ps in pids.items()}
-            return Result(workers, jobs, wall, lat, cpu)
+            return Result(workers, jobs, wall, lat, cpu, steal)
         finally:
             stack.close()
 
@@ -270,7 +279,8 @@ def main() -> None:
         f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
         "CPU seconds per job are measured from /proc for each role (PostgreSQL: the backends serving the "
-        "benchmark's database); what the workers do not use of the 2 cores is what the rest of the stack costs.",
+        "benchmark's database); what the workers do not use of the 2 cores is what the rest of the stack costs. "
+        "*Steal*: CPU time the hypervisor gave to other guests during the run (a shared VM's noise; 0 when alone).",
         "",
         "*Pinned*: worker i runs on core i only (`taskset -c i reelcast worker`), so one worker is one core's worth "
         "of rendering; *free*: the kernel schedules the workers, and a lone worker's render, encode and audio "
@@ -278,14 +288,14 @@ def main() -> None:
         "pinned, the API server and PostgreSQL must preempt a worker on its core.",
         "",
         "| workers | cores | jobs | wall s | jobs/minute | API requests | API p99 ms | CPU s/job: workers "
-        "| API server | PostgreSQL | Redis | clients |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| API server | PostgreSQL | Redis | clients | steal s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for pin, results in runs.items():
         for r in results:
             cpu = " | ".join(f"{r.cpu[k]:.3f}" for k in ("workers", "API server", "PostgreSQL", "Redis", "clients"))
             lines.append(f"| {r.workers} | {'pinned' if pin else 'free'} | {r.jobs} | {r.wall:.1f} | "
-                         f"{r.jobs_per_minute:.1f} | {len(r.latencies)} | {r.p99_ms:.0f} | {cpu} |")
+                         f"{r.jobs_per_minute:.1f} | {len(r.latencies)} | {r.p99_ms:.0f} | {cpu} | {r.steal:.1f} |")
     lines.append("")
     for pin, (r1, r2) in runs.items():
         lines.append(f"**Scaling ratio 2 workers ÷ 1 worker, {'pinned' if pin else 'free'}: "
