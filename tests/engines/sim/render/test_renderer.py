@@ -12,6 +12,7 @@ from reelcast.engines.sim.render.camera import look_at, perspective
 from reelcast.engines.sim.render.demo import night_env, pose
 from reelcast.engines.sim.render.renderer import (
     FOLLOW_STEP,
+    _gil_free_gl_finish,
     collapsed_parts,
     follow_center,
     project_rect,
@@ -210,6 +211,20 @@ def test_frames_can_be_rendered_on_another_thread() -> None:
     finally:
         r.close()
     assert result["frames"][0].tobytes() == on_main[0].tobytes()  # type: ignore[index]
+
+
+def test_frame_wait_is_a_foreign_call_that_releases_the_gil() -> None:
+    import ctypes
+
+    finish = _gil_free_gl_finish()
+    assert finish is not None  # EGL supplies glFinish here
+    assert not finish._flags_ & ctypes._FUNCFLAG_PYTHONAPI  # type: ignore[attr-defined]  # PYFUNCTYPE keeps the GIL
+    r = Renderer(W, H, Style(), quality="fast")
+    try:
+        assert r._finish is not None
+        assert len(list(r.render_frames(_timeline(n_frames=2)))) == 2
+    finally:
+        r.close()
 
 
 def _still_camera_scene(n_frames: int = 6) -> SimTimeline:

@@ -14,7 +14,7 @@ import ctypes
 import ctypes.util
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import moderngl
@@ -69,6 +69,22 @@ def _release_current_egl_context() -> None:
             egl.eglMakeCurrent(display, None, None, None)
     except (OSError, AttributeError):  # no libEGL to talk to: the renderer still works on its own thread
         pass
+
+
+def _gil_free_gl_finish() -> Callable[[], None] | None:
+    """glFinish called through ctypes, which lets go of the GIL while it waits; None where EGL cannot supply it.
+
+    moderngl holds the GIL through every GL call, and a read-back waits there until llvmpipe's rasterizer threads have
+    drawn the whole frame (10-25 ms): meanwhile the encoder thread cannot take the GIL to hand the previous frame to
+    x264. Waiting here first, without the GIL, leaves only the copy to the read-back."""
+    try:
+        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
+        egl.eglGetProcAddress.restype = ctypes.c_void_p
+        egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
+        address = egl.eglGetProcAddress(b"glFinish")
+    except (OSError, AttributeError):
+        return None
+    return ctypes.CFUNCTYPE(None)(address) if address else None
 
 
 def _f4(m: np.ndarray) -> bytes:
@@ -235,6 +251,7 @@ class Renderer:
         # redraw whole frames, as the tests compare).
         self.redraw_changed_only = True
         self._closed = False
+        self._finish = _gil_free_gl_finish()
         self._make_targets()
         # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
         # be rendered on a thread other than the one that built the renderer.
@@ -637,6 +654,8 @@ class Renderer:
                     if motion:
                         ctx.disable(moderngl.BLEND)
                     frame = np.empty((self.height, self.width, 3), np.uint8)
+                    if self._finish is not None:
+                        self._finish()
                     fbo.read_into(frame, components=3, alignment=1)
                 yield frame
         finally:
