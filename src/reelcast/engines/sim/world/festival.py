@@ -29,12 +29,6 @@ LANTERN_STRINGS = 3
 LANTERNS_PER_STRING = 9
 
 
-def _scaled(p: np.ndarray, k: float) -> np.ndarray:
-    m = translate(*p)
-    m[0, 0] = m[1, 1] = m[2, 2] = k
-    return m
-
-
 class FireworksActor(Actor):
     """Bursts at seeded times and places in the sky; each spark flies out radially, droops and fades."""
 
@@ -66,16 +60,19 @@ class FireworksActor(Actor):
 
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """Sparks are hidden (scale 0) before their burst, then expand, droop under gravity and shrink away."""
-        out = []
+        n = len(self.times)
+        out = np.zeros((n, SPARKS, 4, 4))
         for b, (tb, c) in enumerate(zip(self.times, self.centers, strict=True)):
             age = t - tb
             alive = 0.0 <= age <= BURST_LIFE
             reach = self.speed[b] * (1 - math.exp(-2.2 * max(age, 0.0))) / 2.2
             k = (1.0 - age / BURST_LIFE) ** 0.7 if alive else 0.0
-            for s in range(SPARKS):
-                p = c + self.dirs[b, s] * reach + np.array([0.0, 0.0, -1.5 * max(age, 0.0) ** 2])
-                out.append(_scaled(p, k))
-        return np.array(out)
+            # all of a burst's sparks at once (24 per burst, ~20 bursts: one 4x4 per spark per frame was ~60 % of
+            # the festival's simulation time)
+            out[b, :, :3, 3] = c + self.dirs[b] * reach + np.array([0.0, 0.0, -1.5 * max(age, 0.0) ** 2])
+            out[b, :, 0, 0] = out[b, :, 1, 1] = out[b, :, 2, 2] = k
+        out[:, :, 3, 3] = 1.0
+        return out.reshape(n * SPARKS, 4, 4)
 
     def sound_events(self) -> list[ContactEvent]:
         """One boom per burst, delayed by the sound's travel time to the listener."""
