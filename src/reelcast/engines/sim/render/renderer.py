@@ -167,6 +167,32 @@ def project_rect(lo: np.ndarray, hi: np.ndarray, mvp: np.ndarray, width: int, he
     return (x0, y0, x1 - x0, y1 - y0)
 
 
+# Shadow-map texture space from light clip space: x, y, z in -1..1 -> 0..1.
+TEXTURE_FROM_CLIP = np.array(
+    [[0.5, 0.0, 0.0, 0.5], [0.0, 0.5, 0.0, 0.5], [0.0, 0.0, 0.5, 0.5], [0.0, 0.0, 0.0, 1.0]], np.float64
+)
+# Rim light strength per look (times the linear horizon colour).
+RIM_STRENGTH = {"anime": 0.35}
+RIM_DEFAULT = 0.12
+
+
+def _hue(c: np.ndarray) -> np.ndarray:
+    """A colour scaled so its largest channel is 1 (as the shaders' hue_of was)."""
+    return c / max(float(c.max()), 1e-3)
+
+
+def hemi_ambient_terms(
+    sky_horizon: tuple[float, ...], sky_zenith: tuple[float, ...], ground: tuple[float, ...], ambient: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hemisphere ambient light as `base + n.z * z` (the shaders' u_amb_base, u_amb_z): the sky's hue from above,
+    the ground's dimmer hue from below, mixed by the normal's height. Uniform-only, so computed once here rather than
+    per pixel (llvmpipe does not hoist it)."""
+    h, z, g = (np.asarray(c[:3], np.float64) for c in (sky_horizon, sky_zenith, ground))
+    sky = 0.4 + 0.6 * _hue(0.5 * (h + z))
+    bounce = (0.4 + 0.6 * _hue(g)) * 0.45
+    return (sky + bounce) * 0.5 * ambient, (sky - bounce) * 0.5 * ambient
+
+
 def vertex_materials(vertices: np.ndarray, materials: np.ndarray) -> np.ndarray:
     """Per vertex, its part's albedo+emissive and (id, specular, shininess): the `PART_ATTRIBS` buffer."""
     part = vertices[:, 6].astype(np.int64)
@@ -538,7 +564,9 @@ class Renderer:
                         center = follow_center(light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64))
                     half = prep.shadow_half
                     light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
+                    light_tex = TEXTURE_FROM_CLIP @ light_vp
                     texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
+                    normal_offset = 1.2 * texel_world
                     flags = vis & casts
                     vp_key = light_vp.tobytes()
                     if shadow_ref is None or shadow_ref[0] != vp_key or not n or not self.redraw_changed_only:
@@ -579,12 +607,16 @@ class Renderer:
                         # a sky without ground (space) compiles these uniforms out of the background program
                         if "u_eye" in prog:
                             prog["u_eye"].value = tuple(float(x) for x in eye)
-                        if "u_light_vp" in prog:
-                            prog["u_light_vp"].write(_f4(light_vp))
+                        if "u_light_tex" in prog:
+                            prog["u_light_tex"].write(_f4(light_tex))
                         if "u_shadow_bias" in prog:
                             prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
                         if "u_shadow_normal_offset" in prog:
-                            prog["u_shadow_normal_offset"].value = 1.2 * texel_world
+                            prog["u_shadow_normal_offset"].value = normal_offset
+                    if "u_shadow_eye" in bg_prog:
+                        # The ground ray's origin in the shadow map, raised by the ground's normal offset.
+                        ground_eye = np.append(eye + np.array([0.0, 0.0, normal_offset]), 1.0)
+                        bg_prog["u_shadow_eye"].value = tuple(float(x) for x in (light_tex @ ground_eye)[:3])
                     if "u_viewproj" in parts_prog:
                         parts_prog["u_viewproj"].write(_f4(proj @ view))
                     bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
@@ -847,6 +879,9 @@ class Renderer:
         env = tl.env
         sun = np.asarray(env.sun_direction, np.float64)
         sun = sun / (np.linalg.norm(sun) or 1.0)
+        amb_base, amb_z = hemi_ambient_terms(env.sky_horizon, env.sky_zenith, env.ground_color, env.ambient)
+        horizon = np.asarray(env.sky_horizon[:3], np.float64)
+        rim = RIM_STRENGTH.get(self.look, RIM_DEFAULT) * 0.5
         values: dict[str, object] = {
             "u_sun_dir": tuple(float(x) for x in sun),
             "u_sun_col": tuple(float(c) * float(env.sun_intensity) for c in env.sun_color),
@@ -855,7 +890,10 @@ class Renderer:
             "u_ground_col": tuple(float(x) for x in env.ground_color),
             "u_fog_col": tuple(float(x) for x in env.fog_color),
             "u_fog_density": float(env.fog_density),
-            "u_ambient": float(env.ambient),
+            "u_fog_lin": tuple(float(x) ** 2 for x in env.fog_color[:3]),
+            "u_amb_base": tuple(float(x) for x in amb_base),
+            "u_amb_z": tuple(float(x) for x in amb_z),
+            "u_rim_col": tuple(float(x) for x in horizon * horizon * rim),
             "u_shadow_strength": 1.0,
             "u_shadow_texel": (1.0 / self.shadow_size, 1.0 / self.shadow_size),
             "u_halation": float(self.style.halation),

@@ -19,11 +19,14 @@ uniform vec3 u_sky_horizon;
 uniform vec3 u_ground_col;    // display-space
 uniform vec3 u_fog_col;       // display-space
 uniform float u_fog_density;
-uniform float u_ambient;
+// What depends on the uniforms alone is computed once on the CPU (`_set_static_uniforms`): llvmpipe does not hoist
+// uniform-only expressions out of the per-pixel code.
+uniform vec3 u_fog_lin;       // to_linear(u_fog_col)
+uniform vec3 u_amb_base;      // hemi_ambient(n) = u_amb_base + n.z * u_amb_z
+uniform vec3 u_amb_z;
 uniform float u_shadow_bias;  // in shadow-map depth units
 uniform float u_shadow_normal_offset;  // metres
 uniform float u_shadow_strength;
-uniform mat4 u_light_vp;
 uniform sampler2DShadow u_shadow;
 uniform vec2 u_shadow_texel;
 
@@ -35,9 +38,10 @@ vec3 to_display(vec3 c) {
     return sqrt(max(c, 0.0));
 }
 
-float shadow_at(vec3 wpos, vec3 n) {
-    vec3 p = wpos + n * u_shadow_normal_offset;
-    vec3 s = (u_light_vp * vec4(p, 1.0)).xyz * 0.5 + 0.5;
+// `s`: the shadow map's texture coordinates and depth (0..1) of the normal-offset surface point. The sun's projection
+// is orthographic, so they are an affine function of the world position: the callers build them from values
+// interpolated from their vertex shaders (u_light_tex there) instead of a matrix product per pixel.
+float shadow_at(vec3 s) {
     if (s.x <= 0.0 || s.y <= 0.0 || s.x >= 1.0 || s.y >= 1.0) return 1.0;
     float z = min(s.z, 0.9999) - u_shadow_bias;
 #ifdef PCF_HIGH
@@ -54,15 +58,9 @@ float shadow_at(vec3 wpos, vec3 n) {
     return mix(1.0, lit, u_shadow_strength);
 }
 
-vec3 hue_of(vec3 c) { return c / max(max(c.r, max(c.g, c.b)), 1e-3); }
-
-// Ambient takes its hue from sky and ground and its strength from u_ambient alone, so a dark night sky
-// does not also crush the fill light to black.
-vec3 hemi_ambient(vec3 n) {
-    vec3 sky = mix(vec3(1.0), hue_of(mix(u_sky_horizon, u_sky_zenith, 0.5)), 0.6);
-    vec3 bounce = mix(vec3(1.0), hue_of(u_ground_col), 0.6) * 0.45;
-    return mix(bounce, sky, n.z * 0.5 + 0.5) * u_ambient;
-}
+// Ambient takes its hue from sky and ground and its strength from the ambient level alone, so a dark night sky
+// does not also crush the fill light to black (the two hues: `hemi_ambient_terms` in renderer.py).
+vec3 hemi_ambient(vec3 n) { return u_amb_base + n.z * u_amb_z; }
 
 // Diffuse response for the look; `ndl` is raw N.L, `sh` the shadow term.
 float diffuse_term(float ndl, float sh) {
@@ -98,6 +96,7 @@ mat4 part_pose(int i, out vec2 flags) {
 PART_VS = POSE_FETCH + """
 uniform mat4 u_viewproj;
 uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
+uniform mat4 u_light_tex;     // world -> the shadow map's texture coordinates and depth (orthographic: affine)
 in vec3 in_pos;
 in vec3 in_nrm;
 in float in_part;
@@ -105,6 +104,8 @@ in vec4 in_albedo;   // the part's colour + emissive
 in vec3 in_mat;      // the part's id, specular, shininess
 out vec3 v_wpos;
 out vec3 v_nrm;
+out vec3 v_shadow;     // u_light_tex * the surface point
+out vec3 v_shadow_n;   // u_light_tex's linear part * v_nrm: the normal offset's direction in the shadow map
 flat out vec4 v_albedo;
 flat out vec4 v_mat;
 void main() {
@@ -115,6 +116,9 @@ void main() {
     vec4 w = m * vec4(in_pos, 1.0);
     v_wpos = w.xyz;
     v_nrm = mat3(m) * in_nrm;
+    // Interpolated, both are exactly what u_light_tex gives for the interpolated v_wpos and v_nrm (the map is affine).
+    v_shadow = (u_light_tex * w).xyz;
+    v_shadow_n = mat3(u_light_tex) * v_nrm;
     // Hidden parts collapse outside the clip volume: cheaper than re-uploading geometry.
     gl_Position = v_mat.x > 0.5 ? u_viewproj * w : vec4(2.0, 2.0, 2.0, 1.0);
     gl_ClipDistance[0] = u_clip_ground > 0.5 ? w.z + 0.002 : 1.0;
@@ -124,8 +128,11 @@ void main() {
 PART_FS = """
 in vec3 v_wpos;
 in vec3 v_nrm;
+in vec3 v_shadow;
+in vec3 v_shadow_n;
 flat in vec4 v_albedo;
 flat in vec4 v_mat;
+uniform vec3 u_rim_col;   // to_linear(u_sky_horizon) * the look's rim strength / 2
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
@@ -139,27 +146,28 @@ void main() {
     // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col): skip the lighting. The branch is on a
     // flat input, the same for a whole triangle, so llvmpipe skips it per block (fireworks, lanterns, comets).
     if (e * 1.5 < 1.0) {
-    vec3 n = normalize(v_nrm);
-    if (!gl_FrontFacing) n = -n;
+    // normalize(v_nrm), keeping the scale for the shadow lookup's normal offset (along n, flipped on back faces).
+    float inv_len = gl_FrontFacing ? inversesqrt(dot(v_nrm, v_nrm)) : -inversesqrt(dot(v_nrm, v_nrm));
+    vec3 n = v_nrm * inv_len;
     vec3 v = normalize(u_eye - v_wpos);
     float ndl = dot(n, u_sun_dir);
-    float sh = shadow_at(v_wpos, n);
+    float sh = shadow_at(v_shadow + v_shadow_n * (inv_len * u_shadow_normal_offset));
     float diff = diffuse_term(ndl, sh);
     vec3 h = normalize(u_sun_dir + v);
     float spec_on = step(0.0, ndl) * sh;
 #if defined(LOOK_ANIME)
     float spec = smoothstep(0.55, 0.6, pow(max(dot(n, h), 0.0), v_mat.w)) * v_mat.z * spec_on;
-    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0)) * 0.35;
+    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in u_rim_col
 #else
     float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
-    float rim = pow(1.0 - max(dot(n, v), 0.0), 4.0) * 0.12;
+    float rim = pow(1.0 - max(dot(n, v), 0.0), 4.0);   // * 0.12: in u_rim_col
 #endif
     vec3 lit = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
-    lit += rim * to_linear(u_sky_horizon) * (0.5 + 0.5 * max(ndl, 0.0));
+    lit += rim * u_rim_col * (1.0 + max(ndl, 0.0));
     col = mix(lit, glow_col, e * 1.5);   // emissive: unlit; glow does the rest
     }
     float dist = length(u_eye - v_wpos);
-    col = mix(col, to_linear(u_fog_col), fog_amount(dist) * (1.0 - e));
+    col = mix(col, u_fog_lin, fog_amount(dist) * (1.0 - e));
 #ifdef GLASS
     // Clear glass (drawn last, blended, alpha kept): almost invisible face-on, a tinted fresnel rim at grazing
     // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
@@ -207,14 +215,25 @@ uniform vec3 u_cam_up;      // scaled by tan(fov/2)
 uniform vec3 u_cam_fwd;
 in vec2 in_ndc;
 out vec3 v_dir;
+#ifdef GROUND
+uniform mat4 u_light_tex;
+out vec3 v_shadow_dir;   // u_light_tex's linear part * v_dir
+#endif
 void main() {
     v_dir = u_cam_fwd + in_ndc.x * u_cam_right + in_ndc.y * u_cam_up;   // linear in screen space
+#ifdef GROUND
+    v_shadow_dir = mat3(u_light_tex) * v_dir;
+#endif
     gl_Position = vec4(in_ndc, 1.0, 1.0);
 }
 """
 
 BACKGROUND_FS = """
 in vec3 v_dir;
+#ifdef GROUND
+in vec3 v_shadow_dir;
+uniform vec3 u_shadow_eye;   // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
+#endif
 uniform float u_px_angle;    // radians per pixel, for star size
 uniform vec4 u_gpat;         // ground pattern: grid spacing, line strength, checker strength, noise strength
 uniform vec4 u_gpat2;        // noise scale, specular, shininess, stripe strength
@@ -269,7 +288,8 @@ vec3 sky(vec3 d) {
 }
 
 void main() {
-    vec3 d = normalize(v_dir);
+    float rlen = inversesqrt(dot(v_dir, v_dir));
+    vec3 d = v_dir * rlen;   // normalize(v_dir)
 #ifdef GROUND
     // The ground point and its footprint (fwidth needs uniform control flow) for every pixel; then either the sky or
     // the ground is shaded, not both: llvmpipe skips the side no pixel of a block takes.
@@ -296,12 +316,13 @@ void main() {
         alb *= 1.0 - u_gpat.y * line;
         vec3 nrm = vec3(0.0, 0.0, 1.0);
         float ndl = u_sun_dir.z;
-        float sh = shadow_at(p, nrm);
+        // The ground point's shadow coordinates: u_light_tex * (u_eye + v_dir * rlen * t + nrm * normal offset).
+        float sh = shadow_at(u_shadow_eye + v_shadow_dir * (rlen * t));
         vec3 h = normalize(u_sun_dir - d);
         float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
         vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
         float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
-        g = mix(g, to_linear(u_fog_col), f);
+        g = mix(g, u_fog_lin, f);
         col = to_display(g);
     } else {
         col = sky(d);
