@@ -176,6 +176,12 @@ RIM_STRENGTH = {"anime": 0.35}
 RIM_DEFAULT = 0.12
 
 
+def _smoothstep(e0: float, e1: float, x: float) -> float:
+    """GLSL smoothstep."""
+    t = min(max((x - e0) / (e1 - e0), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
 def _hue(c: np.ndarray) -> np.ndarray:
     """A colour scaled so its largest channel is 1 (as the shaders' hue_of was)."""
     return c / max(float(c.max()), 1e-3)
@@ -882,6 +888,7 @@ class Renderer:
         amb_base, amb_z = hemi_ambient_terms(env.sky_horizon, env.sky_zenith, env.ground_color, env.ambient)
         horizon = np.asarray(env.sky_horizon[:3], np.float64)
         rim = RIM_STRENGTH.get(self.look, RIM_DEFAULT) * 0.5
+        sun_up = _smoothstep(-0.05, 0.05, float(sun[2]))  # the sun's disc and glow fade out as it sets
         values: dict[str, object] = {
             "u_sun_dir": tuple(float(x) for x in sun),
             "u_sun_col": tuple(float(c) * float(env.sun_intensity) for c in env.sun_color),
@@ -890,6 +897,8 @@ class Renderer:
             "u_ground_col": tuple(float(x) for x in env.ground_color),
             "u_fog_col": tuple(float(x) for x in env.fog_color),
             "u_fog_density": float(env.fog_density),
+            "u_sun_glow": tuple(float(c) * float(env.sun_intensity) * 0.5 * sun_up for c in env.sun_color),
+            "u_fog_k": float(env.fog_density) ** 2 / math.log(2.0),
             "u_fog_lin": tuple(float(x) ** 2 for x in env.fog_color[:3]),
             "u_amb_base": tuple(float(x) for x in amb_base),
             "u_amb_z": tuple(float(x) for x in amb_z),

@@ -22,6 +22,7 @@ uniform float u_fog_density;
 // What depends on the uniforms alone is computed once on the CPU (`_set_static_uniforms`): llvmpipe does not hoist
 // uniform-only expressions out of the per-pixel code.
 uniform vec3 u_fog_lin;       // to_linear(u_fog_col)
+uniform float u_fog_k;        // u_fog_density^2 * log2(e): fog_amount from a squared distance
 uniform vec3 u_amb_base;      // hemi_ambient(n) = u_amb_base + n.z * u_amb_z
 uniform vec3 u_amb_z;
 uniform float u_shadow_bias;  // in shadow-map depth units
@@ -143,13 +144,16 @@ void main() {
     float e = v_albedo.a;
     vec3 glow_col = albedo * (1.0 + 0.3 * e);
     vec3 col = glow_col;
-    // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col): skip the lighting. The branch is on a
-    // flat input, the same for a whole triangle, so llvmpipe skips it per block (fireworks, lanterns, comets).
+    // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col). Note that llvmpipe (Mesa 22.3) runs both
+    // sides of a branch under a mask, even on a flat or uniform condition: a never-taken branch around all of the
+    // lighting cost as much as the lighting. Per-pixel work is only saved by removing operations.
+    vec3 to_eye = u_eye - v_wpos;
+    float eye_dd = dot(to_eye, to_eye);
     if (e * 1.5 < 1.0) {
     // normalize(v_nrm), keeping the scale for the shadow lookup's normal offset (along n, flipped on back faces).
     float inv_len = gl_FrontFacing ? inversesqrt(dot(v_nrm, v_nrm)) : -inversesqrt(dot(v_nrm, v_nrm));
     vec3 n = v_nrm * inv_len;
-    vec3 v = normalize(u_eye - v_wpos);
+    vec3 v = to_eye * inversesqrt(eye_dd);   // normalize(to_eye)
     float ndl = dot(n, u_sun_dir);
     float sh = shadow_at(v_shadow + v_shadow_n * (inv_len * u_shadow_normal_offset));
     float diff = diffuse_term(ndl, sh);
@@ -160,14 +164,16 @@ void main() {
     float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in u_rim_col
 #else
     float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
-    float rim = pow(1.0 - max(dot(n, v), 0.0), 4.0);   // * 0.12: in u_rim_col
+    float rim = 1.0 - max(dot(n, v), 0.0);
+    rim *= rim;
+    rim *= rim;   // pow(, 4.0); * 0.12: in u_rim_col
 #endif
     vec3 lit = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
     lit += rim * u_rim_col * (1.0 + max(ndl, 0.0));
     col = mix(lit, glow_col, e * 1.5);   // emissive: unlit; glow does the rest
     }
-    float dist = length(u_eye - v_wpos);
-    col = mix(col, u_fog_lin, fog_amount(dist) * (1.0 - e));
+    // fog_amount(length(to_eye)) without the square root: 1 - exp(-(dist * density)^2).
+    col = mix(col, u_fog_lin, (1.0 - exp2(-eye_dd * u_fog_k)) * (1.0 - e));
 #ifdef GLASS
     // Clear glass (drawn last, blended, alpha kept): almost invisible face-on, a tinted fresnel rim at grazing
     // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
@@ -235,6 +241,7 @@ in vec3 v_shadow_dir;
 uniform vec3 u_shadow_eye;   // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
 #endif
 uniform float u_px_angle;    // radians per pixel, for star size
+uniform vec3 u_sun_glow;     // u_sun_col * 0.5, faded out as the sun sets
 uniform vec4 u_gpat;         // ground pattern: grid spacing, line strength, checker strength, noise strength
 uniform vec4 u_gpat2;        // noise scale, specular, shininess, stripe strength
 layout(location = 0) out vec4 f_color;
@@ -268,10 +275,12 @@ vec3 sky(vec3 d) {
     // Meet the fogged far ground seamlessly at the horizon.
     c = mix(c, u_fog_col, exp(-max(el, 0.0) * 28.0));
 #endif
-    // Sun disc and glow (only when the sun is above the horizon).
+    // Sun disc and glow (only when the sun is above the horizon: in u_sun_glow). pow(sd, 24.0) as multiplies.
     float sd = max(dot(d, u_sun_dir), 0.0);
-    float up = smoothstep(-0.05, 0.05, u_sun_dir.z);
-    c += (u_sun_col * 0.5) * (smoothstep(0.9994, 0.9997, sd) * 1.5 + pow(sd, 24.0) * 0.18) * up;
+    float sd2 = sd * sd;
+    float sd4 = sd2 * sd2;
+    float sd8 = sd4 * sd4;
+    c += u_sun_glow * (smoothstep(0.9994, 0.9997, sd) * 1.5 + sd8 * sd8 * sd8 * 0.18);
 #ifdef STARS
     float az = atan(d.y, d.x);
     float alt = asin(clamp(el, -1.0, 1.0));
