@@ -368,3 +368,15 @@ def test_hemisphere_ambient_is_the_sky_hue_from_above_and_the_dimmer_ground_hue_
     assert base + z == pytest.approx((0.4 + 0.6 * np.array([1 / 3, 2 / 3, 1.0])) * 0.5)
     # Down: the ground's hue likewise, times 0.45.
     assert base - z == pytest.approx((0.4 + 0.6 * np.array([1.0, 0.5, 0.0])) * 0.45 * 0.5)
+
+
+@pytest.mark.parametrize("eye_z", [0.05, 1.7, 40.0, -1.0])
+def test_ground_and_sky_draws_meet_at_a_tilted_horizon_without_gaps(eye_z: float) -> None:
+    # The background is a ground draw and a sky draw, each clipped to its side of the horizon: no pixel may be left
+    # at the clear colour (black) between them, and a camera below the ground plane sees only sky.
+    cam = CameraPose(eye=(0.0, -4.0, eye_z), target=(0.0, 10.0, eye_z - 1.0), up=(0.35, 0.0, 1.0))
+    tl = _timeline(n_frames=1, parts=[Part("tiny", "t", "sphere", (0.01,), (1, 1, 1))], cameras=[cam])
+    frame = _render(tl, Style(vignette=0.0, grain=0.0, motion_blur=False))[0].astype(int)
+    assert frame.sum(axis=2).min() > 60
+    if eye_z < 0.0:
+        assert (frame[..., 2] > frame[..., 1]).all()  # sky blue everywhere, no green ground

@@ -485,7 +485,9 @@ class Renderer:
             glow = prep.glow
             parts_prog = self._program("parts", self._defines(glow))
             bg_defines = self._defines(glow) + (["GROUND"] if env.ground else []) + (["STARS"] if env.stars else [])
-            bg_prog = self._program("background", bg_defines)
+            # With ground: a draw for the ground and one for the sky, each clipped to its side of the horizon.
+            bg_progs = [self._program("background", bg_defines + side) for side in (["GROUND_SIDE"], [])] \
+                if env.ground else [self._program("background", bg_defines)]
             post_defines = []
             # FXAA on the CPU tier at native scene size; an upscaled scene is already softened by the bilinear
             # upscale, and skipping FXAA there saves ~15 ms of llvmpipe time per 720p frame.
@@ -512,9 +514,9 @@ class Renderer:
             if motion:
                 post_defines.append("MOTION_BLUR")
             post_prog = self._program("post", post_defines)
-            bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
+            bg_vaos = [ctx.vertex_array(prog, [(self.tri_vbo, "2f", "in_ndc")]) for prog in bg_progs]
             post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
-            prep.extra += [bg_vao, post_vao]
+            prep.extra += [*bg_vaos, post_vao]
             glow_vao: moderngl.VertexArray | None = None
             glow_small, glow_small_fbo = self._ensure_glow_small() if small_layer else (None, None)
             if glow_small is not None:
@@ -526,7 +528,7 @@ class Renderer:
                 glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
                 prep.extra.append(glow_vao)
 
-            self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
+            self._set_static_uniforms(tl, [parts_prog, *bg_progs], post_prog, glow)
         poses = np.asarray(tl.poses, np.float32)
         visible = None if tl.visible is None else np.asarray(tl.visible, bool)
         casts = np.array([p.casts_shadow for p in tl.parts], bool)
@@ -609,7 +611,7 @@ class Renderer:
                     view = look_at(cam)
                     proj = perspective(cam.fov_y, aspect)
                     tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
-                    for prog in (parts_prog, bg_prog):
+                    for prog in (parts_prog, *bg_progs):
                         # a sky without ground (space) compiles these uniforms out of the background program
                         if "u_eye" in prog:
                             prog["u_eye"].value = tuple(float(x) for x in eye)
@@ -619,17 +621,25 @@ class Renderer:
                             prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
                         if "u_shadow_normal_offset" in prog:
                             prog["u_shadow_normal_offset"].value = normal_offset
-                    if "u_shadow_eye" in bg_prog:
-                        # The ground ray's origin in the shadow map, raised by the ground's normal offset.
-                        ground_eye = np.append(eye + np.array([0.0, 0.0, normal_offset]), 1.0)
-                        bg_prog["u_shadow_eye"].value = tuple(float(x) for x in (light_tex @ ground_eye)[:3])
+                    # The ground ray's origin in the shadow map, raised by the ground's normal offset.
+                    ground_eye = np.append(eye + np.array([0.0, 0.0, normal_offset]), 1.0)
+                    # A sky pixel has normalize(v_dir).z >= -1e-5 (the shaders' ground test), so v_dir.z >= -1e-5 times
+                    # |v_dir| <= |fwd| + |right| + |up| on screen (doubled for safety); no ground from below it.
+                    cam_right, cam_up = right * tan_y * aspect, up * tan_y
+                    sky_margin = 2e-5 * (1.0 + np.linalg.norm(cam_right) + np.linalg.norm(cam_up)) if eye[2] > 0.0 \
+                        else 1e6
                     if "u_viewproj" in parts_prog:
                         parts_prog["u_viewproj"].write(_f4(proj @ view))
-                    bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
-                    bg_prog["u_cam_up"].value = tuple(float(x) for x in up * tan_y)
-                    bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
-                    if "u_px_angle" in bg_prog:
-                        bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.scene_height
+                    for bg_prog in bg_progs:
+                        bg_prog["u_cam_right"].value = tuple(float(x) for x in cam_right)
+                        bg_prog["u_cam_up"].value = tuple(float(x) for x in cam_up)
+                        bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
+                        if "u_px_angle" in bg_prog:
+                            bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.scene_height
+                        if "u_shadow_eye" in bg_prog:
+                            bg_prog["u_shadow_eye"].value = tuple(float(x) for x in (light_tex @ ground_eye)[:3])
+                        if "u_sky_margin" in bg_prog:
+                            bg_prog["u_sky_margin"].value = float(sky_margin)
 
                     # With the camera and sun window as last frame, only pixels that moved parts (and their shadows)
                     # cover on this frame or the last can change: redraw that rectangle, keep the rest.
@@ -649,7 +659,9 @@ class Renderer:
                             env.ground,
                         )
                     main_ref = (view_key, poses[f], vis, flags)
-                    self._main_pass(prep, bg_vao, glow, clip_ground=env.ground, rect=rect)
+                    # (a camera below the ground plane sees only sky: no ground draw)
+                    self._main_pass(prep, bg_vaos[1:] if eye[2] <= 0.0 else bg_vaos, glow, clip_ground=env.ground,
+                                    rect=rect)
 
                     # Post.
                     if motion:
@@ -809,7 +821,12 @@ class Renderer:
             prep.vao_shadow.render(moderngl.TRIANGLES, vertices=total - closed, first=closed)
 
     def _main_pass(
-        self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool, rect: Rect | None = None
+        self,
+        prep: _Prepared,
+        bg_vaos: list[moderngl.VertexArray],
+        glow: bool,
+        clip_ground: bool,
+        rect: Rect | None = None,
     ) -> None:
         """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any); only inside
         `rect` (an empty one: nothing) when the rest of the target already holds this frame."""
@@ -841,7 +858,10 @@ class Renderer:
         # Background at the far plane: pixels already covered by parts fail the depth test before shading.
         ctx.depth_func = "<="
         fbo.depth_mask = False
-        bg_vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.enable_direct(GL_CLIP_DISTANCE0)  # the ground and the sky draws' sides of the horizon
+        for bg_vao in bg_vaos:
+            bg_vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.disable_direct(GL_CLIP_DISTANCE0)
         if prep.vao_glass is not None and prep.vao_parts is not None:
             self._glass_pass(prep, prep.vao_parts.program, clip_ground)
         fbo.depth_mask = True

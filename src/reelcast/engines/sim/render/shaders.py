@@ -223,12 +223,22 @@ in vec2 in_ndc;
 out vec3 v_dir;
 #ifdef GROUND
 uniform mat4 u_light_tex;
+uniform float u_sky_margin;   // how far below the horizon (in v_dir.z) a sky pixel can be
 out vec3 v_shadow_dir;   // u_light_tex's linear part * v_dir
 #endif
 void main() {
     v_dir = u_cam_fwd + in_ndc.x * u_cam_right + in_ndc.y * u_cam_up;   // linear in screen space
 #ifdef GROUND
     v_shadow_dir = mat3(u_light_tex) * v_dir;
+    // With ground, the background is two draws of this triangle, each clipped to its side of the horizon (a line on
+    // screen, as v_dir is linear) with a margin; the pixels of the thin overlap discard in the one they are not for.
+#ifdef GROUND_SIDE
+    gl_ClipDistance[0] = -v_dir.z;
+#else
+    gl_ClipDistance[0] = v_dir.z + u_sky_margin;
+#endif
+#else
+    gl_ClipDistance[0] = 1.0;   // the whole sky
 #endif
     gl_Position = vec4(in_ndc, 1.0, 1.0);
 }
@@ -300,14 +310,18 @@ void main() {
     float rlen = inversesqrt(dot(v_dir, v_dir));
     vec3 d = v_dir * rlen;   // normalize(v_dir)
 #ifdef GROUND
-    // The ground point and its footprint (fwidth needs uniform control flow) for every pixel; then either the sky or
-    // the ground is shaded, not both: llvmpipe skips the side no pixel of a block takes.
+    // The ground and the sky are drawn separately (GROUND_SIDE or not), each only on its side of the horizon:
+    // llvmpipe runs both sides of a branch (under a mask), so one draw with a branch shaded the ground for every
+    // sky pixel too. The ground point's footprint (fwidth) is taken before the discard.
     float t = u_eye.z / max(-d.z, 1e-5);
     vec3 p = u_eye + d * t;
     vec2 q = p.xy;
     vec2 fw = fwidth(q);
     vec3 col;
-    if (d.z < -1e-5 && u_eye.z > 0.0) {
+    bool on_ground = d.z < -1e-5 && u_eye.z > 0.0;
+#ifdef GROUND_SIDE
+    if (!on_ground) discard;
+    {
         float blur = max(fw.x, fw.y);
         // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
         float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
@@ -333,9 +347,11 @@ void main() {
         float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
         g = mix(g, u_fog_lin, f);
         col = to_display(g);
-    } else {
-        col = sky(d);
     }
+#else
+    if (on_ground) discard;
+    col = sky(d);
+#endif
 #else
     vec3 col = sky(d);
 #endif
