@@ -1,11 +1,12 @@
 """The sim engine's 3D renderer: moderngl on a headless EGL context (Mesa llvmpipe on CPU, or a GPU).
 
 Per frame: one shadow pass (casters only; skipped when nothing moved), one draw for all parts (one merged vertex
-buffer, poses fetched from a small float texture, moving entities nearest first), one full-screen ground+sky pass
-behind them, a quarter-size glow composition when the style has halation, and one merged post pass. Round parts
-are tessellated per timeline for the largest size they reach on screen or in the shadow map (lod.py). While the
-camera and the sun's shadow window hold still, the shadow and main passes redraw only the rectangle that parts which
-moved (and their shadows) cover on this frame or the last (`_changed`): same bytes, a fraction of the pixels.
+buffer, poses fetched from a small float texture, moving entities nearest first), the ground and the sky behind them
+(full-screen draws clipped to their sides of the horizon), a quarter-size glow composition when the style has
+halation, and one merged post pass. Round parts are tessellated per timeline for the largest size they reach on
+screen or in the shadow map (lod.py). While the camera and the sun's shadow window hold still, the shadow and main
+passes redraw only the rectangle that parts which moved (and their shadows) cover on this frame or the last
+(`_changed`): same bytes, a fraction of the pixels.
 """
 
 from __future__ import annotations
