@@ -15,6 +15,7 @@ from reelcast.engines.sim.render.renderer import (
     _gil_free_gl_finish,
     collapsed_parts,
     follow_center,
+    hemi_ambient_terms,
     project_rect,
     shadow_sweep_length,
 )
@@ -351,3 +352,46 @@ def test_emissive_part_gets_a_halo_around_it(halation: float) -> None:
     ring = (r > 16) & (r < 24)  # the lamp's disc is ~10 px in radius here
     gain = (shown - hidden.astype(float))[ring].mean(axis=0)
     assert gain[0] > 8.0 and gain[0] > 2.0 * gain[2]
+
+
+def _ground_pixel(cam: CameraPose, x: float, y: float) -> tuple[int, int]:
+    """Output (row, column) where the ground point (x, y, 0) appears."""
+    clip = perspective(cam.fov_y, W / H) @ look_at(cam) @ np.array([x, y, 0.0, 1.0])
+    ndc = clip[:2] / clip[3]
+    return int((0.5 - 0.5 * ndc[1]) * H), int((0.5 * ndc[0] + 0.5) * W)
+
+
+@pytest.mark.parametrize("normal_z", [1.0, -1.0])
+def test_a_ball_casts_its_shadow_on_the_ground_down_sun_of_it_and_on_nothing_else(normal_z: float) -> None:
+    # The sun from +x at 53 degrees: a ball at 1 m shades the ground 0.75 m towards -x, not the mirror spot at +x.
+    # (The shadow coordinates are interpolated from the vertex shaders; a wrong affine map would move the shadow.)
+    sun = (0.6 * normal_z, 0.0, 0.8)
+    cam = CameraPose(eye=(0.0, -6.0, 6.0), target=(0.0, 0.0, 0.0))
+    env = Environment(sun_direction=sun, fog_density=0.0, ground_material="snow")  # a plain ground
+    frame = _render(_timeline(n_frames=1, cameras=[cam], env=env), Style(vignette=0.0, grain=0.0))[0]
+    frame = frame.astype(int).sum(axis=2)
+    shaded = _ground_pixel(cam, -0.75 * normal_z, 0.0)
+    lit = _ground_pixel(cam, 0.75 * normal_z, 0.0)
+    assert frame[shaded] < 0.75 * frame[lit]
+    far = _ground_pixel(cam, -2.0 * normal_z, 0.0)  # beyond the shadow: lit again
+    assert frame[far] > 0.9 * frame[lit]
+
+
+def test_hemisphere_ambient_is_the_sky_hue_from_above_and_the_dimmer_ground_hue_from_below() -> None:
+    base, z = hemi_ambient_terms((0.4, 0.6, 0.8), (0.0, 0.2, 0.4), (0.5, 0.25, 0.0), 0.5)
+    # Up: the mean sky colour (0.2, 0.4, 0.6) scaled to a max of 1, 60% towards white, times the ambient level.
+    assert base + z == pytest.approx((0.4 + 0.6 * np.array([1 / 3, 2 / 3, 1.0])) * 0.5)
+    # Down: the ground's hue likewise, times 0.45.
+    assert base - z == pytest.approx((0.4 + 0.6 * np.array([1.0, 0.5, 0.0])) * 0.45 * 0.5)
+
+
+@pytest.mark.parametrize("eye_z", [0.05, 1.7, 40.0, -1.0])
+def test_ground_and_sky_draws_meet_at_a_tilted_horizon_without_gaps(eye_z: float) -> None:
+    # The background is a ground draw and a sky draw, each clipped to its side of the horizon: no pixel may be left
+    # at the clear colour (black) between them, and a camera below the ground plane sees only sky.
+    cam = CameraPose(eye=(0.0, -4.0, eye_z), target=(0.0, 10.0, eye_z - 1.0), up=(0.35, 0.0, 1.0))
+    tl = _timeline(n_frames=1, parts=[Part("tiny", "t", "sphere", (0.01,), (1, 1, 1))], cameras=[cam])
+    frame = _render(tl, Style(vignette=0.0, grain=0.0, motion_blur=False))[0].astype(int)
+    assert frame.sum(axis=2).min() > 60
+    if eye_z < 0.0:
+        assert (frame[..., 2] > frame[..., 1]).all()  # sky blue everywhere, no green ground

@@ -1,11 +1,12 @@
 """The sim engine's 3D renderer: moderngl on a headless EGL context (Mesa llvmpipe on CPU, or a GPU).
 
 Per frame: one shadow pass (casters only; skipped when nothing moved), one draw for all parts (one merged vertex
-buffer, poses fetched from a small float texture, moving entities nearest first), one full-screen ground+sky pass
-behind them, a quarter-size glow composition when the style has halation, and one merged post pass. Round parts
-are tessellated per timeline for the largest size they reach on screen or in the shadow map (lod.py). While the
-camera and the sun's shadow window hold still, the shadow and main passes redraw only the rectangle that parts which
-moved (and their shadows) cover on this frame or the last (`_changed`): same bytes, a fraction of the pixels.
+buffer, poses fetched from a small float texture, moving entities nearest first), the ground and the sky behind them
+(full-screen draws clipped to their sides of the horizon), a quarter-size glow composition when the style has
+halation, and one merged post pass. Round parts are tessellated per timeline for the largest size they reach on
+screen or in the shadow map (lod.py). While the camera and the sun's shadow window hold still, the shadow and main
+passes redraw only the rectangle that parts which moved (and their shadows) cover on this frame or the last
+(`_changed`): same bytes, a fraction of the pixels.
 """
 
 from __future__ import annotations
@@ -181,6 +182,38 @@ def project_rect(lo: np.ndarray, hi: np.ndarray, mvp: np.ndarray, width: int, he
     if x1 <= x0 or y1 <= y0:
         return (0, 0, 0, 0)
     return (x0, y0, x1 - x0, y1 - y0)
+
+
+# Shadow-map texture space from light clip space: x, y, z in -1..1 -> 0..1.
+TEXTURE_FROM_CLIP = np.array(
+    [[0.5, 0.0, 0.0, 0.5], [0.0, 0.5, 0.0, 0.5], [0.0, 0.0, 0.5, 0.5], [0.0, 0.0, 0.0, 1.0]], np.float64
+)
+# Rim light strength per look (times the linear horizon colour).
+RIM_STRENGTH = {"anime": 0.35}
+RIM_DEFAULT = 0.12
+
+
+def _smoothstep(e0: float, e1: float, x: float) -> float:
+    """GLSL smoothstep."""
+    t = min(max((x - e0) / (e1 - e0), 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _hue(c: np.ndarray) -> np.ndarray:
+    """A colour scaled so its largest channel is 1 (as the shaders' hue_of was)."""
+    return c / max(float(c.max()), 1e-3)
+
+
+def hemi_ambient_terms(
+    sky_horizon: tuple[float, ...], sky_zenith: tuple[float, ...], ground: tuple[float, ...], ambient: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hemisphere ambient light as `base + n.z * z` (the shaders' u_amb_base, u_amb_z): the sky's hue from above,
+    the ground's dimmer hue from below, mixed by the normal's height. Uniform-only, so computed once here rather than
+    per pixel (llvmpipe does not hoist it)."""
+    h, z, g = (np.asarray(c[:3], np.float64) for c in (sky_horizon, sky_zenith, ground))
+    sky = 0.4 + 0.6 * _hue(0.5 * (h + z))
+    bounce = (0.4 + 0.6 * _hue(g)) * 0.45
+    return (sky + bounce) * 0.5 * ambient, (sky - bounce) * 0.5 * ambient
 
 
 def vertex_materials(vertices: np.ndarray, materials: np.ndarray) -> np.ndarray:
@@ -470,7 +503,9 @@ class Renderer:
             glow = prep.glow
             parts_prog = self._program("parts", self._defines(glow))
             bg_defines = self._defines(glow) + (["GROUND"] if env.ground else []) + (["STARS"] if env.stars else [])
-            bg_prog = self._program("background", bg_defines)
+            # With ground: a draw for the ground and one for the sky, each clipped to its side of the horizon.
+            bg_progs = [self._program("background", bg_defines + side) for side in (["GROUND_SIDE"], [])] \
+                if env.ground else [self._program("background", bg_defines)]
             post_defines = []
             # FXAA on the CPU tier at native scene size; an upscaled scene is already softened by the bilinear
             # upscale, and skipping FXAA there saves ~15 ms of llvmpipe time per 720p frame.
@@ -497,9 +532,9 @@ class Renderer:
             if motion:
                 post_defines.append("MOTION_BLUR")
             post_prog = self._program("post", post_defines)
-            bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
+            bg_vaos = [ctx.vertex_array(prog, [(self.tri_vbo, "2f", "in_ndc")]) for prog in bg_progs]
             post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
-            prep.extra += [bg_vao, post_vao]
+            prep.extra += [*bg_vaos, post_vao]
             glow_vao: moderngl.VertexArray | None = None
             glow_small, glow_small_fbo = self._ensure_glow_small() if small_layer else (None, None)
             if glow_small is not None:
@@ -511,7 +546,7 @@ class Renderer:
                 glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
                 prep.extra.append(glow_vao)
 
-            self._set_static_uniforms(tl, [parts_prog, bg_prog], post_prog, glow)
+            self._set_static_uniforms(tl, [parts_prog, *bg_progs], post_prog, glow)
         poses = np.asarray(tl.poses, np.float32)
         visible = None if tl.visible is None else np.asarray(tl.visible, bool)
         casts = np.array([p.casts_shadow for p in tl.parts], bool)
@@ -555,7 +590,9 @@ class Renderer:
                         center = follow_center(light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64))
                     half = prep.shadow_half
                     light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
+                    light_tex = TEXTURE_FROM_CLIP @ light_vp
                     texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
+                    normal_offset = 1.2 * texel_world
                     flags = vis & casts
                     vp_key = light_vp.tobytes()
                     if shadow_ref is None or shadow_ref[0] != vp_key or not n or not self.redraw_changed_only:
@@ -592,23 +629,35 @@ class Renderer:
                     view = look_at(cam)
                     proj = perspective(cam.fov_y, aspect)
                     tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
-                    for prog in (parts_prog, bg_prog):
+                    for prog in (parts_prog, *bg_progs):
                         # a sky without ground (space) compiles these uniforms out of the background program
                         if "u_eye" in prog:
                             prog["u_eye"].value = tuple(float(x) for x in eye)
-                        if "u_light_vp" in prog:
-                            prog["u_light_vp"].write(_f4(light_vp))
+                        if "u_light_tex" in prog:
+                            prog["u_light_tex"].write(_f4(light_tex))
                         if "u_shadow_bias" in prog:
                             prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
                         if "u_shadow_normal_offset" in prog:
-                            prog["u_shadow_normal_offset"].value = 1.2 * texel_world
+                            prog["u_shadow_normal_offset"].value = normal_offset
+                    # The ground ray's origin in the shadow map, raised by the ground's normal offset.
+                    ground_eye = np.append(eye + np.array([0.0, 0.0, normal_offset]), 1.0)
+                    # A sky pixel has normalize(v_dir).z >= -1e-5 (the shaders' ground test), so v_dir.z >= -1e-5 times
+                    # |v_dir| <= |fwd| + |right| + |up| on screen (doubled for safety); no ground from below it.
+                    cam_right, cam_up = right * tan_y * aspect, up * tan_y
+                    sky_margin = 2e-5 * (1.0 + np.linalg.norm(cam_right) + np.linalg.norm(cam_up)) if eye[2] > 0.0 \
+                        else 1e6
                     if "u_viewproj" in parts_prog:
                         parts_prog["u_viewproj"].write(_f4(proj @ view))
-                    bg_prog["u_cam_right"].value = tuple(float(x) for x in right * tan_y * aspect)
-                    bg_prog["u_cam_up"].value = tuple(float(x) for x in up * tan_y)
-                    bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
-                    if "u_px_angle" in bg_prog:
-                        bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.scene_height
+                    for bg_prog in bg_progs:
+                        bg_prog["u_cam_right"].value = tuple(float(x) for x in cam_right)
+                        bg_prog["u_cam_up"].value = tuple(float(x) for x in cam_up)
+                        bg_prog["u_cam_fwd"].value = tuple(float(x) for x in fwd)
+                        if "u_px_angle" in bg_prog:
+                            bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.scene_height
+                        if "u_shadow_eye" in bg_prog:
+                            bg_prog["u_shadow_eye"].value = tuple(float(x) for x in (light_tex @ ground_eye)[:3])
+                        if "u_sky_margin" in bg_prog:
+                            bg_prog["u_sky_margin"].value = float(sky_margin)
 
                     # With the camera and sun window as last frame, only pixels that moved parts (and their shadows)
                     # cover on this frame or the last can change: redraw that rectangle, keep the rest.
@@ -628,7 +677,9 @@ class Renderer:
                             env.ground,
                         )
                     main_ref = (view_key, poses[f], vis, flags)
-                    self._main_pass(prep, bg_vao, glow, clip_ground=env.ground, rect=rect)
+                    # (a camera below the ground plane sees only sky: no ground draw)
+                    self._main_pass(prep, bg_vaos[1:] if eye[2] <= 0.0 else bg_vaos, glow, clip_ground=env.ground,
+                                    rect=rect)
 
                     # Post.
                     if motion:
@@ -790,7 +841,12 @@ class Renderer:
             prep.vao_shadow.render(moderngl.TRIANGLES, vertices=total - closed, first=closed)
 
     def _main_pass(
-        self, prep: _Prepared, bg_vao: moderngl.VertexArray, glow: bool, clip_ground: bool, rect: Rect | None = None
+        self,
+        prep: _Prepared,
+        bg_vaos: list[moderngl.VertexArray],
+        glow: bool,
+        clip_ground: bool,
+        rect: Rect | None = None,
     ) -> None:
         """Draw parts, then ground and sky behind them, into the main target (resolving MSAA if any); only inside
         `rect` (an empty one: nothing) when the rest of the target already holds this frame."""
@@ -822,7 +878,10 @@ class Renderer:
         # Background at the far plane: pixels already covered by parts fail the depth test before shading.
         ctx.depth_func = "<="
         fbo.depth_mask = False
-        bg_vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.enable_direct(GL_CLIP_DISTANCE0)  # the ground and the sky draws' sides of the horizon
+        for bg_vao in bg_vaos:
+            bg_vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.disable_direct(GL_CLIP_DISTANCE0)
         if prep.vao_glass is not None and prep.vao_parts is not None:
             self._glass_pass(prep, prep.vao_parts.program, clip_ground)
         fbo.depth_mask = True
@@ -866,6 +925,10 @@ class Renderer:
         env = tl.env
         sun = np.asarray(env.sun_direction, np.float64)
         sun = sun / (np.linalg.norm(sun) or 1.0)
+        amb_base, amb_z = hemi_ambient_terms(env.sky_horizon, env.sky_zenith, env.ground_color, env.ambient)
+        horizon = np.asarray(env.sky_horizon[:3], np.float64)
+        rim = RIM_STRENGTH.get(self.look, RIM_DEFAULT) * 0.5
+        sun_up = _smoothstep(-0.05, 0.05, float(sun[2]))  # the sun's disc and glow fade out as it sets
         values: dict[str, object] = {
             "u_sun_dir": tuple(float(x) for x in sun),
             "u_sun_col": tuple(float(c) * float(env.sun_intensity) for c in env.sun_color),
@@ -874,7 +937,12 @@ class Renderer:
             "u_ground_col": tuple(float(x) for x in env.ground_color),
             "u_fog_col": tuple(float(x) for x in env.fog_color),
             "u_fog_density": float(env.fog_density),
-            "u_ambient": float(env.ambient),
+            "u_sun_glow": tuple(float(c) * float(env.sun_intensity) * 0.5 * sun_up for c in env.sun_color),
+            "u_fog_k": float(env.fog_density) ** 2 / math.log(2.0),
+            "u_fog_lin": tuple(float(x) ** 2 for x in env.fog_color[:3]),
+            "u_amb_base": tuple(float(x) for x in amb_base),
+            "u_amb_z": tuple(float(x) for x in amb_z),
+            "u_rim_col": tuple(float(x) for x in horizon * horizon * rim),
             "u_shadow_strength": 1.0,
             "u_shadow_texel": (1.0 / self.shadow_size, 1.0 / self.shadow_size),
             "u_halation": float(self.style.halation),

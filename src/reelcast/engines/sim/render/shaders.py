@@ -19,11 +19,15 @@ uniform vec3 u_sky_horizon;
 uniform vec3 u_ground_col;    // display-space
 uniform vec3 u_fog_col;       // display-space
 uniform float u_fog_density;
-uniform float u_ambient;
+// What depends on the uniforms alone is computed once on the CPU (`_set_static_uniforms`): llvmpipe does not hoist
+// uniform-only expressions out of the per-pixel code.
+uniform vec3 u_fog_lin;       // to_linear(u_fog_col)
+uniform float u_fog_k;        // u_fog_density^2 * log2(e): fog_amount from a squared distance
+uniform vec3 u_amb_base;      // hemi_ambient(n) = u_amb_base + n.z * u_amb_z
+uniform vec3 u_amb_z;
 uniform float u_shadow_bias;  // in shadow-map depth units
 uniform float u_shadow_normal_offset;  // metres
 uniform float u_shadow_strength;
-uniform mat4 u_light_vp;
 uniform sampler2DShadow u_shadow;
 uniform vec2 u_shadow_texel;
 
@@ -35,9 +39,10 @@ vec3 to_display(vec3 c) {
     return sqrt(max(c, 0.0));
 }
 
-float shadow_at(vec3 wpos, vec3 n) {
-    vec3 p = wpos + n * u_shadow_normal_offset;
-    vec3 s = (u_light_vp * vec4(p, 1.0)).xyz * 0.5 + 0.5;
+// `s`: the shadow map's texture coordinates and depth (0..1) of the normal-offset surface point. The sun's projection
+// is orthographic, so they are an affine function of the world position: the callers build them from values
+// interpolated from their vertex shaders (u_light_tex there) instead of a matrix product per pixel.
+float shadow_at(vec3 s) {
     if (s.x <= 0.0 || s.y <= 0.0 || s.x >= 1.0 || s.y >= 1.0) return 1.0;
     float z = min(s.z, 0.9999) - u_shadow_bias;
 #ifdef PCF_HIGH
@@ -54,15 +59,9 @@ float shadow_at(vec3 wpos, vec3 n) {
     return mix(1.0, lit, u_shadow_strength);
 }
 
-vec3 hue_of(vec3 c) { return c / max(max(c.r, max(c.g, c.b)), 1e-3); }
-
-// Ambient takes its hue from sky and ground and its strength from u_ambient alone, so a dark night sky
-// does not also crush the fill light to black.
-vec3 hemi_ambient(vec3 n) {
-    vec3 sky = mix(vec3(1.0), hue_of(mix(u_sky_horizon, u_sky_zenith, 0.5)), 0.6);
-    vec3 bounce = mix(vec3(1.0), hue_of(u_ground_col), 0.6) * 0.45;
-    return mix(bounce, sky, n.z * 0.5 + 0.5) * u_ambient;
-}
+// Ambient takes its hue from sky and ground and its strength from the ambient level alone, so a dark night sky
+// does not also crush the fill light to black (the two hues: `hemi_ambient_terms` in renderer.py).
+vec3 hemi_ambient(vec3 n) { return u_amb_base + n.z * u_amb_z; }
 
 // Diffuse response for the look; `ndl` is raw N.L, `sh` the shadow term.
 float diffuse_term(float ndl, float sh) {
@@ -98,6 +97,7 @@ mat4 part_pose(int i, out vec2 flags) {
 PART_VS = POSE_FETCH + """
 uniform mat4 u_viewproj;
 uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
+uniform mat4 u_light_tex;     // world -> the shadow map's texture coordinates and depth (orthographic: affine)
 in vec3 in_pos;
 in vec3 in_nrm;
 in float in_part;
@@ -105,6 +105,8 @@ in vec4 in_albedo;   // the part's colour + emissive
 in vec3 in_mat;      // the part's id, specular, shininess
 out vec3 v_wpos;
 out vec3 v_nrm;
+out vec3 v_shadow;     // u_light_tex * the surface point
+out vec3 v_shadow_n;   // u_light_tex's linear part * v_nrm: the normal offset's direction in the shadow map
 flat out vec4 v_albedo;
 flat out vec4 v_mat;
 void main() {
@@ -115,6 +117,9 @@ void main() {
     vec4 w = m * vec4(in_pos, 1.0);
     v_wpos = w.xyz;
     v_nrm = mat3(m) * in_nrm;
+    // Interpolated, both are exactly what u_light_tex gives for the interpolated v_wpos and v_nrm (the map is affine).
+    v_shadow = (u_light_tex * w).xyz;
+    v_shadow_n = mat3(u_light_tex) * v_nrm;
     // Hidden parts collapse outside the clip volume: cheaper than re-uploading geometry.
     gl_Position = v_mat.x > 0.5 ? u_viewproj * w : vec4(2.0, 2.0, 2.0, 1.0);
     gl_ClipDistance[0] = u_clip_ground > 0.5 ? w.z + 0.002 : 1.0;
@@ -124,8 +129,11 @@ void main() {
 PART_FS = """
 in vec3 v_wpos;
 in vec3 v_nrm;
+in vec3 v_shadow;
+in vec3 v_shadow_n;
 flat in vec4 v_albedo;
 flat in vec4 v_mat;
+uniform vec3 u_rim_col;   // to_linear(u_sky_horizon) * the look's rim strength / 2
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
@@ -136,30 +144,36 @@ void main() {
     float e = v_albedo.a;
     vec3 glow_col = albedo * (1.0 + 0.3 * e);
     vec3 col = glow_col;
-    // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col): skip the lighting. The branch is on a
-    // flat input, the same for a whole triangle, so llvmpipe skips it per block (fireworks, lanterns, comets).
+    // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col). Note that llvmpipe (Mesa 22.3) runs both
+    // sides of a branch under a mask, even on a flat or uniform condition: a never-taken branch around all of the
+    // lighting cost as much as the lighting. Per-pixel work is only saved by removing operations.
+    vec3 to_eye = u_eye - v_wpos;
+    float eye_dd = dot(to_eye, to_eye);
     if (e * 1.5 < 1.0) {
-    vec3 n = normalize(v_nrm);
-    if (!gl_FrontFacing) n = -n;
-    vec3 v = normalize(u_eye - v_wpos);
+    // normalize(v_nrm), keeping the scale for the shadow lookup's normal offset (along n, flipped on back faces).
+    float inv_len = gl_FrontFacing ? inversesqrt(dot(v_nrm, v_nrm)) : -inversesqrt(dot(v_nrm, v_nrm));
+    vec3 n = v_nrm * inv_len;
+    vec3 v = to_eye * inversesqrt(eye_dd);   // normalize(to_eye)
     float ndl = dot(n, u_sun_dir);
-    float sh = shadow_at(v_wpos, n);
+    float sh = shadow_at(v_shadow + v_shadow_n * (inv_len * u_shadow_normal_offset));
     float diff = diffuse_term(ndl, sh);
     vec3 h = normalize(u_sun_dir + v);
     float spec_on = step(0.0, ndl) * sh;
 #if defined(LOOK_ANIME)
     float spec = smoothstep(0.55, 0.6, pow(max(dot(n, h), 0.0), v_mat.w)) * v_mat.z * spec_on;
-    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0)) * 0.35;
+    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in u_rim_col
 #else
     float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
-    float rim = pow(1.0 - max(dot(n, v), 0.0), 4.0) * 0.12;
+    float rim = 1.0 - max(dot(n, v), 0.0);
+    rim *= rim;
+    rim *= rim;   // pow(, 4.0); * 0.12: in u_rim_col
 #endif
     vec3 lit = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
-    lit += rim * to_linear(u_sky_horizon) * (0.5 + 0.5 * max(ndl, 0.0));
+    lit += rim * u_rim_col * (1.0 + max(ndl, 0.0));
     col = mix(lit, glow_col, e * 1.5);   // emissive: unlit; glow does the rest
     }
-    float dist = length(u_eye - v_wpos);
-    col = mix(col, to_linear(u_fog_col), fog_amount(dist) * (1.0 - e));
+    // fog_amount(length(to_eye)) without the square root: 1 - exp(-(dist * density)^2).
+    col = mix(col, u_fog_lin, (1.0 - exp2(-eye_dd * u_fog_k)) * (1.0 - e));
 #ifdef GLASS
     // Clear glass (drawn last, blended, alpha kept): almost invisible face-on, a tinted fresnel rim at grazing
     // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
@@ -207,15 +221,37 @@ uniform vec3 u_cam_up;      // scaled by tan(fov/2)
 uniform vec3 u_cam_fwd;
 in vec2 in_ndc;
 out vec3 v_dir;
+#ifdef GROUND
+uniform mat4 u_light_tex;
+uniform float u_sky_margin;   // how far below the horizon (in v_dir.z) a sky pixel can be
+out vec3 v_shadow_dir;   // u_light_tex's linear part * v_dir
+#endif
 void main() {
     v_dir = u_cam_fwd + in_ndc.x * u_cam_right + in_ndc.y * u_cam_up;   // linear in screen space
+#ifdef GROUND
+    v_shadow_dir = mat3(u_light_tex) * v_dir;
+    // With ground, the background is two draws of this triangle, each clipped to its side of the horizon (a line on
+    // screen, as v_dir is linear) with a margin; the pixels of the thin overlap discard in the one they are not for.
+#ifdef GROUND_SIDE
+    gl_ClipDistance[0] = -v_dir.z;
+#else
+    gl_ClipDistance[0] = v_dir.z + u_sky_margin;
+#endif
+#else
+    gl_ClipDistance[0] = 1.0;   // the whole sky
+#endif
     gl_Position = vec4(in_ndc, 1.0, 1.0);
 }
 """
 
 BACKGROUND_FS = """
 in vec3 v_dir;
+#ifdef GROUND
+in vec3 v_shadow_dir;
+uniform vec3 u_shadow_eye;   // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
+#endif
 uniform float u_px_angle;    // radians per pixel, for star size
+uniform vec3 u_sun_glow;     // u_sun_col * 0.5, faded out as the sun sets
 uniform vec4 u_gpat;         // ground pattern: grid spacing, line strength, checker strength, noise strength
 uniform vec4 u_gpat2;        // noise scale, specular, shininess, stripe strength
 layout(location = 0) out vec4 f_color;
@@ -249,10 +285,12 @@ vec3 sky(vec3 d) {
     // Meet the fogged far ground seamlessly at the horizon.
     c = mix(c, u_fog_col, exp(-max(el, 0.0) * 28.0));
 #endif
-    // Sun disc and glow (only when the sun is above the horizon).
+    // Sun disc and glow (only when the sun is above the horizon: in u_sun_glow). pow(sd, 24.0) as multiplies.
     float sd = max(dot(d, u_sun_dir), 0.0);
-    float up = smoothstep(-0.05, 0.05, u_sun_dir.z);
-    c += (u_sun_col * 0.5) * (smoothstep(0.9994, 0.9997, sd) * 1.5 + pow(sd, 24.0) * 0.18) * up;
+    float sd2 = sd * sd;
+    float sd4 = sd2 * sd2;
+    float sd8 = sd4 * sd4;
+    c += u_sun_glow * (smoothstep(0.9994, 0.9997, sd) * 1.5 + sd8 * sd8 * sd8 * 0.18);
 #ifdef STARS
     float az = atan(d.y, d.x);
     float alt = asin(clamp(el, -1.0, 1.0));
@@ -269,16 +307,21 @@ vec3 sky(vec3 d) {
 }
 
 void main() {
-    vec3 d = normalize(v_dir);
+    float rlen = inversesqrt(dot(v_dir, v_dir));
+    vec3 d = v_dir * rlen;   // normalize(v_dir)
 #ifdef GROUND
-    // The ground point and its footprint (fwidth needs uniform control flow) for every pixel; then either the sky or
-    // the ground is shaded, not both: llvmpipe skips the side no pixel of a block takes.
+    // The ground and the sky are drawn separately (GROUND_SIDE or not), each only on its side of the horizon:
+    // llvmpipe runs both sides of a branch (under a mask), so one draw with a branch shaded the ground for every
+    // sky pixel too. The ground point's footprint (fwidth) is taken before the discard.
     float t = u_eye.z / max(-d.z, 1e-5);
     vec3 p = u_eye + d * t;
     vec2 q = p.xy;
     vec2 fw = fwidth(q);
     vec3 col;
-    if (d.z < -1e-5 && u_eye.z > 0.0) {
+    bool on_ground = d.z < -1e-5 && u_eye.z > 0.0;
+#ifdef GROUND_SIDE
+    if (!on_ground) discard;
+    {
         float blur = max(fw.x, fw.y);
         // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
         float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
@@ -296,16 +339,19 @@ void main() {
         alb *= 1.0 - u_gpat.y * line;
         vec3 nrm = vec3(0.0, 0.0, 1.0);
         float ndl = u_sun_dir.z;
-        float sh = shadow_at(p, nrm);
+        // The ground point's shadow coordinates: u_light_tex * (u_eye + v_dir * rlen * t + nrm * normal offset).
+        float sh = shadow_at(u_shadow_eye + v_shadow_dir * (rlen * t));
         vec3 h = normalize(u_sun_dir - d);
         float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
         vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
         float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
-        g = mix(g, to_linear(u_fog_col), f);
+        g = mix(g, u_fog_lin, f);
         col = to_display(g);
-    } else {
-        col = sky(d);
     }
+#else
+    if (on_ground) discard;
+    col = sky(d);
+#endif
 #else
     vec3 col = sky(d);
 #endif
