@@ -195,9 +195,10 @@ def divisor_for(part: Part, px_per_unit: float, tolerance: float = TOLERANCE_PX)
     `tolerance` pixels at `px_per_unit`, searched from a guess so that few levels are decimated and measured.
 
     Decimating to 1/d of the triangles makes them about √d times longer. The guess is the coarsest level whose
-    triangles stay within GUESS_EDGE_PX; from there the search goes coarser while the error passes, or finer
-    until it does (a non-monotone error can only stop it early, at a level that passed). A mesh whose own
-    triangles already span more than GUESS_EDGE_PX keeps full detail without a trial.
+    triangles stay within GUESS_EDGE_PX; from there the search goes coarser while the error passes (and the
+    triangles stay within twice that), or finer until it passes (a non-monotone error can only stop it early, at
+    a level that passed). A mesh whose own triangles already span more than GUESS_EDGE_PX keeps full detail
+    without a trial.
     """
     if not _is_big_mesh(part) or not math.isfinite(px_per_unit):
         return 1
@@ -214,7 +215,10 @@ def divisor_for(part: Part, px_per_unit: float, tolerance: float = TOLERANCE_PX)
 
     k = fits[-1]
     if passes(k):
-        while k + 1 < len(MESH_DIVISORS) and passes(k + 1):
+        # Coarser than the guess only when its triangles are still tiny (a far part): one step past the guess
+        # rarely passes, and every trial is a decimation and a measurement (~20 ms for a band of the dog).
+        while k + 1 < len(MESH_DIVISORS) and edge_px * math.sqrt(MESH_DIVISORS[k + 1]) <= 2.0 * GUESS_EDGE_PX \
+                and passes(k + 1):
             k += 1
     else:
         while not passes(k - 1):

@@ -268,6 +268,18 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
     return _cached(_mesh_key(v, f, divisor, 2), make)
 
 
+def shadow_mesh(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and faces of the mesh decimated to 1/divisor for the shadow map only: the shadow pass reads no
+    normals, so the repair, crease split and normal transfer of `decimated_mesh_closed` are skipped, and it is
+    drawn as an open mesh (both sides; its winding is unchecked)."""
+    v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
+    if divisor <= 1 or len(f) < MIN_DECIMATE_FACES:
+        (pos, _, tri), _ = user_mesh_closed(v, f)
+        return pos, tri
+    dv, df, _ = _simplified(v, f, divisor)
+    return dv, df
+
+
 def _surface_distance(points: np.ndarray, pos: np.ndarray, tri: np.ndarray) -> float:
     """Largest distance from `points` to a triangle surface.
 
@@ -411,11 +423,10 @@ def merge_parts(
             shadow_div = divisor if shadow_divisors is None or part.shape != "mesh" else int(shadow_divisors[i])
             if part.shape == "mesh" and shadow_div != divisor and part.mesh_vertices is not None \
                     and part.mesh_faces is not None:
-                (spos, snrm, sfaces), sclosed = decimated_mesh_closed(part.mesh_vertices, part.mesh_faces,
-                                                                         shadow_div)
-                chunks.append(np.concatenate([spos, snrm, np.full((len(spos), 1), float(i))], axis=1)
+                spos, sfaces = shadow_mesh(part.mesh_vertices, part.mesh_faces, shadow_div)
+                chunks.append(np.concatenate([spos, np.zeros_like(spos), np.full((len(spos), 1), float(i))], axis=1)
                               .astype(np.float32))
-                cast_idx, cast_is_open = (sfaces + base).astype(np.uint32).ravel(), not sclosed
+                cast_idx, cast_is_open = (sfaces + base).astype(np.uint32).ravel(), True
                 base += len(spos)
             (cast_open if cast_is_open else cast_closed).append(cast_idx)
 
