@@ -10,13 +10,16 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar, cast
 
 import numpy as np
 
 from reelcast.engines.sim.scene import Part
 
 Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (n,3), normals (n,3), faces (m,3)
+_T = TypeVar("_T")
 
 _SEGMENTS = 28  # around the long axis; enough that silhouettes stay round at 720p
 _RINGS = 16  # pole to pole on spheres
@@ -157,7 +160,7 @@ _USER_MESHES_LOCK = threading.Lock()
 def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
     """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
     v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
-    key = hashlib.sha256(np.array(v.shape + f.shape, np.int64).tobytes() + v.tobytes() + f.tobytes()).digest()
+    key = _mesh_key(v, f)
     with _USER_MESHES_LOCK:  # renders may run side by side in threads
         hit = _USER_MESHES.get(key)
         if hit is not None:
@@ -169,6 +172,146 @@ def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, boo
         while len(_USER_MESHES) > USER_MESH_CACHE:
             _USER_MESHES.popitem(last=False)
     return made
+
+
+# ------------------------------------------------------------------------------------ decimated user meshes
+# Level of detail for big user meshes (the dog's skin bands, ~38k triangles): quadric decimation to
+# 1/MESH_DIVISORS[k] of the triangles, with the open border pinned so the bands a mesh was cut into still meet
+# exactly (the dog is drawn as rigid bands that share their edge triangles). lod.py picks the divisor per part.
+MESH_DIVISORS = (1, 2, 4, 8, 16, 32)
+MIN_DECIMATE_FACES = 1024  # smaller meshes (ellipsoid bodies, ears, rims, heads) cost little; never decimated
+
+_DECIMATED: OrderedDict[bytes, object] = OrderedDict()
+
+
+def _mesh_key(vertices: np.ndarray, faces: np.ndarray, *extra: int) -> bytes:
+    """Cache key: the input's shape and bytes (float64 positions, int64 faces) and `extra` (what is made of it)."""
+    head = np.array(vertices.shape + faces.shape + extra, np.int64).tobytes()
+    return hashlib.sha256(head + vertices.tobytes() + faces.tobytes()).digest()
+
+
+def _cached(key: bytes, make: Callable[[], _T]) -> _T:
+    """`make()` once per key (an LRU of USER_MESH_CACHE entries shared by all the decimation steps)."""
+    with _USER_MESHES_LOCK:
+        if key in _DECIMATED:
+            _DECIMATED.move_to_end(key)
+            return cast(_T, _DECIMATED[key])
+    made = make()
+    with _USER_MESHES_LOCK:
+        _DECIMATED[key] = made
+        while len(_DECIMATED) > USER_MESH_CACHE:
+            _DECIMATED.popitem(last=False)
+    return made
+
+
+def _simplified(v: np.ndarray, f: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Quadric decimation (fast_simplification) to 1/divisor of the triangles with the open border pinned, and
+    its error: the largest distance (mesh units) between the original surface and the decimated one, measured
+    both ways at vertices.
+
+    Vertices are merged first: the asset repeats vertices along its texture seams, and those seams would count as
+    open border (and stay undecimated).
+    """
+
+    def merge() -> tuple[np.ndarray, np.ndarray]:
+        import trimesh
+
+        merged = trimesh.Trimesh(v, f, process=True)
+        return np.asarray(merged.vertices, np.float64), np.asarray(merged.faces, np.int32)
+
+    def make() -> tuple[np.ndarray, np.ndarray, float]:
+        import fast_simplification
+
+        mv, mf = _cached(_mesh_key(v, f, 0, 0), merge)  # shared by every divisor of this mesh
+        dv, df = fast_simplification.simplify(mv, mf, target_count=max(4, len(mf) // divisor), preserve_border=True)
+        dv, df = np.asarray(dv, np.float64), np.asarray(df, np.int64)
+        err = max(_surface_distance(mv, dv, df), _surface_distance(dv, mv, mf.astype(np.int64)))
+        return dv, df, err
+
+    return _cached(_mesh_key(v, f, divisor, 1), make)
+
+
+def decimation_error(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> float:
+    """How far (mesh units) the mesh decimated to 1/divisor strays from the original (0 for the full mesh, and
+    for meshes under MIN_DECIMATE_FACES triangles, which are never decimated). Cached by the input's bytes."""
+    v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
+    if divisor <= 1 or len(f) < MIN_DECIMATE_FACES:
+        return 0.0
+    return _simplified(v, f, divisor)[2]
+
+
+def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[Mesh, bool]:
+    """`user_mesh_closed` of the mesh decimated to 1/divisor of its triangles (divisor 1, or a mesh under
+    MIN_DECIMATE_FACES triangles: the full mesh). Deterministic (same input, same bytes), cached by input bytes.
+
+    Normals come from the full-detail mesh (of its 8 vertices nearest each new one, the one whose normal agrees
+    best), so a coarse level shades like the original and gains no hard edges of its own; the original's creases
+    stay hard, since the crease split of the decimated mesh puts a vertex on each side.
+    """
+    v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
+    if divisor <= 1 or len(f) < MIN_DECIMATE_FACES:
+        return user_mesh_closed(v, f)
+
+    def make() -> tuple[Mesh, bool]:
+        from scipy.spatial import cKDTree
+
+        full_pos, full_nrm, _ = user_mesh_closed(v, f)[0]
+        dv, df, _ = _simplified(v, f, divisor)
+        (pos, nrm, tri), closed = _process_user_mesh(dv, df)
+        k = min(8, len(full_pos))
+        _, near = cKDTree(full_pos).query(pos, k=k)
+        near = near.reshape(len(pos), k)
+        agree = np.einsum("nkj,nj->nk", full_nrm[near], nrm)
+        nrm = full_nrm[near[np.arange(len(pos)), np.argmax(agree, axis=1)]]
+        return (pos, np.ascontiguousarray(nrm), tri), closed
+
+    return _cached(_mesh_key(v, f, divisor, 2), make)
+
+
+def shadow_mesh(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and faces of the mesh decimated to 1/divisor for the shadow map only: the shadow pass reads no
+    normals, so the repair, crease split and normal transfer of `decimated_mesh_closed` are skipped, and it is
+    drawn as an open mesh (both sides; its winding is unchecked)."""
+    v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
+    if divisor <= 1 or len(f) < MIN_DECIMATE_FACES:
+        (pos, _, tri), _ = user_mesh_closed(v, f)
+        return pos, tri
+    dv, df, _ = _simplified(v, f, divisor)
+    return dv, df
+
+
+def _surface_distance(points: np.ndarray, pos: np.ndarray, tri: np.ndarray) -> float:
+    """Largest distance from `points` to a triangle surface.
+
+    Each point is measured against the few triangles with the nearest centroids, which can only overstate its
+    distance (it may miss the truly nearest one). So all points get a cheap 4-candidate figure, and then, largest
+    first, points get a 64-candidate one (enough on the dog's big, uneven torso triangles) until no remaining
+    point's cheap figure exceeds the refined maximum: the result is the refined maximum over all points.
+    """
+    from scipy.spatial import cKDTree
+
+    if len(points) == 0 or len(tri) == 0:
+        return 0.0
+    corners = pos[tri]
+    tree = cKDTree(corners.mean(axis=1))
+
+    def dist(pts: np.ndarray, k: int) -> np.ndarray:
+        import trimesh
+
+        k = min(k, len(tri))
+        _, cand = tree.query(pts, k=k)
+        rep = np.repeat(pts, k, axis=0)
+        closest = trimesh.triangles.closest_point(corners[np.asarray(cand).reshape(-1)], rep)
+        return np.linalg.norm(closest - rep, axis=1).reshape(len(pts), k).min(axis=1)
+
+    cheap = dist(points, 4)
+    order = np.argsort(-cheap, kind="stable")
+    best = 0.0
+    for start in range(0, len(order), 256):
+        if cheap[order[start]] <= best:
+            break
+        best = max(best, float(dist(points[order[start: start + 256]], 64).max()))
+    return best
 
 
 def _process_user_mesh(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
@@ -240,8 +383,18 @@ def _cat(chunks: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.zeros(0, np.uint32)
 
 
-def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> MergedGeometry:
-    """Build every part's mesh once (with `segments[i]` steps round its axis, default full) and pack them."""
+def merge_parts(
+    parts: list[Part],
+    segments: np.ndarray | None = None,
+    mesh_divisors: np.ndarray | None = None,
+    shadow_divisors: np.ndarray | None = None,
+) -> MergedGeometry:
+    """Build every part's mesh once (with `segments[i]` steps round its axis, default full; user meshes decimated
+    to 1/`mesh_divisors[i]` of their triangles, default full) and pack them.
+
+    A user mesh whose `shadow_divisors[i]` differs gets a second, coarser copy in the vertex buffer (same part
+    index) that only `shadow_indices` draws: the shadow map's texels are far coarser than the picture's pixels.
+    """
     closed: list[np.ndarray] = []
     open_: list[np.ndarray] = []
     cast_closed: list[np.ndarray] = []
@@ -252,8 +405,9 @@ def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> Merged
     radii = np.zeros(len(parts), np.float32)
     base = 0
     for i, part in enumerate(parts):
+        divisor = 1 if mesh_divisors is None else int(mesh_divisors[i])
         if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
-            (pos, nrm, faces), closed_mesh = user_mesh_closed(part.mesh_vertices, part.mesh_faces)
+            (pos, nrm, faces), closed_mesh = decimated_mesh_closed(part.mesh_vertices, part.mesh_faces, divisor)
         else:
             pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
             closed_mesh = True
@@ -263,9 +417,18 @@ def merge_parts(parts: list[Part], segments: np.ndarray | None = None) -> Merged
         idx = (faces + base).astype(np.uint32).ravel()
         per_part.append(idx)
         (open_ if is_open[i] else closed).append(idx)
-        if part.casts_shadow:
-            (cast_open if is_open[i] else cast_closed).append(idx)
         base += len(pos)
+        if part.casts_shadow:
+            cast_idx, cast_is_open = idx, is_open[i]
+            shadow_div = divisor if shadow_divisors is None or part.shape != "mesh" else int(shadow_divisors[i])
+            if part.shape == "mesh" and shadow_div != divisor and part.mesh_vertices is not None \
+                    and part.mesh_faces is not None:
+                spos, sfaces = shadow_mesh(part.mesh_vertices, part.mesh_faces, shadow_div)
+                chunks.append(np.concatenate([spos, np.zeros_like(spos), np.full((len(spos), 1), float(i))], axis=1)
+                              .astype(np.float32))
+                cast_idx, cast_is_open = (sfaces + base).astype(np.uint32).ravel(), True
+                base += len(spos)
+            (cast_open if cast_is_open else cast_closed).append(cast_idx)
 
     verts = np.concatenate(chunks) if chunks else np.zeros((0, 7), np.float32)
     closed_idx, open_idx = _cat(closed), _cat(open_)

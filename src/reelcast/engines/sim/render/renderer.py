@@ -3,10 +3,10 @@
 Per frame: one shadow pass (casters only; skipped when nothing moved), one draw for all parts (one merged vertex
 buffer, poses fetched from a small float texture, moving entities nearest first), the ground and the sky behind them
 (full-screen draws clipped to their sides of the horizon), a quarter-size glow composition when the style has
-halation, and one merged post pass. Round parts are tessellated per timeline for the largest size they reach on
-screen or in the shadow map (lod.py). While the camera and the sun's shadow window hold still, the shadow and main
-passes redraw only the rectangle that parts which moved (and their shadows) cover on this frame or the last
-(`_changed`): same bytes, a fraction of the pixels.
+halation, and one merged post pass. Round parts and big user meshes are tessellated or decimated per timeline for
+the largest size they reach on screen or in the shadow map (lod.py). While the camera and the sun's shadow window
+hold still, the shadow and main passes redraw only the rectangle that parts which moved (and their shadows) cover on
+this frame or the last (`_changed`): same bytes, a fraction of the pixels.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from reelcast.engines.sim.render.camera import (
     look_at,
     perspective,
 )
-from reelcast.engines.sim.render.lod import bound_radius, choose_segments
+from reelcast.engines.sim.render.lod import bound_radius, choose_mesh_divisors, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
 from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts, split_translucent
 from reelcast.engines.sim.scene import SimTimeline
@@ -405,13 +405,17 @@ class Renderer:
         glow = self.style.halation > 0.0
         if glow:
             self._ensure_glow_targets()
-        # Level of detail: each round part tessellated for the largest size it reaches on screen or in the shadow
-        # map (lod.py). The shadow texel is estimated from the same window fit as below.
+        # Level of detail: each round part tessellated, each big user mesh decimated, for the largest size it
+        # reaches on screen or in the shadow map (lod.py). The shadow texel is estimated from the same window fit
+        # as below.
         texel = None
         if n:
             _, half_est = self._shadow_window(tl, max(bound_radius(p) for p in tl.parts))
             texel = 2.0 * max(half_est[0], half_est[1]) / self.shadow_size
-        geo = merge_parts(tl.parts, choose_segments(tl, self.scene_width, self.scene_height, texel) if n else None)
+        main_div, shadow_div = choose_mesh_divisors(tl, self.scene_width, self.scene_height, texel) if n \
+            else (None, None)
+        geo = merge_parts(tl.parts, choose_segments(tl, self.scene_width, self.scene_height, texel) if n else None,
+                          main_div, shadow_div)
         translucent = np.array([p.translucent for p in tl.parts], bool)
         glass_idx = np.zeros(0, np.uint32)
         if translucent.any():
