@@ -30,7 +30,7 @@ from reelcast.engines.sim.render.camera import (
     perspective,
 )
 from reelcast.engines.sim.render.lod import bound_radius, choose_segments
-from reelcast.engines.sim.render.looks import grade_for, ground_pattern, material, normalize_look
+from reelcast.engines.sim.render.looks import Grade, grade_for, ground_pattern, material, normalize_look
 from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts, split_translucent
 from reelcast.engines.sim.scene import SimTimeline
 from reelcast.prompt.plan import Style
@@ -206,6 +206,60 @@ def shadow_sweep_length(
         if abs(d[a]) > 1e-9:
             t = np.minimum(t, ((hi[a] if d[a] > 0 else lo[a]) - centres[:, a]) / d[a])
     return np.maximum(np.where(np.isfinite(t), t, 0.0), 0.0)
+
+
+LUMA = (0.299, 0.587, 0.114)  # POST_FS's luma weights
+GRAIN_FRAME_MUL = 2654435761  # POST_FS's hash3 multiplier for the frame number
+
+
+def grain_frame_hash(frame: int) -> int:
+    """The frame's term of the post pass's grain hash (frame * multiplier, mod 2^32)."""
+    return (int(frame) * GRAIN_FRAME_MUL) & 0xFFFFFFFF
+
+
+def _glsl(v: float | tuple[float, ...]) -> str:
+    """A GLSL float or vecN literal holding exactly the float32 value(s) a uniform would have held."""
+    if isinstance(v, tuple):
+        return f"vec{len(v)}(" + ", ".join(_glsl(float(x)) for x in v) + ")"
+    text = repr(float(np.float32(v)))
+    return text if any(ch in text for ch in ".en") else text + ".0"
+
+
+def post_constants(
+    grade: Grade, vignette: float, grain: float, width: int, height: int, bar: float, gamma: bool
+) -> list[str]:
+    """The post pass's frame size, grade, vignette, grain and letterbox constants, as K_* #defines for POST_FS.
+
+    Compiled in rather than uniforms: llvmpipe loads a uniform at each use in each pixel block and folds no arithmetic
+    on them. Lift and gain are c * gain + lift * (1 - c) = c * (gain - lift) + lift, clamped to 0..1; contrast is
+    c * k + (0.5 - 0.5 k), clamped. Without a gamma between them they compose into one multiply-add: for a monotonic
+    f, clamp(f(clamp(y, 0, 1)), 0, 1) = clamp(f(y), lo, hi) with lo, hi = f(0), f(1) in order, clamped to 0..1.
+    """
+    lift, gain = np.asarray(grade.lift, np.float64), np.asarray(grade.gain, np.float64)
+    k = float(grade.contrast)
+    b = 0.5 - 0.5 * k
+    mul, add = gain - lift, lift
+    lo, hi = 0.0, 1.0
+    if not gamma:
+        mul, add = mul * k, add * k + b
+        lo, hi = (float(np.clip(x, 0.0, 1.0)) for x in sorted((b, k + b)))
+    values: dict[str, float | tuple[float, ...]] = {
+        "SIZE": (float(width), float(height)),
+        "RCP": (1.0 / width, 1.0 / height),
+        "GRADE_MUL": tuple(float(x) for x in mul),
+        "GRADE_ADD": tuple(float(x) for x in add),
+        "GRADE_RANGE": (lo, hi),
+        "INV_GAMMA": tuple(1.0 / float(g) for g in grade.gamma),
+        "CONTRAST": (k, b),
+        "SATURATION": float(grade.saturation),
+        "SHADOW_TINT": tuple(float(x) for x in grade.shadow_tint),
+        "HIGHLIGHT_TINT": tuple(float(x) for x in grade.highlight_tint),
+        "TINT_LUMA": (float(np.dot(grade.shadow_tint, LUMA)), float(np.dot(grade.highlight_tint, LUMA))),
+        "VIGNETTE": float(vignette),
+        "GRAIN_AMP": (grain * 0.16 * 0.35 + 1.0 / 255.0, grain * 0.16 * 2.6),
+        "BAR": float(bar),
+    }
+    return [f"K_{name} {_glsl(v)}" for name, v in values.items()]
 
 
 class Renderer:
@@ -479,6 +533,16 @@ class Renderer:
             motion = bool(self.style.motion_blur) and tl.shutter_angle > 0.0 and self.look != "anime"
             if motion:
                 post_defines.append("MOTION_BLUR")
+            st = self.style
+            post_defines += post_constants(
+                self.grade,
+                float(np.clip(st.vignette, 0.0, 1.0)) * (1.3 if self.look == "noir" else 1.0),
+                float(np.clip(st.grain, 0.0, 1.0)),
+                self.width,
+                self.height,
+                self._letterbox_bar(),
+                gamma="GAMMA" in post_defines,
+            )
             post_prog = self._program("post", post_defines)
             bg_vao = ctx.vertex_array(bg_prog, [(self.tri_vbo, "2f", "in_ndc")])
             post_vao = ctx.vertex_array(post_prog, [(self.tri_vbo, "2f", "in_ndc")])
@@ -616,7 +680,7 @@ class Renderer:
                     # Post.
                     if motion:
                         post_prog["u_keep"].value = 1.0 - (0.0 if (f == 0 or f in cuts) else blend)
-                    post_prog["u_frame"].value = f
+                    post_prog["u_frame_hash"].value = grain_frame_hash(f)
                     if len(prep.halos):
                         halo_prog = glow_vao.program if glow_vao is not None else post_prog
                         self._set_halos(halo_prog, prep, poses[f], vis, proj @ view, tan_y)
@@ -867,25 +931,8 @@ class Renderer:
             for name, v in values.items():
                 if name in prog:
                     prog[name].value = v
-        g = self.grade
-        st = self.style
-        post_values: dict[str, object] = {
-            "u_size": (float(self.width), float(self.height)),
-            "u_rcp": (1.0 / self.width, 1.0 / self.height),
-            "u_lift": g.lift,
-            "u_gamma": g.gamma,
-            "u_gain": g.gain,
-            "u_saturation": g.saturation,
-            "u_contrast": g.contrast,
-            "u_shadow_tint": g.shadow_tint,
-            "u_highlight_tint": g.highlight_tint,
-            "u_vignette": float(np.clip(st.vignette, 0.0, 1.0)) * (1.3 if self.look == "noir" else 1.0),
-            "u_grain": float(np.clip(st.grain, 0.0, 1.0)),
-            "u_bar": self._letterbox_bar(),
-        }
-        for name, v in post_values.items():
-            if name in post:
-                post[name].value = v
+        if "u_rcp" in post:  # the halos' visibility lookup in POST_VS (the rest of the post constants are compiled in)
+            post["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
 
     def _letterbox_bar(self) -> float:
         """Height in pixels of each 2.39:1 letterbox bar (0: none)."""

@@ -346,25 +346,30 @@ void main() {
 # runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
-uniform vec2 u_size;
-uniform vec2 u_rcp;
-uniform vec3 u_lift;
+// The style's and the frame size's constants are compiled in as literals (K_* #defines, see post_constants): llvmpipe
+// loads a uniform at every use in every pixel block and does not hoist arithmetic on them, and at 854x480 the
+// grade's ~15 uniforms and the products between them cost ~2 ms a frame; literals are folded by the compiler.
+const vec2 size = K_SIZE;      // output size
+const vec2 rcp = K_RCP;
+const vec3 grade_mul = K_GRADE_MUL;   // lift and gain (and contrast, without a gamma): c * mul + add
+const vec3 grade_add = K_GRADE_ADD;
+const vec2 grade_range = K_GRADE_RANGE;   // where that clamps: 0..1, or (contrast < 1) contrast's output range
 #ifdef GAMMA
-uniform vec3 u_gamma;
+const vec3 inv_gamma = K_INV_GAMMA;
+const vec2 contrast_ma = K_CONTRAST;  // contrast around mid grey after the gamma: c * x + y
 #endif
-uniform vec3 u_gain;
-uniform float u_saturation;
-uniform float u_contrast;
+const float saturation = K_SATURATION;
 #ifdef TONING
-uniform vec3 u_shadow_tint;
-uniform vec3 u_highlight_tint;
+const vec3 shadow_tint = K_SHADOW_TINT;
+const vec3 highlight_tint = K_HIGHLIGHT_TINT;
+const vec2 tint_luma = K_TINT_LUMA;   // the luma of the shadow and highlight tints
 #endif
-uniform float u_vignette;
-uniform float u_grain;
+const float vignette = K_VIGNETTE;
+const vec2 grain_amp = K_GRAIN_AMP;   // grain amplitude: x + y * l * (1 - l) (x includes the 1-LSB dither)
 #ifdef LETTERBOX
-uniform float u_bar;          // letterbox bar height in pixels
+const float bar = K_BAR;              // letterbox bar height in pixels
 #endif
-uniform uint u_frame;
+uniform uint u_frame_hash;    // the frame's term of the grain hash
 #ifdef GLOW
 uniform sampler2D u_glow;     // the composed glow and halos (GLOW_FS), a quarter of the scene size
 #endif
@@ -378,8 +383,9 @@ uniform float u_keep;         // 1 - the previous frame's weight: the output alp
 #endif
 out vec4 f_color;
 
+// v.z: the frame number times 2654435761 (u_frame_hash), multiplied once on the CPU.
 uint hash3(uvec3 v) {
-    uint h = v.x * 1664525u + v.y * 1013904223u + v.z * 2654435761u;
+    uint h = v.x * 1664525u + v.y * 1013904223u + v.z;
     h ^= h >> 16; h *= 2246822519u; h ^= h >> 13; h *= 3266489917u; h ^= h >> 16;
     return h;
 }
@@ -388,8 +394,8 @@ float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
 
 void main() {
     // Output rows are written top-first so the read-back needs no flip.
-    vec2 fc = vec2(gl_FragCoord.x, u_size.y - gl_FragCoord.y);
-    vec2 uv = fc * u_rcp;
+    vec2 fc = vec2(gl_FragCoord.x, size.y - gl_FragCoord.y);
+    vec2 uv = fc * rcp;
     vec4 m = texture(u_color, uv);
     vec3 c = m.rgb;
 #if defined(FXAA) || defined(OUTLINE)
@@ -406,7 +412,7 @@ void main() {
         vec2 dir = vec2(-((lnw + lne) - (lsw + lse)), (lnw + lsw) - (lne + lse));
         float reduce = max((lnw + lne + lsw + lse) * (0.25 * 0.125), 1.0 / 128.0);
         float rcp_min = 1.0 / (min(abs(dir.x), abs(dir.y)) + reduce);
-        dir = clamp(dir * rcp_min, vec2(-8.0), vec2(8.0)) * u_rcp;
+        dir = clamp(dir * rcp_min, vec2(-8.0), vec2(8.0)) * rcp;
         vec3 a = 0.5 * (texture(u_color, uv + dir * (1.0 / 3.0 - 0.5)).rgb +
                         texture(u_color, uv + dir * (2.0 / 3.0 - 0.5)).rgb);
         float la = luma(a);
@@ -432,35 +438,37 @@ void main() {
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
-    // Grade: lift / gamma / gain, contrast around mid grey, split toning, saturation.
-    c = clamp(c * u_gain + u_lift * (1.0 - c), 0.0, 1.0);
+    // Grade: lift / gain (/ gamma) / contrast, split toning, saturation. Lift, gain and contrast are affine, each
+    // clamped to 0..1: without a gamma between them they fold into one multiply-add and one clamp (post_constants).
+    c = clamp(c * grade_mul + grade_add, grade_range.x, grade_range.y);
 #ifdef GAMMA
-    c = pow(c, 1.0 / u_gamma);   // three exp2(log2) per pixel: compiled in only when the grade has a gamma
+    c = pow(c, inv_gamma);   // three exp2(log2) per pixel: compiled in only when the grade has a gamma
+    c = clamp(c * contrast_ma.x + contrast_ma.y, 0.0, 1.0);
 #endif
-    c = clamp((c - 0.5) * u_contrast + 0.5, 0.0, 1.0);
     float l = luma(c);
 #ifdef TONING
-    c += u_shadow_tint * (1.0 - l) * (1.0 - l) + u_highlight_tint * l * l;
-    l = luma(c);
+    // The tints' luma is added with them, so the toned colour's luma needs no second dot product.
+    float ls = (1.0 - l) * (1.0 - l), lh = l * l;
+    c += shadow_tint * ls + highlight_tint * lh;
+    l += tint_luma.x * ls + tint_luma.y * lh;
 #endif
-    c = mix(vec3(l), c, u_saturation);
-    // Vignette.
-    vec2 vc = (uv - 0.5) * vec2(u_size.x / u_size.y, 1.0);
-    c *= 1.0 - u_vignette * smoothstep(0.35, 1.1, dot(vc, vc) * 1.6);
+    // Saturation and vignette in one: mix(l, c, saturation) * vignette.
+    vec2 vc = (uv - 0.5) * vec2(size.x / size.y, 1.0);
+    float vig = 1.0 - vignette * smoothstep(0.35, 1.1, dot(vc, vc) * 1.6);
+    c = c * (saturation * vig) + l * ((1.0 - saturation) * vig);
     // Film grain and a sub-LSB dither against banding: integer hash of pixel and frame, no random state.
-    uint hs = hash3(uvec3(uvec2(fc), u_frame));
-    float r1 = float(hs & 0xffffu) / 65535.0;
-    float r2 = float(hs >> 16) / 65535.0;
-    float gn = (r1 + r2 - 1.0);
-    c += gn * (u_grain * 0.16 * (0.35 + l * (1.0 - l) * 2.6) + 1.0 / 255.0);
+    uint hs = hash3(uvec3(uvec2(fc), u_frame_hash));
+    float gn = float(hs & 0xffffu) * (1.0 / 65535.0) + float(hs >> 16) * (1.0 / 65535.0) - 1.0;
+    c += gn * (grain_amp.x + grain_amp.y * (l * (1.0 - l)));
 #ifdef LETTERBOX
-    if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
+    if (fc.y < bar || fc.y > size.y - bar) c = vec3(0.0);
 #endif
+    // No clamp: the target is 8-bit unorm, which clamps what is written (and blended) to 0..1.
 #ifdef MOTION_BLUR
     // Blended over the previous frame still in the target: c * u_keep + previous * (1 - u_keep).
-    f_color = vec4(clamp(c, 0.0, 1.0), u_keep);
+    f_color = vec4(c, u_keep);
 #else
-    f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+    f_color = vec4(c, 1.0);
 #endif
 }
 """
