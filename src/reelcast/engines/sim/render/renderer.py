@@ -552,11 +552,17 @@ class Renderer:
             glow_vao: moderngl.VertexArray | None = None
             glow_small, glow_small_fbo = self._ensure_glow_small() if small_layer else (None, None)
             if glow_small is not None:
-                glow_prog = self._program("glow", halo_defines + (["GLOW"] if glow else []))
-                glow_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
-                glow_prog["u_dst_rcp"].value = (1.0 / glow_small.width, 1.0 / glow_small.height)
-                if glow:
-                    glow_prog["u_glow_tint"].value = (1.0, 0.8, 0.7)
+                glow_consts = {
+                    "RCP": (1.0 / self.width, 1.0 / self.height),
+                    "SIZE": (float(self.width), float(self.height)),
+                    "DST_RCP": (1.0 / glow_small.width, 1.0 / glow_small.height),
+                }
+                glow_prog = self._program(
+                    "glow",
+                    halo_defines + (["GLOW"] if glow else []) + [f"K_{k} {_glsl(v)}" for k, v in glow_consts.items()],
+                )
+                if "u_rcp" in glow_prog:  # the halos' visibility lookup in POST_VS
+                    glow_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
                 glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
                 prep.extra.append(glow_vao)
 
@@ -779,29 +785,26 @@ class Renderer:
         self, prog: moderngl.Program, prep: _Prepared, poses: np.ndarray, vis: np.ndarray, vp: np.ndarray, tan_y: float
     ) -> None:
         """Project emissive parts to the screen for the post pass's analytic halos."""
-        n = len(prep.halos)
+        idx = prep.halos
+        n = len(idx)
         pos = np.zeros((n, 4), np.float32)
         pos[:, 2] = 1.0
         col = np.zeros((n, 3), np.float32)
-        k = 0
-        for i in prep.halos:
-            if not vis[i]:
-                continue
-            clip = vp @ np.append(poses[i, :3, 3].astype(np.float64), 1.0)
-            if clip[3] <= 0.05:
-                continue
-            ndc = clip[:3] / clip[3]
-            if np.any(np.abs(ndc[:2]) > 2.0):
-                continue
-            radius_px = float(prep.radii[i]) / (clip[3] * tan_y) * (self.height / 2.0)
-            pos[k] = (
-                (ndc[0] * 0.5 + 0.5) * self.width,
-                (ndc[1] * 0.5 + 0.5) * self.height,
-                max(radius_px, 1.5),
-                prep.materials[i, 1, 1],
-            )
-            col[k] = prep.materials[i, 0, :3] * prep.materials[i, 0, 3]
-            k += 1
+        # All at once (a Python loop over the halos cost ~0.2 ms a frame): the visible ones in front of the camera
+        # and near the frame, packed first in their order (brightest first).
+        clip = np.concatenate([poses[idx, :3, 3].astype(np.float64), np.ones((n, 1))], axis=1) @ vp.T
+        w = clip[:, 3]
+        ok = vis[idx] & (w > 0.05)
+        ndc = clip[:, :3] / np.where(ok, w, 1.0)[:, None]
+        ok &= ~np.any(np.abs(ndc[:, :2]) > 2.0, axis=1)
+        sel, w, ndc = idx[ok], w[ok], ndc[ok]
+        k = len(sel)
+        radius_px = prep.radii[sel].astype(np.float64) / (w * tan_y) * (self.height / 2.0)
+        pos[:k, 0] = (ndc[:, 0] * 0.5 + 0.5) * self.width
+        pos[:k, 1] = (ndc[:, 1] * 0.5 + 0.5) * self.height
+        pos[:k, 2] = 1.0 / np.maximum(radius_px, 1.5)  # the shaders multiply by it
+        pos[:k, 3] = prep.materials[sel, 1, 1]
+        col[:k] = prep.materials[sel, 0, :3] * prep.materials[sel, 0, 3:4]
         prog["u_halos_on"].value = k
         prog["u_halo_pos"].write(pos.tobytes())
         prog["u_halo_col"].write(col.tobytes())

@@ -324,7 +324,7 @@ in vec2 in_ndc;
 // in the 3 vertices, not per pixel.
 uniform sampler2D u_color;
 uniform vec2 u_rcp;
-uniform vec4 u_halo_pos[N_HALOS];   // x, y, radius px, part id alpha
+uniform vec4 u_halo_pos[N_HALOS];   // x, y, 1 / radius px, part id alpha
 uniform vec3 u_halo_col[N_HALOS];
 flat out vec3 v_halo_col[N_HALOS];
 #endif
@@ -434,7 +434,7 @@ void main() {
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
         if (k >= u_halos_on) break;   // only the ones in front of the camera this frame (packed first)
-        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        float d = max(length(fc - u_halo_pos[k].xy) * u_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
@@ -481,9 +481,11 @@ void main() {
 # mips it came from.
 GLOW_FS = """
 uniform sampler2D u_glow;    // the scene's glow attachment, mipmapped
-uniform vec2 u_rcp;          // 1 / output size: the offsets are in output pixels
-uniform vec2 u_dst_rcp;      // 1 / this target's size
-uniform vec3 u_glow_tint;
+// Compiled-in constants (K_* #defines; uniforms cost llvmpipe a load per use per pixel block, see POST_FS).
+const vec2 rcp = K_RCP;            // 1 / output size: the offsets are in output pixels
+const vec2 size = K_SIZE;          // output size
+const vec2 dst_rcp = K_DST_RCP;    // 1 / this target's size
+const vec3 glow_tint = vec3(1.0, 0.8, 0.7);
 #ifdef HALOS
 uniform int u_halos_on;
 uniform vec4 u_halo_pos[N_HALOS];
@@ -491,22 +493,22 @@ flat in vec3 v_halo_col[N_HALOS];
 #endif
 out vec4 f_glow;
 void main() {
-    vec2 uv = gl_FragCoord.xy * u_dst_rcp;
+    vec2 uv = gl_FragCoord.xy * dst_rcp;
 #ifdef GLOW
-    vec2 o = u_rcp * 20.0;
+    vec2 o = rcp * 20.0;
     vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
               + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
-    vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * u_glow_tint;
+    vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * glow_tint;
 #else
     vec3 c = vec3(0.0);   // halos only (a style without glow, on the CPU tier)
 #endif
 #ifdef HALOS
     // The emissive parts' halos (as in POST_FS), evaluated at this texel's centre in output pixels (top-first, as
     // the post pass samples this target): smooth enough that the post pass's bilinear tap rebuilds them.
-    vec2 fc = uv / u_rcp;
+    vec2 fc = uv * size;
     for (int k = 0; k < N_HALOS; ++k) {
         if (k >= u_halos_on) break;
-        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        float d = max(length(fc - u_halo_pos[k].xy) * u_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
