@@ -26,8 +26,8 @@ from reelcast.engines.sim.render.camera import (
     light_basis,
     light_space_box,
     light_view_proj,
-    look_at,
     perspective,
+    view_matrix,
 )
 from reelcast.engines.sim.render.lod import bound_radius, choose_segments
 from reelcast.engines.sim.render.looks import Grade, grade_for, ground_pattern, material, normalize_look
@@ -582,6 +582,7 @@ class Renderer:
         blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
         aspect = self.width / self.height
         last_order: np.ndarray | None = None
+        light_ref: tuple[bytes, np.ndarray] | None = None  # the shadow window's centre and its light matrix
         n = len(tl.parts)
         # What the shadow map and the main target last drew (for redrawing only what changed since; see _changed).
         shadow_ref: tuple[bytes, np.ndarray, np.ndarray] | None = None  # light matrix, poses, casting flags
@@ -617,7 +618,10 @@ class Renderer:
                     if center is None:
                         center = follow_center(light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64))
                     half = prep.shadow_half
-                    light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
+                    if light_ref is None or light_ref[0] != center.tobytes():  # a fixed (or snapped) window repeats
+                        light_vp = light_view_proj(env.sun_direction, center, half, self.shadow_size)
+                        light_ref = (center.tobytes(), light_vp)
+                    light_vp = light_ref[1]
                     texel_world = 2.0 * max(half[0], half[1]) / self.shadow_size
                     flags = vis & casts
                     vp_key = light_vp.tobytes()
@@ -652,7 +656,7 @@ class Renderer:
                             prep.total_count = len(indices)
                             last_order = order
 
-                    view = look_at(cam)
+                    view = view_matrix(eye, right, up, fwd)  # (look_at would redo camera_basis)
                     proj = perspective(cam.fov_y, aspect)
                     tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
                     for prog in (parts_prog, bg_prog):
