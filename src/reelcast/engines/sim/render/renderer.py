@@ -510,7 +510,7 @@ class Renderer:
             parts_prog = self._program("parts", self._defines(glow))
             bg_defines = self._defines(glow) + (["GROUND"] if env.ground else []) + (["STARS"] if env.stars else [])
             bg_prog = self._program("background", bg_defines)
-            post_defines = []
+            post_defines = ["POST_FRAME"]
             # FXAA on the CPU tier at native scene size; an upscaled scene is already softened by the bilinear
             # upscale, and skipping FXAA there saves ~15 ms of llvmpipe time per 720p frame.
             if self.quality == "fast" and (self.scene_width, self.scene_height) == (self.width, self.height):

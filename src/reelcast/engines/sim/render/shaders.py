@@ -328,7 +328,23 @@ uniform vec4 u_halo_pos[N_HALOS];   // x, y, 1 / radius px, part id alpha
 uniform vec3 u_halo_col[N_HALOS];
 flat out vec3 v_halo_col[N_HALOS];
 #endif
+#ifdef POST_FRAME
+// The post pass's per-frame values reach its fragment shader as flat varyings: read there they cost about what a
+// literal does, where each uniform cost llvmpipe ~0.2 ms a 854x480 frame (a load per use per pixel block).
+uniform uint u_frame_hash;    // the frame's term of the grain hash
+flat out uint v_frame_hash;
+#ifdef MOTION_BLUR
+uniform float u_keep;         // 1 - the previous frame's weight: the output alpha, for the fixed-function blend
+flat out float v_keep;
+#endif
+#endif
 void main() {
+#ifdef POST_FRAME
+    v_frame_hash = u_frame_hash;
+#ifdef MOTION_BLUR
+    v_keep = u_keep;
+#endif
+#endif
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
         vec4 hp = u_halo_pos[k];
@@ -369,7 +385,7 @@ const vec2 grain_amp = K_GRAIN_AMP;   // grain amplitude: x + y * l * (1 - l) (x
 #ifdef LETTERBOX
 const float bar = K_BAR;              // letterbox bar height in pixels
 #endif
-uniform uint u_frame_hash;    // the frame's term of the grain hash
+flat in uint v_frame_hash;    // the frame's term of the grain hash (u_frame_hash, via POST_VS)
 #ifdef GLOW
 uniform sampler2D u_glow;     // the composed glow and halos (GLOW_FS), a quarter of the scene size
 #endif
@@ -379,7 +395,7 @@ uniform vec4 u_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 #ifdef MOTION_BLUR
-uniform float u_keep;         // 1 - the previous frame's weight: the output alpha, for the fixed-function blend
+flat in float v_keep;         // u_keep, via POST_VS
 #endif
 out vec4 f_color;
 
@@ -457,7 +473,7 @@ void main() {
     float vig = 1.0 - vignette * smoothstep(0.35, 1.1, dot(vc, vc) * 1.6);
     c = c * (saturation * vig) + l * ((1.0 - saturation) * vig);
     // Film grain and a sub-LSB dither against banding: integer hash of pixel and frame, no random state.
-    uint hs = hash3(uvec3(uvec2(fc), u_frame_hash));
+    uint hs = hash3(uvec3(uvec2(fc), v_frame_hash));
     float gn = float(hs & 0xffffu) * (1.0 / 65535.0) + float(hs >> 16) * (1.0 / 65535.0) - 1.0;
     c += gn * (grain_amp.x + grain_amp.y * (l * (1.0 - l)));
 #ifdef LETTERBOX
@@ -465,8 +481,8 @@ void main() {
 #endif
     // No clamp: the target is 8-bit unorm, which clamps what is written (and blended) to 0..1.
 #ifdef MOTION_BLUR
-    // Blended over the previous frame still in the target: c * u_keep + previous * (1 - u_keep).
-    f_color = vec4(c, u_keep);
+    // Blended over the previous frame still in the target: c * keep + previous * (1 - keep).
+    f_color = vec4(c, v_keep);
 #else
     f_color = vec4(c, 1.0);
 #endif
