@@ -327,6 +327,11 @@ uniform vec2 u_rcp;
 uniform vec4 u_halo_pos[N_HALOS];   // x, y, 1 / radius px, part id alpha
 uniform vec3 u_halo_col[N_HALOS];
 flat out vec3 v_halo_col[N_HALOS];
+// Centre and 1 / radius, and the count in view, for the fragment shader as flat varyings (cheaper to read there than
+// uniforms on llvmpipe).
+uniform int u_halos_on;
+flat out vec3 v_halo_pos[N_HALOS];
+flat out int v_halos_on;
 #endif
 #ifdef POST_FRAME
 // The post pass's per-frame values reach its fragment shader as flat varyings: read there they cost about what a
@@ -346,10 +351,12 @@ void main() {
 #endif
 #endif
 #ifdef HALOS
+    v_halos_on = u_halos_on;
     for (int k = 0; k < N_HALOS; ++k) {
         vec4 hp = u_halo_pos[k];
         float seen = step(abs(textureLod(u_color, hp.xy * u_rcp, 0.0).a - hp.w), 0.5 / 255.0);
         v_halo_col[k] = u_halo_col[k] * seen;
+        v_halo_pos[k] = hp.xyz;
     }
 #endif
     gl_Position = vec4(in_ndc, 0.0, 1.0);
@@ -390,8 +397,8 @@ flat in uint v_frame_hash;    // the frame's term of the grain hash (u_frame_has
 uniform sampler2D u_glow;     // the composed glow and halos (GLOW_FS), a quarter of the scene size
 #endif
 #ifdef HALOS
-uniform int u_halos_on;
-uniform vec4 u_halo_pos[N_HALOS];
+flat in int v_halos_on;
+flat in vec3 v_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 #ifdef MOTION_BLUR
@@ -449,8 +456,8 @@ void main() {
 #endif
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
-        if (k >= u_halos_on) break;   // only the ones in front of the camera this frame (packed first)
-        float d = max(length(fc - u_halo_pos[k].xy) * u_halo_pos[k].z - 0.9, 0.0);
+        if (k >= v_halos_on) break;   // only the ones in front of the camera this frame (packed first)
+        float d = max(length(fc - v_halo_pos[k].xy) * v_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
@@ -503,8 +510,8 @@ const vec2 size = K_SIZE;          // output size
 const vec2 dst_rcp = K_DST_RCP;    // 1 / this target's size
 const vec3 glow_tint = vec3(1.0, 0.8, 0.7);
 #ifdef HALOS
-uniform int u_halos_on;
-uniform vec4 u_halo_pos[N_HALOS];
+flat in int v_halos_on;
+flat in vec3 v_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 out vec4 f_glow;
@@ -523,8 +530,8 @@ void main() {
     // the post pass samples this target): smooth enough that the post pass's bilinear tap rebuilds them.
     vec2 fc = uv * size;
     for (int k = 0; k < N_HALOS; ++k) {
-        if (k >= u_halos_on) break;
-        float d = max(length(fc - u_halo_pos[k].xy) * u_halo_pos[k].z - 0.9, 0.0);
+        if (k >= v_halos_on) break;
+        float d = max(length(fc - v_halo_pos[k].xy) * v_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
