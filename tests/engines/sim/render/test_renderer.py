@@ -395,3 +395,29 @@ def test_ground_and_sky_draws_meet_at_a_tilted_horizon_without_gaps(eye_z: float
     assert frame.sum(axis=2).min() > 60
     if eye_z < 0.0:
         assert (frame[..., 2] > frame[..., 1]).all()  # sky blue everywhere, no green ground
+
+
+def test_halo_layer_is_drawn_only_on_frames_with_a_halo_in_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without image glow, a frame with no halo in view skips the quarter-size layer (and the post pass's tap of it)
+    and looks the same as with it: the layer would be black."""
+    import moderngl
+
+    lamp = Part("lamp", "lamp", "sphere", (0.3,), (1.0, 0.3, 0.1), "glass", emissive=1.0)
+    visible = np.array([[False], [True], [False]])
+    tl = _timeline(n_frames=3, parts=[lamp], env=night_env(), visible=visible)
+    draws: list[str] = []
+    render = moderngl.VertexArray.render
+
+    def counting(self: moderngl.VertexArray, *args: object, **kwargs: object) -> None:
+        if "u_halos_on" in self.program and "u_frame_hash" not in self.program:
+            draws.append("layer")
+        render(self, *args, **kwargs)
+
+    monkeypatch.setattr(moderngl.VertexArray, "render", counting)
+    style = Style(motion_blur=False)
+    frames = _render(tl, style)
+    assert draws == ["layer"]  # frame 1 only
+    monkeypatch.setattr(moderngl.VertexArray, "render", render)
+    hidden = _render(_timeline(n_frames=1, parts=[lamp], env=night_env(), visible=np.zeros((1, 1), bool)), style)[0]
+    assert np.abs(frames[0].astype(int) - hidden.astype(int)).max() <= 1
+    assert np.abs(frames[1].astype(int) - frames[0].astype(int)).max() > 8  # the lamp and its halo

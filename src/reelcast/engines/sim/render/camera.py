@@ -35,7 +35,11 @@ def camera_basis(cam: CameraPose) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 def look_at(cam: CameraPose) -> np.ndarray:
     """World-to-view matrix of a camera pose (OpenGL convention, looking down -Z)."""
-    eye, right, up, fwd = camera_basis(cam)
+    return view_matrix(*camera_basis(cam))
+
+
+def view_matrix(eye: np.ndarray, right: np.ndarray, up: np.ndarray, fwd: np.ndarray) -> np.ndarray:
+    """World-to-view matrix from a camera basis (camera_basis's result), as look_at."""
     m = np.eye(4)
     m[0, :3], m[1, :3], m[2, :3] = right, up, -fwd
     m[:3, 3] = -m[:3, :3] @ eye

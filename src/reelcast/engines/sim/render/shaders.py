@@ -370,16 +370,39 @@ in vec2 in_ndc;
 // in the 3 vertices, not per pixel.
 uniform sampler2D u_color;
 uniform vec2 u_rcp;
-uniform vec4 u_halo_pos[N_HALOS];   // x, y, radius px, part id alpha
+uniform vec4 u_halo_pos[N_HALOS];   // x, y, 1 / radius px, part id alpha
 uniform vec3 u_halo_col[N_HALOS];
 flat out vec3 v_halo_col[N_HALOS];
+// Centre and 1 / radius, and the count in view, for the fragment shader as flat varyings (cheaper to read there than
+// uniforms on llvmpipe).
+uniform int u_halos_on;
+flat out vec3 v_halo_pos[N_HALOS];
+flat out int v_halos_on;
+#endif
+#ifdef POST_FRAME
+// The post pass's per-frame values reach its fragment shader as flat varyings: read there they cost about what a
+// literal does, where each uniform cost llvmpipe ~0.2 ms a 854x480 frame (a load per use per pixel block).
+uniform uint u_frame_hash;    // the frame's term of the grain hash
+flat out uint v_frame_hash;
+#ifdef MOTION_BLUR
+uniform float u_keep;         // 1 - the previous frame's weight: the output alpha, for the fixed-function blend
+flat out float v_keep;
+#endif
 #endif
 void main() {
+#ifdef POST_FRAME
+    v_frame_hash = u_frame_hash;
+#ifdef MOTION_BLUR
+    v_keep = u_keep;
+#endif
+#endif
 #ifdef HALOS
+    v_halos_on = u_halos_on;
     for (int k = 0; k < N_HALOS; ++k) {
         vec4 hp = u_halo_pos[k];
         float seen = step(abs(textureLod(u_color, hp.xy * u_rcp, 0.0).a - hp.w), 0.5 / 255.0);
         v_halo_col[k] = u_halo_col[k] * seen;
+        v_halo_pos[k] = hp.xyz;
     }
 #endif
     gl_Position = vec4(in_ndc, 0.0, 1.0);
@@ -392,40 +415,46 @@ void main() {
 # runs per pixel.
 POST_FS = """
 uniform sampler2D u_color;
-uniform vec2 u_size;
-uniform vec2 u_rcp;
-uniform vec3 u_lift;
+// The style's and the frame size's constants are compiled in as literals (K_* #defines, see post_constants): llvmpipe
+// loads a uniform at every use in every pixel block and does not hoist arithmetic on them, and at 854x480 the
+// grade's ~15 uniforms and the products between them cost ~2 ms a frame; literals are folded by the compiler.
+const vec2 size = K_SIZE;      // output size
+const vec2 rcp = K_RCP;
+const vec3 grade_mul = K_GRADE_MUL;   // lift and gain (and contrast, without a gamma): c * mul + add
+const vec3 grade_add = K_GRADE_ADD;
+const vec2 grade_range = K_GRADE_RANGE;   // where that clamps: 0..1, or (contrast < 1) contrast's output range
 #ifdef GAMMA
-uniform vec3 u_gamma;
+const vec3 inv_gamma = K_INV_GAMMA;
+const vec2 contrast_ma = K_CONTRAST;  // contrast around mid grey after the gamma: c * x + y
 #endif
-uniform vec3 u_gain;
-uniform float u_saturation;
-uniform float u_contrast;
+const float saturation = K_SATURATION;
 #ifdef TONING
-uniform vec3 u_shadow_tint;
-uniform vec3 u_highlight_tint;
+const vec3 shadow_tint = K_SHADOW_TINT;
+const vec3 highlight_tint = K_HIGHLIGHT_TINT;
+const vec2 tint_luma = K_TINT_LUMA;   // the luma of the shadow and highlight tints
 #endif
-uniform float u_vignette;
-uniform float u_grain;
+const float vignette = K_VIGNETTE;
+const vec2 grain_amp = K_GRAIN_AMP;   // grain amplitude: x + y * l * (1 - l) (x includes the 1-LSB dither)
 #ifdef LETTERBOX
-uniform float u_bar;          // letterbox bar height in pixels
+const float bar = K_BAR;              // letterbox bar height in pixels
 #endif
-uniform uint u_frame;
+flat in uint v_frame_hash;    // the frame's term of the grain hash (u_frame_hash, via POST_VS)
 #ifdef GLOW
 uniform sampler2D u_glow;     // the composed glow and halos (GLOW_FS), a quarter of the scene size
 #endif
 #ifdef HALOS
-uniform int u_halos_on;
-uniform vec4 u_halo_pos[N_HALOS];
+flat in int v_halos_on;
+flat in vec3 v_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 #ifdef MOTION_BLUR
-uniform float u_keep;         // 1 - the previous frame's weight: the output alpha, for the fixed-function blend
+flat in float v_keep;         // u_keep, via POST_VS
 #endif
 out vec4 f_color;
 
+// v.z: the frame number times 2654435761 (u_frame_hash), multiplied once on the CPU.
 uint hash3(uvec3 v) {
-    uint h = v.x * 1664525u + v.y * 1013904223u + v.z * 2654435761u;
+    uint h = v.x * 1664525u + v.y * 1013904223u + v.z;
     h ^= h >> 16; h *= 2246822519u; h ^= h >> 13; h *= 3266489917u; h ^= h >> 16;
     return h;
 }
@@ -434,8 +463,8 @@ float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
 
 void main() {
     // Output rows are written top-first so the read-back needs no flip.
-    vec2 fc = vec2(gl_FragCoord.x, u_size.y - gl_FragCoord.y);
-    vec2 uv = fc * u_rcp;
+    vec2 fc = vec2(gl_FragCoord.x, size.y - gl_FragCoord.y);
+    vec2 uv = fc * rcp;
     vec4 m = texture(u_color, uv);
     vec3 c = m.rgb;
 #if defined(FXAA) || defined(OUTLINE)
@@ -452,7 +481,7 @@ void main() {
         vec2 dir = vec2(-((lnw + lne) - (lsw + lse)), (lnw + lsw) - (lne + lse));
         float reduce = max((lnw + lne + lsw + lse) * (0.25 * 0.125), 1.0 / 128.0);
         float rcp_min = 1.0 / (min(abs(dir.x), abs(dir.y)) + reduce);
-        dir = clamp(dir * rcp_min, vec2(-8.0), vec2(8.0)) * u_rcp;
+        dir = clamp(dir * rcp_min, vec2(-8.0), vec2(8.0)) * rcp;
         vec3 a = 0.5 * (texture(u_color, uv + dir * (1.0 / 3.0 - 0.5)).rgb +
                         texture(u_color, uv + dir * (2.0 / 3.0 - 0.5)).rgb);
         float la = luma(a);
@@ -473,40 +502,42 @@ void main() {
 #endif
 #ifdef HALOS
     for (int k = 0; k < N_HALOS; ++k) {
-        if (k >= u_halos_on) break;   // only the ones in front of the camera this frame (packed first)
-        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        if (k >= v_halos_on) break;   // only the ones in front of the camera this frame (packed first)
+        float d = max(length(fc - v_halo_pos[k].xy) * v_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
-    // Grade: lift / gamma / gain, contrast around mid grey, split toning, saturation.
-    c = clamp(c * u_gain + u_lift * (1.0 - c), 0.0, 1.0);
+    // Grade: lift / gain (/ gamma) / contrast, split toning, saturation. Lift, gain and contrast are affine, each
+    // clamped to 0..1: without a gamma between them they fold into one multiply-add and one clamp (post_constants).
+    c = clamp(c * grade_mul + grade_add, grade_range.x, grade_range.y);
 #ifdef GAMMA
-    c = pow(c, 1.0 / u_gamma);   // three exp2(log2) per pixel: compiled in only when the grade has a gamma
+    c = pow(c, inv_gamma);   // three exp2(log2) per pixel: compiled in only when the grade has a gamma
+    c = clamp(c * contrast_ma.x + contrast_ma.y, 0.0, 1.0);
 #endif
-    c = clamp((c - 0.5) * u_contrast + 0.5, 0.0, 1.0);
     float l = luma(c);
 #ifdef TONING
-    c += u_shadow_tint * (1.0 - l) * (1.0 - l) + u_highlight_tint * l * l;
-    l = luma(c);
+    // The tints' luma is added with them, so the toned colour's luma needs no second dot product.
+    float ls = (1.0 - l) * (1.0 - l), lh = l * l;
+    c += shadow_tint * ls + highlight_tint * lh;
+    l += tint_luma.x * ls + tint_luma.y * lh;
 #endif
-    c = mix(vec3(l), c, u_saturation);
-    // Vignette.
-    vec2 vc = (uv - 0.5) * vec2(u_size.x / u_size.y, 1.0);
-    c *= 1.0 - u_vignette * smoothstep(0.35, 1.1, dot(vc, vc) * 1.6);
+    // Saturation and vignette in one: mix(l, c, saturation) * vignette.
+    vec2 vc = (uv - 0.5) * vec2(size.x / size.y, 1.0);
+    float vig = 1.0 - vignette * smoothstep(0.35, 1.1, dot(vc, vc) * 1.6);
+    c = c * (saturation * vig) + l * ((1.0 - saturation) * vig);
     // Film grain and a sub-LSB dither against banding: integer hash of pixel and frame, no random state.
-    uint hs = hash3(uvec3(uvec2(fc), u_frame));
-    float r1 = float(hs & 0xffffu) / 65535.0;
-    float r2 = float(hs >> 16) / 65535.0;
-    float gn = (r1 + r2 - 1.0);
-    c += gn * (u_grain * 0.16 * (0.35 + l * (1.0 - l) * 2.6) + 1.0 / 255.0);
+    uint hs = hash3(uvec3(uvec2(fc), v_frame_hash));
+    float gn = float(hs & 0xffffu) * (1.0 / 65535.0) + float(hs >> 16) * (1.0 / 65535.0) - 1.0;
+    c += gn * (grain_amp.x + grain_amp.y * (l * (1.0 - l)));
 #ifdef LETTERBOX
-    if (fc.y < u_bar || fc.y > u_size.y - u_bar) c = vec3(0.0);
+    if (fc.y < bar || fc.y > size.y - bar) c = vec3(0.0);
 #endif
+    // No clamp: the target is 8-bit unorm, which clamps what is written (and blended) to 0..1.
 #ifdef MOTION_BLUR
-    // Blended over the previous frame still in the target: c * u_keep + previous * (1 - u_keep).
-    f_color = vec4(clamp(c, 0.0, 1.0), u_keep);
+    // Blended over the previous frame still in the target: c * keep + previous * (1 - keep).
+    f_color = vec4(c, v_keep);
 #else
-    f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+    f_color = vec4(c, 1.0);
 #endif
 }
 """
@@ -519,32 +550,34 @@ void main() {
 # mips it came from.
 GLOW_FS = """
 uniform sampler2D u_glow;    // the scene's glow attachment, mipmapped
-uniform vec2 u_rcp;          // 1 / output size: the offsets are in output pixels
-uniform vec2 u_dst_rcp;      // 1 / this target's size
-uniform vec3 u_glow_tint;
+// Compiled-in constants (K_* #defines; uniforms cost llvmpipe a load per use per pixel block, see POST_FS).
+const vec2 rcp = K_RCP;            // 1 / output size: the offsets are in output pixels
+const vec2 size = K_SIZE;          // output size
+const vec2 dst_rcp = K_DST_RCP;    // 1 / this target's size
+const vec3 glow_tint = vec3(1.0, 0.8, 0.7);
 #ifdef HALOS
-uniform int u_halos_on;
-uniform vec4 u_halo_pos[N_HALOS];
+flat in int v_halos_on;
+flat in vec3 v_halo_pos[N_HALOS];
 flat in vec3 v_halo_col[N_HALOS];
 #endif
 out vec4 f_glow;
 void main() {
-    vec2 uv = gl_FragCoord.xy * u_dst_rcp;
+    vec2 uv = gl_FragCoord.xy * dst_rcp;
 #ifdef GLOW
-    vec2 o = u_rcp * 20.0;
+    vec2 o = rcp * 20.0;
     vec3 wide = textureLod(u_glow, uv + vec2(-o.x, -o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, -o.y), 4.5).rgb
               + textureLod(u_glow, uv + vec2(-o.x, o.y), 4.5).rgb + textureLod(u_glow, uv + vec2(o.x, o.y), 4.5).rgb;
-    vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * u_glow_tint;
+    vec3 c = (textureLod(u_glow, uv, 2.5).rgb * 0.6 + wide * 0.25) * glow_tint;
 #else
     vec3 c = vec3(0.0);   // halos only (a style without glow, on the CPU tier)
 #endif
 #ifdef HALOS
     // The emissive parts' halos (as in POST_FS), evaluated at this texel's centre in output pixels (top-first, as
     // the post pass samples this target): smooth enough that the post pass's bilinear tap rebuilds them.
-    vec2 fc = uv / u_rcp;
+    vec2 fc = uv * size;
     for (int k = 0; k < N_HALOS; ++k) {
-        if (k >= u_halos_on) break;
-        float d = max(length(fc - u_halo_pos[k].xy) / u_halo_pos[k].z - 0.9, 0.0);
+        if (k >= v_halos_on) break;
+        float d = max(length(fc - v_halo_pos[k].xy) * v_halo_pos[k].z - 0.9, 0.0);
         c += v_halo_col[k] * (0.6 * exp2(-d * 1.1) / (1.0 + d * d));
     }
 #endif
