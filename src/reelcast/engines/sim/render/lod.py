@@ -63,6 +63,30 @@ def bound_radius(part: Part) -> float:
     return r
 
 
+def _views(tl: SimTimeline, frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: the camera's eye, right, up and forward vectors and tan(fov_y / 2)."""
+    cams = [tl.cameras[min(f, len(tl.cameras) - 1)] for f in range(frames)]
+    basis = [camera_basis(c) for c in cams]
+    tans = np.array([math.tan(math.radians(max(1.0, min(c.fov_y, 170.0))) / 2.0) for c in cams])
+    return (np.array([b[0] for b in basis]), np.array([b[1] for b in basis]), np.array([b[2] for b in basis]),
+            np.array([b[3] for b in basis]), tans)
+
+
+def _unseen_to_zero(px: np.ndarray, rel: np.ndarray, centre: np.ndarray, bound: np.ndarray,
+                    views: tuple[np.ndarray, ...], aspect: float, visible: np.ndarray | None) -> np.ndarray:
+    """`px` (frames, parts) with 0 where a part's bounding sphere is wholly behind the camera or outside a side plane
+    of the frustum (sphere vs plane through the eye), or the part is hidden (`visible`: its frames × those parts)."""
+    _, rights, ups, _, tans = views
+    px = np.where(centre + bound < NEAR, 0.0, px)
+    for axis, tan_half in ((rights, tans * aspect), (ups, tans)):
+        lateral = np.abs(np.einsum("fpk,fk->fp", rel, axis))
+        half = np.arctan(tan_half)[:, None]
+        px = np.where(lateral * np.cos(half) - centre * np.sin(half) > bound, 0.0, px)
+    if visible is not None:
+        px = np.where(visible[np.minimum(np.arange(px.shape[0]), len(visible) - 1)], px, 0.0)
+    return px
+
+
 def max_screen_radius(tl: SimTimeline, scene_width: int, scene_height: int) -> np.ndarray:
     """Per part, the largest radius (scene pixels) its cross-section reaches on any frame it is visible.
 
@@ -77,13 +101,8 @@ def max_screen_radius(tl: SimTimeline, scene_width: int, scene_height: int) -> n
     poses = np.asarray(tl.poses, np.float64)  # (frames, parts, 4, 4)
     frames = poses.shape[0]
     scale = np.linalg.norm(poses[:, :, :3, :3], axis=-2).max(axis=-1)  # largest column norm
-    cams = [tl.cameras[min(f, len(tl.cameras) - 1)] for f in range(frames)]
-    basis = [camera_basis(c) for c in cams]
-    eyes = np.array([b[0] for b in basis])
-    rights = np.array([b[1] for b in basis])
-    ups = np.array([b[2] for b in basis])
-    fwds = np.array([b[3] for b in basis])
-    tans = np.array([math.tan(math.radians(max(1.0, min(c.fov_y, 170.0))) / 2.0) for c in cams])
+    views = _views(tl, frames)
+    eyes, _, _, fwds, tans = views
     cross = np.array([cross_radius(p) for p in parts]) * scale
     bound = np.array([bound_radius(p) for p in parts]) * scale
     rel = poses[:, :, :3, 3] - eyes[:, None, :]
@@ -92,17 +111,8 @@ def max_screen_radius(tl: SimTimeline, scene_width: int, scene_height: int) -> n
     with np.errstate(divide="ignore", invalid="ignore"):
         px = cross / (np.maximum(depth, NEAR) * tans[:, None]) * (scene_height / 2.0) * SAFETY
     px = np.where(depth <= 2.0 * NEAR, np.where(cross > 0.0, np.inf, 0.0), px)
-    px = np.where(centre + bound < NEAR, 0.0, px)  # wholly behind the camera
-    # Outside a side plane of the frustum (bounding sphere vs plane through the eye).
-    for axis, tan_half in ((rights, tans * (scene_width / scene_height)), (ups, tans)):
-        lateral = np.abs(np.einsum("fpk,fk->fp", rel, axis))
-        half = np.arctan(tan_half)[:, None]
-        px = np.where(lateral * np.cos(half) - centre * np.sin(half) > bound, 0.0, px)
-    if tl.visible is not None:
-        vis = np.asarray(tl.visible, bool)
-        vis = vis[np.minimum(np.arange(frames), len(vis) - 1)]
-        px = np.where(vis, px, 0.0)
-    return px.max(axis=0)
+    visible = None if tl.visible is None else np.asarray(tl.visible, bool)
+    return _unseen_to_zero(px, rel, centre, bound, views, scene_width / scene_height, visible).max(axis=0)
 
 
 def choose_segments(
@@ -156,28 +166,15 @@ def max_pixels_per_unit(tl: SimTimeline, scene_width: int, scene_height: int, wh
     centres_local = np.array([b[0] for b in bounds])
     bound = np.array([b[1] for b in bounds]) * scale
     centres = np.einsum("fkij,kj->fki", poses[:, :, :3, :3], centres_local) + poses[:, :, :3, 3]
-    cams = [tl.cameras[min(f, len(tl.cameras) - 1)] for f in range(frames)]
-    basis = [camera_basis(c) for c in cams]
-    eyes = np.array([b[0] for b in basis])
-    rights = np.array([b[1] for b in basis])
-    ups = np.array([b[2] for b in basis])
-    fwds = np.array([b[3] for b in basis])
-    tans = np.array([math.tan(math.radians(max(1.0, min(c.fov_y, 170.0))) / 2.0) for c in cams])
+    views = _views(tl, frames)
+    eyes, _, _, fwds, tans = views
     rel = centres - eyes[:, None, :]
     centre = np.einsum("fpk,fk->fp", rel, fwds)
     depth = centre - bound
     px = scale / (np.maximum(depth, NEAR) * tans[:, None]) * (scene_height / 2.0) * SAFETY
     px = np.where(depth <= 2.0 * NEAR, np.inf, px)
-    px = np.where(centre + bound < NEAR, 0.0, px)  # wholly behind the camera
-    for axis, tan_half in ((rights, tans * (scene_width / scene_height)), (ups, tans)):
-        lateral = np.abs(np.einsum("fpk,fk->fp", rel, axis))
-        half = np.arctan(tan_half)[:, None]
-        px = np.where(lateral * np.cos(half) - centre * np.sin(half) > bound, 0.0, px)
-    if tl.visible is not None:
-        vis = np.asarray(tl.visible, bool)[:, idx]
-        vis = vis[np.minimum(np.arange(frames), len(vis) - 1)]
-        px = np.where(vis, px, 0.0)
-    out[idx] = px.max(axis=0)
+    visible = None if tl.visible is None else np.asarray(tl.visible, bool)[:, idx]
+    out[idx] = _unseen_to_zero(px, rel, centre, bound, views, scene_width / scene_height, visible).max(axis=0)
     return out
 
 
