@@ -11,25 +11,13 @@ VERSION = "#version 330 core\n"
 
 # Shared lighting helpers for the part pass and the ground/sky pass.
 COMMON = """
+// The clip's constants (sun, sky, fog, ambient, ground pattern, halation, ...: K_* #defines, see scene_constants in
+// renderer.py) are compiled in as literals, and what depends on them alone is computed once on the CPU: llvmpipe
+// loads a uniform at every use in every pixel block and hoists or folds no arithmetic on uniforms.
 uniform vec3 u_eye;
-uniform vec3 u_sun_dir;       // towards the sun, unit
-uniform vec3 u_sun_col;       // linear, times intensity
-uniform vec3 u_sky_zenith;    // display-space
-uniform vec3 u_sky_horizon;
-uniform vec3 u_ground_col;    // display-space
-uniform vec3 u_fog_col;       // display-space
-uniform float u_fog_density;
-// What depends on the uniforms alone is computed once on the CPU (`_set_static_uniforms`): llvmpipe does not hoist
-// uniform-only expressions out of the per-pixel code.
-uniform vec3 u_fog_lin;       // to_linear(u_fog_col)
-uniform float u_fog_k;        // u_fog_density^2 * log2(e): fog_amount from a squared distance
-uniform vec3 u_amb_base;      // hemi_ambient(n) = u_amb_base + n.z * u_amb_z
-uniform vec3 u_amb_z;
 uniform float u_shadow_bias;  // in shadow-map depth units
 uniform float u_shadow_normal_offset;  // metres
-uniform float u_shadow_strength;
 uniform sampler2DShadow u_shadow;
-uniform vec2 u_shadow_texel;
 
 vec3 to_linear(vec3 c) { return c * c; }            // gamma 2.0: close to sRGB and cheap
 vec3 to_display(vec3 c) {
@@ -48,20 +36,20 @@ float shadow_at(vec3 s) {
 #ifdef PCF_HIGH
     // 4 bilinear-compare taps = a smooth 3x3-texel kernel.
     float lit = 0.0;
-    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5, -0.5) * u_shadow_texel, z));
-    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5, -0.5) * u_shadow_texel, z));
-    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5,  0.5) * u_shadow_texel, z));
-    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5,  0.5) * u_shadow_texel, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5, -0.5) * K_SHADOW_TEXEL, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5, -0.5) * K_SHADOW_TEXEL, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5,  0.5) * K_SHADOW_TEXEL, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5,  0.5) * K_SHADOW_TEXEL, z));
     lit *= 0.25;
 #else
     float lit = texture(u_shadow, vec3(s.xy, z));   // one hardware bilinear PCF tap
 #endif
-    return mix(1.0, lit, u_shadow_strength);
+    return mix(1.0, lit, K_SHADOW_STRENGTH);
 }
 
 // Ambient takes its hue from sky and ground and its strength from the ambient level alone, so a dark night sky
 // does not also crush the fill light to black (the two hues: `hemi_ambient_terms` in renderer.py).
-vec3 hemi_ambient(vec3 n) { return u_amb_base + n.z * u_amb_z; }
+vec3 hemi_ambient(vec3 n) { return K_AMB_BASE + n.z * K_AMB_Z; }
 
 // Diffuse response for the look; `ndl` is raw N.L, `sh` the shadow term.
 float diffuse_term(float ndl, float sh) {
@@ -78,7 +66,7 @@ float diffuse_term(float ndl, float sh) {
 }
 
 float fog_amount(float dist) {
-    float d = dist * u_fog_density;
+    float d = dist * K_FOG_DENSITY;
     return 1.0 - exp(-d * d);
 }
 """
@@ -133,11 +121,9 @@ in vec3 v_shadow;
 in vec3 v_shadow_n;
 flat in vec4 v_albedo;
 flat in vec4 v_mat;
-uniform vec3 u_rim_col;   // to_linear(u_sky_horizon) * the look's rim strength / 2
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
-uniform float u_halation;
 #endif
 void main() {
     vec3 albedo = to_linear(v_albedo.rgb);
@@ -154,26 +140,26 @@ void main() {
     float inv_len = gl_FrontFacing ? inversesqrt(dot(v_nrm, v_nrm)) : -inversesqrt(dot(v_nrm, v_nrm));
     vec3 n = v_nrm * inv_len;
     vec3 v = to_eye * inversesqrt(eye_dd);   // normalize(to_eye)
-    float ndl = dot(n, u_sun_dir);
+    float ndl = dot(n, K_SUN_DIR);
     float sh = shadow_at(v_shadow + v_shadow_n * (inv_len * u_shadow_normal_offset));
     float diff = diffuse_term(ndl, sh);
-    vec3 h = normalize(u_sun_dir + v);
+    vec3 h = normalize(K_SUN_DIR + v);
     float spec_on = step(0.0, ndl) * sh;
 #if defined(LOOK_ANIME)
     float spec = smoothstep(0.55, 0.6, pow(max(dot(n, h), 0.0), v_mat.w)) * v_mat.z * spec_on;
-    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in u_rim_col
+    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in K_RIM_COL
 #else
     float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
     float rim = 1.0 - max(dot(n, v), 0.0);
     rim *= rim;
-    rim *= rim;   // pow(, 4.0); * 0.12: in u_rim_col
+    rim *= rim;   // pow(, 4.0); * 0.12: in K_RIM_COL
 #endif
-    vec3 lit = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
-    lit += rim * u_rim_col * (1.0 + max(ndl, 0.0));
+    vec3 lit = albedo * (K_SUN_COL * diff + hemi_ambient(n)) + K_SUN_COL * spec;
+    lit += rim * K_RIM_COL * (1.0 + max(ndl, 0.0));
     col = mix(lit, glow_col, e * 1.5);   // emissive: unlit; glow does the rest
     }
     // fog_amount(length(to_eye)) without the square root: 1 - exp(-(dist * density)^2).
-    col = mix(col, u_fog_lin, (1.0 - exp2(-eye_dd * u_fog_k)) * (1.0 - e));
+    col = mix(col, K_FOG_LIN, (1.0 - exp2(-eye_dd * K_FOG_K)) * (1.0 - e));
 #ifdef GLASS
     // Clear glass (drawn last, blended, alpha kept): almost invisible face-on, a tinted fresnel rim at grazing
     // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
@@ -181,9 +167,9 @@ void main() {
     if (!gl_FrontFacing) gn = -gn;
     vec3 gv = normalize(u_eye - v_wpos);
     float fres = pow(1.0 - abs(dot(gn, gv)), 3.0);
-    float glint = pow(max(dot(gn, normalize(u_sun_dir + gv)), 0.0), 160.0);
+    float glint = pow(max(dot(gn, normalize(K_SUN_DIR + gv)), 0.0), 160.0);
     vec3 tint = to_linear(v_albedo.rgb);
-    vec3 gcol = tint * (0.35 + 0.9 * fres) + u_sun_col * glint * 3.0;
+    vec3 gcol = tint * (0.35 + 0.9 * fres) + K_SUN_COL * glint * 3.0;
     f_color = vec4(to_display(gcol), clamp(0.06 + 0.8 * fres + glint, 0.0, 0.9));
 #ifdef GLOW
     f_glow = vec4(0.0);
@@ -191,7 +177,7 @@ void main() {
 #else
     f_color = vec4(to_display(col), v_mat.y);
 #ifdef GLOW
-    float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
+    float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * K_HALATION;
     f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos (glow or post pass) instead
 #endif
 #endif
@@ -251,13 +237,9 @@ in vec3 v_shadow_dir;
 uniform vec3 u_shadow_eye;   // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
 #endif
 uniform float u_px_angle;    // radians per pixel, for star size
-uniform vec3 u_sun_glow;     // u_sun_col * 0.5, faded out as the sun sets
-uniform vec4 u_gpat;         // ground pattern: grid spacing, line strength, checker strength, noise strength
-uniform vec4 u_gpat2;        // noise scale, specular, shininess, stripe strength
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
-uniform float u_halation;
 #endif
 
 float hash12(vec2 p) {
@@ -279,18 +261,18 @@ float vnoise(vec2 p) {
 
 vec3 sky(vec3 d) {
     float el = d.z;
-    vec3 c = mix(u_sky_horizon, u_sky_zenith, sqrt(clamp(el, 0.0, 1.0)));
-    c = mix(c, u_sky_horizon * 0.85, clamp(-el * 4.0, 0.0, 1.0));   // below the horizon (no ground)
+    vec3 c = mix(K_SKY_HORIZON, K_SKY_ZENITH, sqrt(clamp(el, 0.0, 1.0)));
+    c = mix(c, K_SKY_HORIZON * 0.85, clamp(-el * 4.0, 0.0, 1.0));   // below the horizon (no ground)
 #ifdef GROUND
     // Meet the fogged far ground seamlessly at the horizon.
-    c = mix(c, u_fog_col, exp(-max(el, 0.0) * 28.0));
+    c = mix(c, K_FOG_COL, exp(-max(el, 0.0) * 28.0));
 #endif
-    // Sun disc and glow (only when the sun is above the horizon: in u_sun_glow). pow(sd, 24.0) as multiplies.
-    float sd = max(dot(d, u_sun_dir), 0.0);
+    // Sun disc and glow (only when the sun is above the horizon: in K_SUN_GLOW). pow(sd, 24.0) as multiplies.
+    float sd = max(dot(d, K_SUN_DIR), 0.0);
     float sd2 = sd * sd;
     float sd4 = sd2 * sd2;
     float sd8 = sd4 * sd4;
-    c += u_sun_glow * (smoothstep(0.9994, 0.9997, sd) * 1.5 + sd8 * sd8 * sd8 * 0.18);
+    c += K_SUN_GLOW * (smoothstep(0.9994, 0.9997, sd) * 1.5 + sd8 * sd8 * sd8 * 0.18);
 #ifdef STARS
     float az = atan(d.y, d.x);
     float alt = asin(clamp(el, -1.0, 1.0));
@@ -324,8 +306,8 @@ void main() {
     {
         float blur = max(fw.x, fw.y);
         // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
-        float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
-        float cell = u_gpat.x;
+        float n = vnoise(q * K_GPAT2.x) * 0.65 + vnoise(q * K_GPAT2.x * 4.3) * 0.35;
+        float cell = K_GPAT.x;
         float fade = clamp(1.0 - blur / (cell * 0.35), 0.0, 1.0);
         vec2 cq = floor(q / cell);
         float checker = mod(cq.x + cq.y, 2.0);
@@ -334,18 +316,18 @@ void main() {
         vec2 lw = vec2(cell * 0.012) + fw;
         vec2 lines2 = 1.0 - smoothstep(lw * 0.5, lw, gd);
         float line = max(lines2.x, lines2.y) * clamp(1.0 - blur / (cell * 0.08), 0.0, 1.0);
-        vec3 alb = u_ground_col * (1.0 + (n - 0.5) * u_gpat.w * mix(0.5, 1.0, fade));
-        alb *= 1.0 - u_gpat.z * checker * fade - u_gpat2.w * stripe * fade;
-        alb *= 1.0 - u_gpat.y * line;
+        vec3 alb = K_GROUND_COL * (1.0 + (n - 0.5) * K_GPAT.w * mix(0.5, 1.0, fade));
+        alb *= 1.0 - K_GPAT.z * checker * fade - K_GPAT2.w * stripe * fade;
+        alb *= 1.0 - K_GPAT.y * line;
         vec3 nrm = vec3(0.0, 0.0, 1.0);
-        float ndl = u_sun_dir.z;
+        float ndl = K_SUN_DIR.z;
         // The ground point's shadow coordinates: u_light_tex * (u_eye + v_dir * rlen * t + nrm * normal offset).
         float sh = shadow_at(u_shadow_eye + v_shadow_dir * (rlen * t));
-        vec3 h = normalize(u_sun_dir - d);
-        float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
-        vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
+        vec3 h = normalize(K_SUN_DIR - d);
+        float spec = pow(max(h.z, 0.0), K_GPAT2.z) * K_GPAT2.y * step(0.0, ndl) * sh;
+        vec3 g = to_linear(alb) * (K_SUN_COL * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + K_SUN_COL * spec;
         float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
-        g = mix(g, u_fog_lin, f);
+        g = mix(g, K_FOG_LIN, f);
         col = to_display(g);
     }
 #else
@@ -357,7 +339,7 @@ void main() {
 #endif
     f_color = vec4(col, 0.0);
 #ifdef GLOW
-    f_glow = vec4(vec3(max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.92, 0.0) * u_halation), 1.0);
+    f_glow = vec4(vec3(max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.92, 0.0) * K_HALATION), 1.0);
 #endif
 }
 """
