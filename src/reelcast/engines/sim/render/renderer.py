@@ -755,14 +755,16 @@ class Renderer:
                     view = view_matrix(eye, right, up, fwd)  # (look_at would redo camera_basis)
                     proj = perspective(cam.fov_y, aspect)
                     tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
+                    # The depth bias is in the texture matrix's translation (the shaders compare against depth less
+                    # the bias): no per-pixel uniform for it.
+                    biased_tex = light_tex.copy()
+                    biased_tex[2, 3] -= 1.5 * texel_world / (2.0 * half[2])
                     for prog in (parts_prog, *bg_progs):
                         # a sky without ground (space) compiles these uniforms out of the background program
                         if "u_eye" in prog:
                             prog["u_eye"].value = tuple(float(x) for x in eye)
                         if "u_light_tex" in prog:
-                            prog["u_light_tex"].write(_f4(light_tex))
-                        if "u_shadow_bias" in prog:
-                            prog["u_shadow_bias"].value = 1.5 * texel_world / (2.0 * half[2])
+                            prog["u_light_tex"].write(_f4(biased_tex))
                         if "u_shadow_normal_offset" in prog:
                             prog["u_shadow_normal_offset"].value = normal_offset
                     # The ground ray's origin in the shadow map, raised by the ground's normal offset.
@@ -781,7 +783,7 @@ class Renderer:
                         if "u_px_angle" in bg_prog:
                             bg_prog["u_px_angle"].value = 2.0 * math.atan(tan_y) / self.scene_height
                         if "u_shadow_eye" in bg_prog:
-                            bg_prog["u_shadow_eye"].value = tuple(float(x) for x in (light_tex @ ground_eye)[:3])
+                            bg_prog["u_shadow_eye"].value = tuple(float(x) for x in (biased_tex @ ground_eye)[:3])
                         if "u_sky_margin" in bg_prog:
                             bg_prog["u_sky_margin"].value = float(sky_margin)
 

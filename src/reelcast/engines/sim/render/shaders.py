@@ -13,10 +13,9 @@ VERSION = "#version 330 core\n"
 COMMON = """
 // The clip's constants (sun, sky, fog, ambient, ground pattern, halation, ...: K_* #defines, see scene_constants in
 // renderer.py) are compiled in as literals, and what depends on them alone is computed once on the CPU: llvmpipe
-// loads a uniform at every use in every pixel block and hoists or folds no arithmetic on uniforms.
-uniform vec3 u_eye;
-uniform float u_shadow_bias;  // in shadow-map depth units
-uniform float u_shadow_normal_offset;  // metres
+// loads a uniform at every use in every pixel block and hoists or folds no arithmetic on uniforms. For the same reason
+// the per-frame values (eye, shadow bias and normal offset) reach the fragment shaders only through what their vertex
+// shaders output, never as uniforms read per pixel.
 uniform sampler2DShadow u_shadow;
 
 vec3 to_linear(vec3 c) { return c * c; }            // gamma 2.0: close to sRGB and cheap
@@ -27,12 +26,13 @@ vec3 to_display(vec3 c) {
     return sqrt(max(c, 0.0));
 }
 
-// `s`: the shadow map's texture coordinates and depth (0..1) of the normal-offset surface point. The sun's projection
-// is orthographic, so they are an affine function of the world position: the callers build them from values
-// interpolated from their vertex shaders (u_light_tex there) instead of a matrix product per pixel.
+// `s`: the shadow map's texture coordinates and depth (0..1, less the depth bias) of the normal-offset surface point.
+// The sun's projection is orthographic, so they are an affine function of the world position: the callers build them
+// from values interpolated from their vertex shaders (u_light_tex there, with the bias in its translation) instead of
+// a matrix product per pixel.
 float shadow_at(vec3 s) {
     if (s.x <= 0.0 || s.y <= 0.0 || s.x >= 1.0 || s.y >= 1.0) return 1.0;
-    float z = min(s.z, 0.9999) - u_shadow_bias;
+    float z = min(s.z, 0.9999);
 #ifdef PCF_HIGH
     // 4 bilinear-compare taps = a smooth 3x3-texel kernel.
     float lit = 0.0;
@@ -85,16 +85,18 @@ mat4 part_pose(int i, out vec2 flags) {
 PART_VS = POSE_FETCH + """
 uniform mat4 u_viewproj;
 uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
-uniform mat4 u_light_tex;     // world -> the shadow map's texture coordinates and depth (orthographic: affine)
+uniform mat4 u_light_tex;     // world -> the shadow map's texture coordinates and depth less the bias (affine)
+uniform vec3 u_eye;
+uniform float u_shadow_normal_offset;  // metres
 in vec3 in_pos;
 in vec3 in_nrm;
 in float in_part;
 in vec4 in_albedo;   // the part's colour + emissive
 in vec3 in_mat;      // the part's id, specular, shininess
-out vec3 v_wpos;
+out vec3 v_to_eye;     // u_eye - the surface point
 out vec3 v_nrm;
 out vec3 v_shadow;     // u_light_tex * the surface point
-out vec3 v_shadow_n;   // u_light_tex's linear part * v_nrm: the normal offset's direction in the shadow map
+out vec3 v_shadow_n;   // u_light_tex's linear part * v_nrm * the normal offset: the normal offset in the shadow map
 flat out vec4 v_albedo;
 flat out vec4 v_mat;
 void main() {
@@ -103,11 +105,12 @@ void main() {
     v_albedo = in_albedo;
     v_mat = vec4(flags.x, in_mat);   // visible, id, specular, shininess
     vec4 w = m * vec4(in_pos, 1.0);
-    v_wpos = w.xyz;
+    v_to_eye = u_eye - w.xyz;
     v_nrm = mat3(m) * in_nrm;
-    // Interpolated, both are exactly what u_light_tex gives for the interpolated v_wpos and v_nrm (the map is affine).
+    // Interpolated, these are what u_eye and u_light_tex give for the interpolated surface point and v_nrm (all are
+    // affine), without the per-pixel uniform loads.
     v_shadow = (u_light_tex * w).xyz;
-    v_shadow_n = mat3(u_light_tex) * v_nrm;
+    v_shadow_n = mat3(u_light_tex) * v_nrm * u_shadow_normal_offset;
     // Hidden parts collapse outside the clip volume: cheaper than re-uploading geometry.
     gl_Position = v_mat.x > 0.5 ? u_viewproj * w : vec4(2.0, 2.0, 2.0, 1.0);
     gl_ClipDistance[0] = u_clip_ground > 0.5 ? w.z + 0.002 : 1.0;
@@ -115,7 +118,7 @@ void main() {
 """
 
 PART_FS = """
-in vec3 v_wpos;
+in vec3 v_to_eye;
 in vec3 v_nrm;
 in vec3 v_shadow;
 in vec3 v_shadow_n;
@@ -133,7 +136,7 @@ void main() {
     // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col). Note that llvmpipe (Mesa 22.3) runs both
     // sides of a branch under a mask, even on a flat or uniform condition: a never-taken branch around all of the
     // lighting cost as much as the lighting. Per-pixel work is only saved by removing operations.
-    vec3 to_eye = u_eye - v_wpos;
+    vec3 to_eye = v_to_eye;
     float eye_dd = dot(to_eye, to_eye);
     if (e * 1.5 < 1.0) {
     // normalize(v_nrm), keeping the scale for the shadow lookup's normal offset (along n, flipped on back faces).
@@ -141,7 +144,7 @@ void main() {
     vec3 n = v_nrm * inv_len;
     vec3 v = to_eye * inversesqrt(eye_dd);   // normalize(to_eye)
     float ndl = dot(n, K_SUN_DIR);
-    float sh = shadow_at(v_shadow + v_shadow_n * (inv_len * u_shadow_normal_offset));
+    float sh = shadow_at(v_shadow + v_shadow_n * inv_len);
     float diff = diffuse_term(ndl, sh);
     vec3 h = normalize(K_SUN_DIR + v);
     float spec_on = step(0.0, ndl) * sh;
@@ -165,7 +168,7 @@ void main() {
     // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
     vec3 gn = normalize(v_nrm);
     if (!gl_FrontFacing) gn = -gn;
-    vec3 gv = normalize(u_eye - v_wpos);
+    vec3 gv = normalize(v_to_eye);
     float fres = pow(1.0 - abs(dot(gn, gv)), 3.0);
     float glint = pow(max(dot(gn, normalize(K_SUN_DIR + gv)), 0.0), 160.0);
     vec3 tint = to_linear(v_albedo.rgb);
@@ -207,14 +210,29 @@ uniform vec3 u_cam_up;      // scaled by tan(fov/2)
 uniform vec3 u_cam_fwd;
 in vec2 in_ndc;
 out vec3 v_dir;
+// The per-frame values the fragment shader reads reach it as flat outputs: llvmpipe loads a uniform at every use in
+// every pixel block, a flat input costs about what a literal does.
 #ifdef GROUND
 uniform mat4 u_light_tex;
 uniform float u_sky_margin;   // how far below the horizon (in v_dir.z) a sky pixel can be
+uniform vec3 u_eye;
+uniform vec3 u_shadow_eye;    // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
 out vec3 v_shadow_dir;   // u_light_tex's linear part * v_dir
+flat out vec3 v_eye;
+flat out vec3 v_shadow_eye;
+#endif
+#ifdef STARS
+uniform float u_px_angle;     // radians per pixel, for star size
+flat out float v_star_cell;   // the stars' grid cell, radians
 #endif
 void main() {
     v_dir = u_cam_fwd + in_ndc.x * u_cam_right + in_ndc.y * u_cam_up;   // linear in screen space
+#ifdef STARS
+    v_star_cell = u_px_angle * 7.0;
+#endif
 #ifdef GROUND
+    v_eye = u_eye;
+    v_shadow_eye = u_shadow_eye;
     v_shadow_dir = mat3(u_light_tex) * v_dir;
     // With ground, the background is two draws of this triangle, each clipped to its side of the horizon (a line on
     // screen, as v_dir is linear) with a margin; the pixels of the thin overlap discard in the one they are not for.
@@ -234,9 +252,12 @@ BACKGROUND_FS = """
 in vec3 v_dir;
 #ifdef GROUND
 in vec3 v_shadow_dir;
-uniform vec3 u_shadow_eye;   // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
+flat in vec3 v_eye;
+flat in vec3 v_shadow_eye;
 #endif
-uniform float u_px_angle;    // radians per pixel, for star size
+#ifdef STARS
+flat in float v_star_cell;
+#endif
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
@@ -276,7 +297,7 @@ vec3 sky(vec3 d) {
 #ifdef STARS
     float az = atan(d.y, d.x);
     float alt = asin(clamp(el, -1.0, 1.0));
-    float cell = u_px_angle * 7.0;
+    float cell = v_star_cell;
     vec2 g = vec2(az * max(cos(alt), 0.2), alt) / cell;
     vec2 gi = floor(g);
     float h = hash12(gi);
@@ -295,12 +316,12 @@ void main() {
     // The ground and the sky are drawn separately (GROUND_SIDE or not), each only on its side of the horizon:
     // llvmpipe runs both sides of a branch (under a mask), so one draw with a branch shaded the ground for every
     // sky pixel too. The ground point's footprint (fwidth) is taken before the discard.
-    float t = u_eye.z / max(-d.z, 1e-5);
-    vec3 p = u_eye + d * t;
+    float t = v_eye.z / max(-d.z, 1e-5);
+    vec3 p = v_eye + d * t;
     vec2 q = p.xy;
     vec2 fw = fwidth(q);
     vec3 col;
-    bool on_ground = d.z < -1e-5 && u_eye.z > 0.0;
+    bool on_ground = d.z < -1e-5 && v_eye.z > 0.0;
 #ifdef GROUND_SIDE
     if (!on_ground) discard;
     {
@@ -322,7 +343,7 @@ void main() {
         vec3 nrm = vec3(0.0, 0.0, 1.0);
         float ndl = K_SUN_DIR.z;
         // The ground point's shadow coordinates: u_light_tex * (u_eye + v_dir * rlen * t + nrm * normal offset).
-        float sh = shadow_at(u_shadow_eye + v_shadow_dir * (rlen * t));
+        float sh = shadow_at(v_shadow_eye + v_shadow_dir * (rlen * t));
         vec3 h = normalize(K_SUN_DIR - d);
         float spec = pow(max(h.z, 0.0), K_GPAT2.z) * K_GPAT2.y * step(0.0, ndl) * sh;
         vec3 g = to_linear(alb) * (K_SUN_COL * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + K_SUN_COL * spec;
