@@ -17,6 +17,7 @@ from reelcast.engines.sim.render.renderer import (
     follow_center,
     hemi_ambient_terms,
     project_rect,
+    scene_constants,
     shadow_sweep_length,
 )
 from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
@@ -421,3 +422,37 @@ def test_halo_layer_is_drawn_only_on_frames_with_a_halo_in_view(monkeypatch: pyt
     hidden = _render(_timeline(n_frames=1, parts=[lamp], env=night_env(), visible=np.zeros((1, 1), bool)), style)[0]
     assert np.abs(frames[0].astype(int) - hidden.astype(int)).max() <= 1
     assert np.abs(frames[1].astype(int) - frames[0].astype(int)).max() > 8  # the lamp and its halo
+
+
+def test_scene_constants_follow_the_environment_and_style() -> None:
+    day = scene_constants(Environment(), "cinematic", 0.0, 1024)
+    night = scene_constants(night_env(), "cinematic", 0.0, 1024)
+    assert day != night
+    assert "K_SKY_ZENITH vec3(0.25, 0.44999998807907104, 0.8500000238418579)" in day  # float32, as a uniform held
+    assert scene_constants(Environment(), "cinematic", 0.5, 1024) != day   # halation
+    assert scene_constants(Environment(), "anime", 0.0, 1024) != day       # the look's rim strength
+
+
+@pytest.mark.parametrize("quality", ["fast", "high"])
+def test_one_renderer_compiles_each_environment_in_and_keeps_the_programs(quality: str) -> None:
+    """The clip's sky, sun, ... are compiled into the scene programs: a second environment on the same renderer gets
+    its own programs (and colours), and going back to the first reuses its programs."""
+    cam = [CameraPose(eye=(0.0, -4.0, 1.0), target=(0.0, 0.0, 4.0))]   # looking up: sky in the top rows
+    red = Environment(sky_zenith=(0.9, 0.1, 0.1), sky_horizon=(0.9, 0.1, 0.1), fog_color=(0.9, 0.1, 0.1))
+    blue = Environment(sky_zenith=(0.1, 0.1, 0.9), sky_horizon=(0.1, 0.1, 0.9), fog_color=(0.1, 0.1, 0.9))
+    r = Renderer(W, H, Style(), quality=quality)
+    try:
+        top = []
+        for env in (red, blue, red):
+            frame = next(iter(r.render_frames(_timeline(n_frames=1, cameras=cam, env=env))))
+            top.append(frame[:8].reshape(-1, 3).mean(axis=0))
+            n_programs = len(r._programs)
+            if env is blue:
+                after_blue = n_programs
+        assert top[0][0] > 2 * top[0][2] and top[1][2] > 2 * top[1][0]
+        np.testing.assert_allclose(top[2], top[0], atol=1.0)
+        assert after_blue > 0 and n_programs == after_blue   # the red clip's programs came from the cache
+        kinds = [k[0] for k in r._programs]
+        assert kinds.count("parts") == 2 and kinds.count("background") == 4   # per environment: parts, ground, sky
+    finally:
+        r.close()

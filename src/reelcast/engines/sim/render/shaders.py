@@ -11,25 +11,12 @@ VERSION = "#version 330 core\n"
 
 # Shared lighting helpers for the part pass and the ground/sky pass.
 COMMON = """
-uniform vec3 u_eye;
-uniform vec3 u_sun_dir;       // towards the sun, unit
-uniform vec3 u_sun_col;       // linear, times intensity
-uniform vec3 u_sky_zenith;    // display-space
-uniform vec3 u_sky_horizon;
-uniform vec3 u_ground_col;    // display-space
-uniform vec3 u_fog_col;       // display-space
-uniform float u_fog_density;
-// What depends on the uniforms alone is computed once on the CPU (`_set_static_uniforms`): llvmpipe does not hoist
-// uniform-only expressions out of the per-pixel code.
-uniform vec3 u_fog_lin;       // to_linear(u_fog_col)
-uniform float u_fog_k;        // u_fog_density^2 * log2(e): fog_amount from a squared distance
-uniform vec3 u_amb_base;      // hemi_ambient(n) = u_amb_base + n.z * u_amb_z
-uniform vec3 u_amb_z;
-uniform float u_shadow_bias;  // in shadow-map depth units
-uniform float u_shadow_normal_offset;  // metres
-uniform float u_shadow_strength;
+// The clip's constants (sun, sky, fog, ambient, ground pattern, halation, ...: K_* #defines, see scene_constants in
+// renderer.py) are compiled in as literals, and what depends on them alone is computed once on the CPU: llvmpipe
+// loads a uniform at every use in every pixel block and hoists or folds no arithmetic on uniforms. For the same reason
+// the per-frame values (eye, shadow bias and normal offset) reach the fragment shaders only through what their vertex
+// shaders output, never as uniforms read per pixel.
 uniform sampler2DShadow u_shadow;
-uniform vec2 u_shadow_texel;
 
 vec3 to_linear(vec3 c) { return c * c; }            // gamma 2.0: close to sRGB and cheap
 vec3 to_display(vec3 c) {
@@ -39,29 +26,30 @@ vec3 to_display(vec3 c) {
     return sqrt(max(c, 0.0));
 }
 
-// `s`: the shadow map's texture coordinates and depth (0..1) of the normal-offset surface point. The sun's projection
-// is orthographic, so they are an affine function of the world position: the callers build them from values
-// interpolated from their vertex shaders (u_light_tex there) instead of a matrix product per pixel.
+// `s`: the shadow map's texture coordinates and depth (0..1, less the depth bias) of the normal-offset surface point.
+// The sun's projection is orthographic, so they are an affine function of the world position: the callers build them
+// from values interpolated from their vertex shaders (u_light_tex there, with the bias in its translation) instead of
+// a matrix product per pixel.
 float shadow_at(vec3 s) {
     if (s.x <= 0.0 || s.y <= 0.0 || s.x >= 1.0 || s.y >= 1.0) return 1.0;
-    float z = min(s.z, 0.9999) - u_shadow_bias;
+    float z = min(s.z, 0.9999);
 #ifdef PCF_HIGH
     // 4 bilinear-compare taps = a smooth 3x3-texel kernel.
     float lit = 0.0;
-    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5, -0.5) * u_shadow_texel, z));
-    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5, -0.5) * u_shadow_texel, z));
-    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5,  0.5) * u_shadow_texel, z));
-    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5,  0.5) * u_shadow_texel, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5, -0.5) * K_SHADOW_TEXEL, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5, -0.5) * K_SHADOW_TEXEL, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2(-0.5,  0.5) * K_SHADOW_TEXEL, z));
+    lit += texture(u_shadow, vec3(s.xy + vec2( 0.5,  0.5) * K_SHADOW_TEXEL, z));
     lit *= 0.25;
 #else
     float lit = texture(u_shadow, vec3(s.xy, z));   // one hardware bilinear PCF tap
 #endif
-    return mix(1.0, lit, u_shadow_strength);
+    return mix(1.0, lit, K_SHADOW_STRENGTH);
 }
 
 // Ambient takes its hue from sky and ground and its strength from the ambient level alone, so a dark night sky
 // does not also crush the fill light to black (the two hues: `hemi_ambient_terms` in renderer.py).
-vec3 hemi_ambient(vec3 n) { return u_amb_base + n.z * u_amb_z; }
+vec3 hemi_ambient(vec3 n) { return K_AMB_BASE + n.z * K_AMB_Z; }
 
 // Diffuse response for the look; `ndl` is raw N.L, `sh` the shadow term.
 float diffuse_term(float ndl, float sh) {
@@ -78,7 +66,7 @@ float diffuse_term(float ndl, float sh) {
 }
 
 float fog_amount(float dist) {
-    float d = dist * u_fog_density;
+    float d = dist * K_FOG_DENSITY;
     return 1.0 - exp(-d * d);
 }
 """
@@ -97,16 +85,18 @@ mat4 part_pose(int i, out vec2 flags) {
 PART_VS = POSE_FETCH + """
 uniform mat4 u_viewproj;
 uniform float u_clip_ground;  // 1: clip what is below z = 0 (the analytic ground writes no depth)
-uniform mat4 u_light_tex;     // world -> the shadow map's texture coordinates and depth (orthographic: affine)
+uniform mat4 u_light_tex;     // world -> the shadow map's texture coordinates and depth less the bias (affine)
+uniform vec3 u_eye;
+uniform float u_shadow_normal_offset;  // metres
 in vec3 in_pos;
 in vec3 in_nrm;
 in float in_part;
 in vec4 in_albedo;   // the part's colour + emissive
 in vec3 in_mat;      // the part's id, specular, shininess
-out vec3 v_wpos;
+out vec3 v_to_eye;     // u_eye - the surface point
 out vec3 v_nrm;
 out vec3 v_shadow;     // u_light_tex * the surface point
-out vec3 v_shadow_n;   // u_light_tex's linear part * v_nrm: the normal offset's direction in the shadow map
+out vec3 v_shadow_n;   // u_light_tex's linear part * v_nrm * the normal offset: the normal offset in the shadow map
 flat out vec4 v_albedo;
 flat out vec4 v_mat;
 void main() {
@@ -115,11 +105,12 @@ void main() {
     v_albedo = in_albedo;
     v_mat = vec4(flags.x, in_mat);   // visible, id, specular, shininess
     vec4 w = m * vec4(in_pos, 1.0);
-    v_wpos = w.xyz;
+    v_to_eye = u_eye - w.xyz;
     v_nrm = mat3(m) * in_nrm;
-    // Interpolated, both are exactly what u_light_tex gives for the interpolated v_wpos and v_nrm (the map is affine).
+    // Interpolated, these are what u_eye and u_light_tex give for the interpolated surface point and v_nrm (all are
+    // affine), without the per-pixel uniform loads.
     v_shadow = (u_light_tex * w).xyz;
-    v_shadow_n = mat3(u_light_tex) * v_nrm;
+    v_shadow_n = mat3(u_light_tex) * v_nrm * u_shadow_normal_offset;
     // Hidden parts collapse outside the clip volume: cheaper than re-uploading geometry.
     gl_Position = v_mat.x > 0.5 ? u_viewproj * w : vec4(2.0, 2.0, 2.0, 1.0);
     gl_ClipDistance[0] = u_clip_ground > 0.5 ? w.z + 0.002 : 1.0;
@@ -127,17 +118,15 @@ void main() {
 """
 
 PART_FS = """
-in vec3 v_wpos;
+in vec3 v_to_eye;
 in vec3 v_nrm;
 in vec3 v_shadow;
 in vec3 v_shadow_n;
 flat in vec4 v_albedo;
 flat in vec4 v_mat;
-uniform vec3 u_rim_col;   // to_linear(u_sky_horizon) * the look's rim strength / 2
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
-uniform float u_halation;
 #endif
 void main() {
     vec3 albedo = to_linear(v_albedo.rgb);
@@ -147,43 +136,43 @@ void main() {
     // Emissive at 2/3 and up is unlit (the mix below takes all of glow_col). Note that llvmpipe (Mesa 22.3) runs both
     // sides of a branch under a mask, even on a flat or uniform condition: a never-taken branch around all of the
     // lighting cost as much as the lighting. Per-pixel work is only saved by removing operations.
-    vec3 to_eye = u_eye - v_wpos;
+    vec3 to_eye = v_to_eye;
     float eye_dd = dot(to_eye, to_eye);
     if (e * 1.5 < 1.0) {
     // normalize(v_nrm), keeping the scale for the shadow lookup's normal offset (along n, flipped on back faces).
     float inv_len = gl_FrontFacing ? inversesqrt(dot(v_nrm, v_nrm)) : -inversesqrt(dot(v_nrm, v_nrm));
     vec3 n = v_nrm * inv_len;
     vec3 v = to_eye * inversesqrt(eye_dd);   // normalize(to_eye)
-    float ndl = dot(n, u_sun_dir);
-    float sh = shadow_at(v_shadow + v_shadow_n * (inv_len * u_shadow_normal_offset));
+    float ndl = dot(n, K_SUN_DIR);
+    float sh = shadow_at(v_shadow + v_shadow_n * inv_len);
     float diff = diffuse_term(ndl, sh);
-    vec3 h = normalize(u_sun_dir + v);
+    vec3 h = normalize(K_SUN_DIR + v);
     float spec_on = step(0.0, ndl) * sh;
 #if defined(LOOK_ANIME)
     float spec = smoothstep(0.55, 0.6, pow(max(dot(n, h), 0.0), v_mat.w)) * v_mat.z * spec_on;
-    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in u_rim_col
+    float rim = smoothstep(0.62, 0.7, 1.0 - max(dot(n, v), 0.0));   // * 0.35: in K_RIM_COL
 #else
     float spec = pow(max(dot(n, h), 0.0), v_mat.w) * v_mat.z * spec_on;
     float rim = 1.0 - max(dot(n, v), 0.0);
     rim *= rim;
-    rim *= rim;   // pow(, 4.0); * 0.12: in u_rim_col
+    rim *= rim;   // pow(, 4.0); * 0.12: in K_RIM_COL
 #endif
-    vec3 lit = albedo * (u_sun_col * diff + hemi_ambient(n)) + u_sun_col * spec;
-    lit += rim * u_rim_col * (1.0 + max(ndl, 0.0));
+    vec3 lit = albedo * (K_SUN_COL * diff + hemi_ambient(n)) + K_SUN_COL * spec;
+    lit += rim * K_RIM_COL * (1.0 + max(ndl, 0.0));
     col = mix(lit, glow_col, e * 1.5);   // emissive: unlit; glow does the rest
     }
     // fog_amount(length(to_eye)) without the square root: 1 - exp(-(dist * density)^2).
-    col = mix(col, u_fog_lin, (1.0 - exp2(-eye_dd * u_fog_k)) * (1.0 - e));
+    col = mix(col, K_FOG_LIN, (1.0 - exp2(-eye_dd * K_FOG_K)) * (1.0 - e));
 #ifdef GLASS
     // Clear glass (drawn last, blended, alpha kept): almost invisible face-on, a tinted fresnel rim at grazing
     // angles and a tight sun glint, so a bubble helmet reads as a bubble and the face inside stays visible.
     vec3 gn = normalize(v_nrm);
     if (!gl_FrontFacing) gn = -gn;
-    vec3 gv = normalize(u_eye - v_wpos);
+    vec3 gv = normalize(v_to_eye);
     float fres = pow(1.0 - abs(dot(gn, gv)), 3.0);
-    float glint = pow(max(dot(gn, normalize(u_sun_dir + gv)), 0.0), 160.0);
+    float glint = pow(max(dot(gn, normalize(K_SUN_DIR + gv)), 0.0), 160.0);
     vec3 tint = to_linear(v_albedo.rgb);
-    vec3 gcol = tint * (0.35 + 0.9 * fres) + u_sun_col * glint * 3.0;
+    vec3 gcol = tint * (0.35 + 0.9 * fres) + K_SUN_COL * glint * 3.0;
     f_color = vec4(to_display(gcol), clamp(0.06 + 0.8 * fres + glint, 0.0, 0.9));
 #ifdef GLOW
     f_glow = vec4(0.0);
@@ -191,7 +180,7 @@ void main() {
 #else
     f_color = vec4(to_display(col), v_mat.y);
 #ifdef GLOW
-    float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * u_halation;
+    float hl = max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.85, 0.0) * K_HALATION;
     f_glow = vec4(vec3(hl), 1.0);   // emissive parts get analytic halos (glow or post pass) instead
 #endif
 #endif
@@ -221,14 +210,29 @@ uniform vec3 u_cam_up;      // scaled by tan(fov/2)
 uniform vec3 u_cam_fwd;
 in vec2 in_ndc;
 out vec3 v_dir;
+// The per-frame values the fragment shader reads reach it as flat outputs: llvmpipe loads a uniform at every use in
+// every pixel block, a flat input costs about what a literal does.
 #ifdef GROUND
 uniform mat4 u_light_tex;
 uniform float u_sky_margin;   // how far below the horizon (in v_dir.z) a sky pixel can be
+uniform vec3 u_eye;
+uniform vec3 u_shadow_eye;    // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
 out vec3 v_shadow_dir;   // u_light_tex's linear part * v_dir
+flat out vec3 v_eye;
+flat out vec3 v_shadow_eye;
+#endif
+#ifdef STARS
+uniform float u_px_angle;     // radians per pixel, for star size
+flat out float v_star_cell;   // the stars' grid cell, radians
 #endif
 void main() {
     v_dir = u_cam_fwd + in_ndc.x * u_cam_right + in_ndc.y * u_cam_up;   // linear in screen space
+#ifdef STARS
+    v_star_cell = u_px_angle * 7.0;
+#endif
 #ifdef GROUND
+    v_eye = u_eye;
+    v_shadow_eye = u_shadow_eye;
     v_shadow_dir = mat3(u_light_tex) * v_dir;
     // With ground, the background is two draws of this triangle, each clipped to its side of the horizon (a line on
     // screen, as v_dir is linear) with a margin; the pixels of the thin overlap discard in the one they are not for.
@@ -248,16 +252,15 @@ BACKGROUND_FS = """
 in vec3 v_dir;
 #ifdef GROUND
 in vec3 v_shadow_dir;
-uniform vec3 u_shadow_eye;   // u_light_tex * (u_eye raised by the normal offset): the ground ray's origin
+flat in vec3 v_eye;
+flat in vec3 v_shadow_eye;
 #endif
-uniform float u_px_angle;    // radians per pixel, for star size
-uniform vec3 u_sun_glow;     // u_sun_col * 0.5, faded out as the sun sets
-uniform vec4 u_gpat;         // ground pattern: grid spacing, line strength, checker strength, noise strength
-uniform vec4 u_gpat2;        // noise scale, specular, shininess, stripe strength
+#ifdef STARS
+flat in float v_star_cell;
+#endif
 layout(location = 0) out vec4 f_color;
 #ifdef GLOW
 layout(location = 1) out vec4 f_glow;
-uniform float u_halation;
 #endif
 
 float hash12(vec2 p) {
@@ -279,22 +282,22 @@ float vnoise(vec2 p) {
 
 vec3 sky(vec3 d) {
     float el = d.z;
-    vec3 c = mix(u_sky_horizon, u_sky_zenith, sqrt(clamp(el, 0.0, 1.0)));
-    c = mix(c, u_sky_horizon * 0.85, clamp(-el * 4.0, 0.0, 1.0));   // below the horizon (no ground)
+    vec3 c = mix(K_SKY_HORIZON, K_SKY_ZENITH, sqrt(clamp(el, 0.0, 1.0)));
+    c = mix(c, K_SKY_HORIZON * 0.85, clamp(-el * 4.0, 0.0, 1.0));   // below the horizon (no ground)
 #ifdef GROUND
     // Meet the fogged far ground seamlessly at the horizon.
-    c = mix(c, u_fog_col, exp(-max(el, 0.0) * 28.0));
+    c = mix(c, K_FOG_COL, exp(-max(el, 0.0) * 28.0));
 #endif
-    // Sun disc and glow (only when the sun is above the horizon: in u_sun_glow). pow(sd, 24.0) as multiplies.
-    float sd = max(dot(d, u_sun_dir), 0.0);
+    // Sun disc and glow (only when the sun is above the horizon: in K_SUN_GLOW). pow(sd, 24.0) as multiplies.
+    float sd = max(dot(d, K_SUN_DIR), 0.0);
     float sd2 = sd * sd;
     float sd4 = sd2 * sd2;
     float sd8 = sd4 * sd4;
-    c += u_sun_glow * (smoothstep(0.9994, 0.9997, sd) * 1.5 + sd8 * sd8 * sd8 * 0.18);
+    c += K_SUN_GLOW * (smoothstep(0.9994, 0.9997, sd) * 1.5 + sd8 * sd8 * sd8 * 0.18);
 #ifdef STARS
     float az = atan(d.y, d.x);
     float alt = asin(clamp(el, -1.0, 1.0));
-    float cell = u_px_angle * 7.0;
+    float cell = v_star_cell;
     vec2 g = vec2(az * max(cos(alt), 0.2), alt) / cell;
     vec2 gi = floor(g);
     float h = hash12(gi);
@@ -313,19 +316,19 @@ void main() {
     // The ground and the sky are drawn separately (GROUND_SIDE or not), each only on its side of the horizon:
     // llvmpipe runs both sides of a branch (under a mask), so one draw with a branch shaded the ground for every
     // sky pixel too. The ground point's footprint (fwidth) is taken before the discard.
-    float t = u_eye.z / max(-d.z, 1e-5);
-    vec3 p = u_eye + d * t;
+    float t = v_eye.z / max(-d.z, 1e-5);
+    vec3 p = v_eye + d * t;
     vec2 q = p.xy;
     vec2 fw = fwidth(q);
     vec3 col;
-    bool on_ground = d.z < -1e-5 && u_eye.z > 0.0;
+    bool on_ground = d.z < -1e-5 && v_eye.z > 0.0;
 #ifdef GROUND_SIDE
     if (!on_ground) discard;
     {
         float blur = max(fw.x, fw.y);
         // Mottled albedo, a soft checker and thin grid lines, all faded out as they shrink below a pixel.
-        float n = vnoise(q * u_gpat2.x) * 0.65 + vnoise(q * u_gpat2.x * 4.3) * 0.35;
-        float cell = u_gpat.x;
+        float n = vnoise(q * K_GPAT2.x) * 0.65 + vnoise(q * K_GPAT2.x * 4.3) * 0.35;
+        float cell = K_GPAT.x;
         float fade = clamp(1.0 - blur / (cell * 0.35), 0.0, 1.0);
         vec2 cq = floor(q / cell);
         float checker = mod(cq.x + cq.y, 2.0);
@@ -334,18 +337,18 @@ void main() {
         vec2 lw = vec2(cell * 0.012) + fw;
         vec2 lines2 = 1.0 - smoothstep(lw * 0.5, lw, gd);
         float line = max(lines2.x, lines2.y) * clamp(1.0 - blur / (cell * 0.08), 0.0, 1.0);
-        vec3 alb = u_ground_col * (1.0 + (n - 0.5) * u_gpat.w * mix(0.5, 1.0, fade));
-        alb *= 1.0 - u_gpat.z * checker * fade - u_gpat2.w * stripe * fade;
-        alb *= 1.0 - u_gpat.y * line;
+        vec3 alb = K_GROUND_COL * (1.0 + (n - 0.5) * K_GPAT.w * mix(0.5, 1.0, fade));
+        alb *= 1.0 - K_GPAT.z * checker * fade - K_GPAT2.w * stripe * fade;
+        alb *= 1.0 - K_GPAT.y * line;
         vec3 nrm = vec3(0.0, 0.0, 1.0);
-        float ndl = u_sun_dir.z;
+        float ndl = K_SUN_DIR.z;
         // The ground point's shadow coordinates: u_light_tex * (u_eye + v_dir * rlen * t + nrm * normal offset).
-        float sh = shadow_at(u_shadow_eye + v_shadow_dir * (rlen * t));
-        vec3 h = normalize(u_sun_dir - d);
-        float spec = pow(max(h.z, 0.0), u_gpat2.z) * u_gpat2.y * step(0.0, ndl) * sh;
-        vec3 g = to_linear(alb) * (u_sun_col * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + u_sun_col * spec;
+        float sh = shadow_at(v_shadow_eye + v_shadow_dir * (rlen * t));
+        vec3 h = normalize(K_SUN_DIR - d);
+        float spec = pow(max(h.z, 0.0), K_GPAT2.z) * K_GPAT2.y * step(0.0, ndl) * sh;
+        vec3 g = to_linear(alb) * (K_SUN_COL * diffuse_term(ndl, sh) + hemi_ambient(nrm)) + K_SUN_COL * spec;
         float f = max(fog_amount(t), smoothstep(300.0, 1500.0, t));
-        g = mix(g, u_fog_lin, f);
+        g = mix(g, K_FOG_LIN, f);
         col = to_display(g);
     }
 #else
@@ -357,7 +360,7 @@ void main() {
 #endif
     f_color = vec4(col, 0.0);
 #ifdef GLOW
-    f_glow = vec4(vec3(max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.92, 0.0) * u_halation), 1.0);
+    f_glow = vec4(vec3(max(dot(col, vec3(0.3, 0.55, 0.15)) - 0.92, 0.0) * K_HALATION), 1.0);
 #endif
 }
 """
