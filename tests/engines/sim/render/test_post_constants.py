@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from reelcast.engines.sim.render.looks import GRADE_WORDS, LOOK_GRADES, Grade, grade_for
-from reelcast.engines.sim.render.renderer import _glsl, grain_frame_hash, post_constants
+from reelcast.engines.sim.render.shader_constants import glsl_literal, grain_frame_hash, post_constants
 from reelcast.prompt.plan import Style
 
 
@@ -63,10 +63,10 @@ def test_tint_luma_is_the_luma_of_the_tints() -> None:
 
 
 def test_glsl_literals_are_floats_holding_the_float32_value() -> None:
-    assert _glsl(1.0) == "1.0"
-    assert np.float32(float(_glsl(1e-9))) == np.float32(1e-9)
-    assert _glsl((0.5, 2.0)) == "vec2(0.5, 2.0)"
-    assert np.float32(float(_glsl(0.1))) == np.float32(0.1)
+    assert glsl_literal(1.0) == "1.0"
+    assert np.float32(float(glsl_literal(1e-9))) == np.float32(1e-9)
+    assert glsl_literal((0.5, 2.0)) == "vec2(0.5, 2.0)"
+    assert np.float32(float(glsl_literal(0.1))) == np.float32(0.1)
 
 
 def test_grain_frame_hash_is_the_frame_times_the_multiplier_mod_2_32() -> None:

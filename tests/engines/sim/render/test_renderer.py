@@ -15,11 +15,10 @@ from reelcast.engines.sim.render.renderer import (
     _gil_free_gl_finish,
     collapsed_parts,
     follow_center,
-    hemi_ambient_terms,
     project_rect,
-    scene_constants,
     shadow_sweep_length,
 )
+from reelcast.engines.sim.render.shader_constants import hemi_ambient_terms, scene_constants
 from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
 from reelcast.prompt.plan import Style
 
