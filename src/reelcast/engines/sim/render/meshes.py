@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -160,18 +160,7 @@ _USER_MESHES_LOCK = threading.Lock()
 def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
     """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
     v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
-    key = _mesh_key(v, f)
-    with _USER_MESHES_LOCK:  # renders may run side by side in threads
-        hit = _USER_MESHES.get(key)
-        if hit is not None:
-            _USER_MESHES.move_to_end(key)
-            return hit
-    made = _process_user_mesh(v, f)
-    with _USER_MESHES_LOCK:
-        _USER_MESHES[key] = made
-        while len(_USER_MESHES) > USER_MESH_CACHE:
-            _USER_MESHES.popitem(last=False)
-    return made
+    return _cached(_USER_MESHES, _mesh_key(v, f), lambda: _process_user_mesh(v, f))
 
 
 # ------------------------------------------------------------------------------------ decimated user meshes
@@ -181,7 +170,7 @@ def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, boo
 MESH_DIVISORS = (1, 2, 4, 8, 16, 32)
 MIN_DECIMATE_FACES = 1024  # smaller meshes (ellipsoid bodies, ears, rims, heads) cost little; never decimated
 
-_DECIMATED: OrderedDict[bytes, object] = OrderedDict()
+_DECIMATED: OrderedDict[bytes, Any] = OrderedDict()  # every decimation step's results (see _simplified)
 
 
 def _mesh_key(vertices: np.ndarray, faces: np.ndarray, *extra: int) -> bytes:
@@ -190,17 +179,18 @@ def _mesh_key(vertices: np.ndarray, faces: np.ndarray, *extra: int) -> bytes:
     return hashlib.sha256(head + vertices.tobytes() + faces.tobytes()).digest()
 
 
-def _cached(key: bytes, make: Callable[[], _T]) -> _T:
-    """`make()` once per key (an LRU of USER_MESH_CACHE entries shared by all the decimation steps)."""
+def _cached(cache: OrderedDict[bytes, Any], key: bytes, make: Callable[[], _T]) -> _T:
+    """`make()` once per key in `cache`, an LRU of USER_MESH_CACHE entries (renders may run side by side in threads;
+    two may both make a missing entry, with the same result)."""
     with _USER_MESHES_LOCK:
-        if key in _DECIMATED:
-            _DECIMATED.move_to_end(key)
-            return cast(_T, _DECIMATED[key])
+        if key in cache:
+            cache.move_to_end(key)
+            return cast(_T, cache[key])
     made = make()
     with _USER_MESHES_LOCK:
-        _DECIMATED[key] = made
-        while len(_DECIMATED) > USER_MESH_CACHE:
-            _DECIMATED.popitem(last=False)
+        cache[key] = made
+        while len(cache) > USER_MESH_CACHE:
+            cache.popitem(last=False)
     return made
 
 
@@ -222,13 +212,13 @@ def _simplified(v: np.ndarray, f: np.ndarray, divisor: int) -> tuple[np.ndarray,
     def make() -> tuple[np.ndarray, np.ndarray, float]:
         import fast_simplification
 
-        mv, mf = _cached(_mesh_key(v, f, 0, 0), merge)  # shared by every divisor of this mesh
+        mv, mf = _cached(_DECIMATED, _mesh_key(v, f, 0, 0), merge)  # shared by every divisor of this mesh
         dv, df = fast_simplification.simplify(mv, mf, target_count=max(4, len(mf) // divisor), preserve_border=True)
         dv, df = np.asarray(dv, np.float64), np.asarray(df, np.int64)
         err = max(_surface_distance(mv, dv, df), _surface_distance(dv, mv, mf.astype(np.int64)))
         return dv, df, err
 
-    return _cached(_mesh_key(v, f, divisor, 1), make)
+    return _cached(_DECIMATED, _mesh_key(v, f, divisor, 1), make)
 
 
 def decimation_error(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> float:
@@ -265,7 +255,7 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
         nrm = full_nrm[near[np.arange(len(pos)), np.argmax(agree, axis=1)]]
         return (pos, np.ascontiguousarray(nrm), tri), closed
 
-    return _cached(_mesh_key(v, f, divisor, 2), make)
+    return _cached(_DECIMATED, _mesh_key(v, f, divisor, 2), make)
 
 
 def shadow_mesh(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray]:
@@ -404,28 +394,31 @@ def merge_parts(
     is_open = np.zeros(len(parts), bool)
     radii = np.zeros(len(parts), np.float32)
     base = 0
+
+    def vertex_rows(pos: np.ndarray, nrm: np.ndarray, i: int) -> np.ndarray:
+        return np.concatenate([pos, nrm, np.full((len(pos), 1), float(i))], axis=1).astype(np.float32)
+
     for i, part in enumerate(parts):
         divisor = 1 if mesh_divisors is None else int(mesh_divisors[i])
-        if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
+        user = part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None
+        if user:
             (pos, nrm, faces), closed_mesh = decimated_mesh_closed(part.mesh_vertices, part.mesh_faces, divisor)
         else:
             pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
             closed_mesh = True
         is_open[i] = not closed_mesh
         radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
-        chunks.append(np.concatenate([pos, nrm, np.full((len(pos), 1), float(i))], axis=1).astype(np.float32))
+        chunks.append(vertex_rows(pos, nrm, i))
         idx = (faces + base).astype(np.uint32).ravel()
         per_part.append(idx)
         (open_ if is_open[i] else closed).append(idx)
         base += len(pos)
         if part.casts_shadow:
             cast_idx, cast_is_open = idx, is_open[i]
-            shadow_div = divisor if shadow_divisors is None or part.shape != "mesh" else int(shadow_divisors[i])
-            if part.shape == "mesh" and shadow_div != divisor and part.mesh_vertices is not None \
-                    and part.mesh_faces is not None:
+            shadow_div = divisor if shadow_divisors is None or not user else int(shadow_divisors[i])
+            if shadow_div != divisor:
                 spos, sfaces = shadow_mesh(part.mesh_vertices, part.mesh_faces, shadow_div)
-                chunks.append(np.concatenate([spos, np.zeros_like(spos), np.full((len(spos), 1), float(i))], axis=1)
-                              .astype(np.float32))
+                chunks.append(vertex_rows(spos, np.zeros_like(spos), i))
                 cast_idx, cast_is_open = (sfaces + base).astype(np.uint32).ravel(), True
                 base += len(spos)
             (cast_open if cast_is_open else cast_closed).append(cast_idx)
