@@ -547,13 +547,13 @@ class Renderer:
                     "glow",
                     halo_defines + (["GLOW"] if glow else []) + k_defines(glow_consts),
                 )
-                if "u_rcp" in glow_prog:  # the halos' visibility lookup in POST_VS
-                    glow_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
                 glow_vao = ctx.vertex_array(glow_prog, [(self.tri_vbo, "2f", "in_ndc")])
                 prep.extra.append(glow_vao)
 
-            if "u_rcp" in post_prog:  # the halos' visibility lookup in POST_VS (the post constants are compiled in)
-                post_prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
+            # The halos' visibility lookup in POST_VS reads u_rcp (everything else fixed is compiled in).
+            for prog in [post_prog] + ([glow_vao.program] if glow_vao is not None else []):
+                if "u_rcp" in prog:
+                    prog["u_rcp"].value = (1.0 / self.width, 1.0 / self.height)
         poses = np.asarray(tl.poses, np.float32)
         visible = None if tl.visible is None else np.asarray(tl.visible, bool)
         casts = np.array([p.casts_shadow for p in tl.parts], bool)

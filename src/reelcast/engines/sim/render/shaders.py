@@ -48,7 +48,7 @@ float shadow_at(vec3 s) {
 }
 
 // Ambient takes its hue from sky and ground and its strength from the ambient level alone, so a dark night sky
-// does not also crush the fill light to black (the two hues: `hemi_ambient_terms` in renderer.py).
+// does not also crush the fill light to black (the two hues: `hemi_ambient_terms` in shader_constants.py).
 vec3 hemi_ambient(vec3 n) { return K_AMB_BASE + n.z * K_AMB_Z; }
 
 // Diffuse response for the look; `ndl` is raw N.L, `sh` the shadow term.
