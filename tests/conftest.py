@@ -20,6 +20,9 @@ from reelcast.config import Settings
 from reelcast.jobs.runtime import Runtime
 from reelcast.store import accounts
 
+# Tests keep processed meshes in memory only (the render tests that keep them on disk set their own folder).
+os.environ["REELCAST_CACHE_DIR"] = ""
+
 PG_ADMIN_URL = os.environ.get("REELCAST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -48,7 +50,8 @@ def _border_vertices(v: np.ndarray, f: np.ndarray) -> np.ndarray:
     return v[np.unique(u[c == 1])]
 
 
-def test_decimation_is_deterministic_and_fewer_triangles() -> None:
+def test_decimation_is_deterministic_and_fewer_triangles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REELCAST_CACHE_DIR", "")  # decimated afresh each time, not read back from disk
     v, f = _blob()
     first = meshes._simplified(v, f, 8)
     meshes._DECIMATED.clear()  # a fresh decimation, not the cached arrays
@@ -157,3 +160,23 @@ def test_shadow_detail_follows_the_shadow_texels() -> None:
     assert set(geo.vertices[geo.shadow_indices, 6].astype(int).tolist()) == {0}
     assert not set(geo.shadow_indices.tolist()) & set(geo.indices.tolist())  # its own, coarser vertices
     assert np.allclose(geo.radii, full.radii)
+
+
+def test_a_decimation_is_read_back_from_disk_byte_for_byte(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REELCAST_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(meshes, "_DECIMATED", type(meshes._DECIMATED)())
+    v, f = _blob(radius=0.8765)
+    made = meshes._simplified(v, f, 4)
+    (pos, nrm, tri), closed = meshes.decimated_mesh_closed(v, f, 4)
+    monkeypatch.setattr(meshes, "_DECIMATED", type(meshes._DECIMATED)())
+
+    def fail(*_: np.ndarray) -> float:
+        raise AssertionError("measured again instead of read from disk")
+
+    monkeypatch.setattr(meshes, "_surface_distance", fail)
+    read = meshes._simplified(v, f, 4)
+    assert read[0].tobytes() == made[0].tobytes() and read[1].tobytes() == made[1].tobytes()
+    assert read[2] == made[2] and isinstance(read[2], float)
+    (pos2, nrm2, tri2), closed2 = meshes.decimated_mesh_closed(v, f, 4)
+    assert (pos2.tobytes(), nrm2.tobytes(), tri2.tobytes(), closed2) == (pos.tobytes(), nrm.tobytes(), tri.tobytes(),
+                                                                          closed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,63 @@ def test_closed_index_count_counts_the_closed_parts_of_an_order() -> None:
     assert geo.part_open.tolist() == [False, True]
     assert geo.closed_index_count(np.array([1, 0])) == len(geo.part_indices[0])
     assert geo.closed_index_count(np.array([1])) == 0
+
+
+def _tetrahedron(offset: float) -> tuple[np.ndarray, np.ndarray]:
+    v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], np.float64) + offset
+    return v, np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]], np.int64)
+
+
+def _fresh_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meshes, "_USER_MESHES", type(meshes._USER_MESHES)())
+    monkeypatch.setattr(meshes, "_DECIMATED", type(meshes._DECIMATED)())
+
+
+def test_a_processed_mesh_is_read_back_from_disk_byte_for_byte(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REELCAST_CACHE_DIR", str(tmp_path))
+    _fresh_memory(monkeypatch)
+    v, f = _tetrahedron(0.377)
+    (pos, nrm, tri), closed = meshes.user_mesh_closed(v, f)
+    assert len(list((tmp_path / "meshes").glob("*.npz"))) == 1
+    _fresh_memory(monkeypatch)
+
+    def fail(*_: np.ndarray) -> tuple[meshes.Mesh, bool]:
+        raise AssertionError("processed again instead of read from disk")
+
+    monkeypatch.setattr(meshes, "_process_user_mesh", fail)
+    (pos2, nrm2, tri2), closed2 = meshes.user_mesh_closed(v, f)
+    assert closed2 is closed is True
+    for a, b in ((pos, pos2), (nrm, nrm2), (tri, tri2)):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def test_an_unreadable_stored_mesh_is_made_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REELCAST_CACHE_DIR", str(tmp_path))
+    _fresh_memory(monkeypatch)
+    v, f = _tetrahedron(0.591)
+    first = meshes.user_mesh_closed(v, f)
+    (stored,) = (tmp_path / "meshes").glob("*.npz")
+    stored.write_bytes(b"not an npz")
+    _fresh_memory(monkeypatch)
+    again = meshes.user_mesh_closed(v, f)
+    assert again[0][0].tobytes() == first[0][0].tobytes() and again[1] == first[1]
+    with np.load(stored) as z:  # written anew, whole
+        assert z["a0"].tobytes() == first[0][0].tobytes()
+    assert not list((tmp_path / "meshes").glob("*.tmp"))
+
+
+def test_an_empty_cache_setting_keeps_nothing_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REELCAST_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert meshes.mesh_cache_dir() is None
+    _fresh_memory(monkeypatch)
+    meshes.user_mesh_closed(*_tetrahedron(0.733))
+    assert not list(tmp_path.rglob("*"))
+
+
+def test_the_disk_cache_defaults_to_the_user_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("REELCAST_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert meshes.mesh_cache_dir() == tmp_path / "reelcast" / "meshes"

@@ -7,11 +7,14 @@ caps stay flat. Vertex layout: x, y, z, nx, ny, nz, part_index (7 float32).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -153,14 +156,15 @@ def user_mesh(vertices: np.ndarray, faces: np.ndarray) -> Mesh:
 # Processed user meshes by their input bytes: the same assets (a dog's skin, a character's head) come back in clip
 # after clip, and trimesh's repair and crease split cost ~15 ms each. Callers only read the arrays.
 _USER_MESHES: OrderedDict[bytes, tuple[Mesh, bool]] = OrderedDict()
-USER_MESH_CACHE = 64
+USER_MESH_CACHE = 512  # entries per in-memory cache (the dog alone is ~80 skin bands, each with a few levels)
 _USER_MESHES_LOCK = threading.Lock()
 
 
 def user_mesh_closed(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, bool]:
     """`user_mesh` and whether it is watertight (then wound outward, so its back faces may be culled)."""
     v, f = np.ascontiguousarray(vertices, np.float64), np.ascontiguousarray(faces, np.int64)
-    return _cached(_USER_MESHES, _mesh_key(v, f), lambda: _process_user_mesh(v, f))
+    key = _mesh_key(v, f)
+    return _cached(_USER_MESHES, key, lambda: _stored_mesh(key, lambda: _process_user_mesh(v, f)))
 
 
 # ------------------------------------------------------------------------------------ decimated user meshes
@@ -209,16 +213,76 @@ def _simplified(v: np.ndarray, f: np.ndarray, divisor: int) -> tuple[np.ndarray,
         merged = trimesh.Trimesh(v, f, process=True)
         return np.asarray(merged.vertices, np.float64), np.asarray(merged.faces, np.int32)
 
-    def make() -> tuple[np.ndarray, np.ndarray, float]:
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         import fast_simplification
 
         mv, mf = _cached(_DECIMATED, _mesh_key(v, f, 0, 0), merge)  # shared by every divisor of this mesh
         dv, df = fast_simplification.simplify(mv, mf, target_count=max(4, len(mf) // divisor), preserve_border=True)
         dv, df = np.asarray(dv, np.float64), np.asarray(df, np.int64)
         err = max(_surface_distance(mv, dv, df), _surface_distance(dv, mv, mf.astype(np.int64)))
-        return dv, df, err
+        return dv, df, np.float64(err)
 
-    return _cached(_DECIMATED, _mesh_key(v, f, divisor, 1), make)
+    def stored() -> tuple[np.ndarray, np.ndarray, float]:
+        dv, df, err = _stored(key, make)
+        return dv, df, float(err)
+
+    key = _mesh_key(v, f, divisor, 1)
+    return _cached(_DECIMATED, key, stored)
+
+
+# Processed and decimated meshes are kept on disk too (an npz per entry, named by its cache key and the versions of
+# the libraries that made it): the dog's ~80 skin bands cost ~0.4 s of trimesh processing and ~0.5 s of decimation
+# and error measurement in each new process otherwise.
+def mesh_cache_dir() -> Path | None:
+    """Where processed meshes are kept across processes: $REELCAST_CACHE_DIR, else $XDG_CACHE_HOME/reelcast or
+    ~/.cache/reelcast (then meshes/ under it); None when REELCAST_CACHE_DIR is set empty (no disk cache)."""
+    root = os.environ.get("REELCAST_CACHE_DIR")
+    if root is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "reelcast")
+    return Path(root) / "meshes" if root else None
+
+
+@functools.cache
+def _library_versions() -> str:
+    """The versions of what makes the stored meshes (a new version makes new entries)."""
+    from importlib.metadata import version
+
+    return f"tm{version('trimesh')}-fs{version('fast-simplification')}"
+
+
+def _stored(key: bytes, make: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """`make()`'s arrays read from the disk cache (same dtypes, same bytes), or made and written there (whole or not
+    at all: written to a temporary name, then renamed; an unreadable entry is made again)."""
+    folder = mesh_cache_dir()
+    if folder is None:
+        return make()
+    path = folder / f"{key.hex()[:40]}-{_library_versions()}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return tuple(z[f"a{i}"] for i in range(len(z.files)))
+    except (OSError, KeyError, ValueError):
+        pass
+    arrays = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with open(tmp, "wb") as out:
+            np.savez(out, **{f"a{i}": a for i, a in enumerate(arrays)})
+        os.replace(tmp, path)
+    except OSError:  # a read-only or full disk: the cache only saves time
+        pass
+    return arrays
+
+
+def _stored_mesh(key: bytes, make: Callable[[], tuple[Mesh, bool]]) -> tuple[Mesh, bool]:
+    """A processed mesh (positions, normals, triangles) and its closed flag through `_stored`."""
+    def arrays() -> tuple[np.ndarray, ...]:
+        (pos, nrm, tri), closed = make()
+        return pos, nrm, tri, np.bool_(closed)
+
+    pos, nrm, tri, closed = _stored(key, arrays)
+    return (pos, nrm, tri), bool(closed)
 
 
 def decimation_error(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> float:
@@ -255,7 +319,8 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
         nrm = full_nrm[near[np.arange(len(pos)), np.argmax(agree, axis=1)]]
         return (pos, np.ascontiguousarray(nrm), tri), closed
 
-    return _cached(_DECIMATED, _mesh_key(v, f, divisor, 2), make)
+    key = _mesh_key(v, f, divisor, 2)
+    return _cached(_DECIMATED, key, lambda: _stored_mesh(key, make))
 
 
 def shadow_mesh(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray]:
