@@ -7,7 +7,14 @@ import pytest
 
 from reelcast.engines.sim.audio.impacts import classify
 from reelcast.engines.sim.world.builder import SimResult, simulate
-from reelcast.engines.sim.world.water import MEAN_LEVEL, TILE, drift_velocity, water_height
+from reelcast.engines.sim.world.water import (
+    MEAN_LEVEL,
+    TILE,
+    drift_velocity,
+    grid_lines,
+    surface_mesh,
+    water_height,
+)
 from reelcast.prompt.compiler import compile_prompt
 from tests.prompt.seed_prompts import PADDLEBOARD
 
@@ -71,3 +78,20 @@ def test_waves_travel_and_the_surface_tiles() -> None:
     assert water_height(x, y, 0.0) != pytest.approx(water_height(x, y, 0.5))
     v = drift_velocity()
     assert water_height(x + v[0] * 0.5, y + v[1] * 0.5, 0.5) == pytest.approx(water_height(x, y, 0.0))
+
+
+def test_surface_cells_are_fine_in_the_middle_and_grow_outward_up_to_the_widest() -> None:
+    xs = grid_lines(48.0, 0.4, 28.0, 1.25, 1.0)
+    gaps = np.diff(xs)
+    assert xs[0] == -24.0 and xs[-1] == 24.0 and np.allclose(xs, -xs[::-1])
+    middle = np.abs(xs[:-1] + gaps / 2) < 14.0
+    assert np.allclose(gaps[middle], 0.4)
+    outer = gaps[~middle & (xs[:-1] > 0)]
+    assert np.all(np.diff(outer[:-1]) >= -1e-9) and outer.max() <= 1.0 + 1e-9  # growing, never past the widest
+
+
+def test_surface_mesh_follows_the_waves_at_every_vertex_with_fewer_far_triangles() -> None:
+    v, f = surface_mesh()
+    assert np.allclose(v[:, 2], water_height(v[:, 0].astype(float), v[:, 1].astype(float), 0.0), atol=1e-6)
+    assert len(f) < 0.7 * 2 * 120 * 120  # the uniform 0.4 m grid had 28,800 triangles
+    assert f.max() == len(v) - 1
