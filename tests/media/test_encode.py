@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from reelcast.media.encode import encode_mp4
+from reelcast.media.encode import X264_CPU_PARAMS, EncodeOptions, encode_mp4, x264_options
 from reelcast.media.probe import decode_audio, probe
 
 
@@ -55,6 +55,26 @@ def test_same_input_gives_identical_bytes(tmp_path):
         encode_mp4(_frames(24), _audio(1, 0.5), out, width=160, height=90, fps=24, n_frames=24)
         digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def _sei_setting(data: bytes, name: bytes) -> bytes:
+    """The value x264 wrote for `name` into the settings string of its SEI."""
+    start = data.index(b" " + name + b"=") + 1
+    return data[start : data.index(b" ", start)]
+
+
+def test_x264_params_reach_the_encoder(tmp_path):
+    default, plain = tmp_path / "d.mp4", tmp_path / "p.mp4"
+    encode_mp4(_frames(6), None, default, width=160, height=90, fps=24, n_frames=6)
+    encode_mp4(_frames(6), None, plain, width=160, height=90, fps=24, n_frames=6,
+               options=EncodeOptions(x264_params=""))
+    assert _sei_setting(default.read_bytes(), b"subme") == b"subme=1"
+    assert _sei_setting(plain.read_bytes(), b"subme") == b"subme=2"  # veryfast's own
+
+
+def test_the_cpu_cap_is_kept_next_to_the_x264_params():
+    params = [x264_options(EncodeOptions(x264_params=p), 2).get("x264-params", "") for p in ("subme=1", "")]
+    assert params == ([f"subme=1:{X264_CPU_PARAMS}", X264_CPU_PARAMS] if X264_CPU_PARAMS else ["subme=1", ""])
 
 
 def test_frame_count_mismatch_is_an_error(tmp_path):

@@ -25,6 +25,9 @@ class EncodeOptions:
 
     preset: str = "veryfast"
     crf: int = 20
+    # subme=1 (SAD instead of veryfast's SATD in sub-pel and mode decisions): x264 CPU −26–37 % on the gallery seeds
+    # (grainy ones most) for +2–11 % bitrate at equal PSNR/SSIM and no visible change (docs/decisions.md).
+    x264_params: str = "subme=1"
     audio_bitrate: int = 192_000
     threads: int = -1  # -1 = the process's CPU budget (media.cpu_budget); 0 = let x264 choose (all cores)
 
@@ -38,7 +41,7 @@ class EncodeResult:
     thumbnail: np.ndarray | None = None  # RGB frame at ~40% of the clip
 
 
-def _x264_cpu_options() -> dict[str, str]:
+def _x264_cpu_params() -> str:
     """libx264's AVX-512 kernels made equal input encode to different bytes now and then (measured on an AMD EPYC
     with AVX-512: 2–5 distinct outputs in 8 encodes; with `asm=avx2`, 8 identical). On such CPUs cap x264 at AVX2 so
     a seed reproduces its file exactly; other CPUs keep x264's own choice."""
@@ -46,11 +49,18 @@ def _x264_cpu_options() -> dict[str, str]:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
             flags = next((line for line in f if line.startswith("flags")), "")
     except OSError:
-        return {}
-    return {"x264-params": "asm=avx2"} if " avx512f" in flags and " avx2" in flags else {}
+        return ""
+    return "asm=avx2" if " avx512f" in flags and " avx2" in flags else ""
 
 
-X264_CPU_OPTIONS = _x264_cpu_options()
+X264_CPU_PARAMS = _x264_cpu_params()
+
+
+def x264_options(opts: EncodeOptions, threads: int) -> dict[str, str]:
+    """The libx264 codec options for `opts`: preset, crf, threads and x264-params (with the CPU cap appended)."""
+    params = ":".join(p for p in (opts.x264_params, X264_CPU_PARAMS) if p)
+    return {"preset": opts.preset, "crf": str(opts.crf), "threads": str(threads),
+            **({"x264-params": params} if params else {})}
 
 
 def _prefetch(frames: Iterable[np.ndarray], depth: int = 6) -> Iterator[np.ndarray]:
@@ -131,8 +141,7 @@ def encode_mp4(
         vstream.time_base = Fraction(1, fps * 512)
         vstream.codec_context.time_base = Fraction(1, fps)
         threads = encoder_threads() if opts.threads < 0 else opts.threads
-        vstream.options = {"preset": opts.preset, "crf": str(opts.crf), "threads": str(threads),
-                           **X264_CPU_OPTIONS}
+        vstream.options = x264_options(opts, threads)
         astream = None
         if audio is not None:
             astream = container.add_stream("aac", rate=sample_rate)
