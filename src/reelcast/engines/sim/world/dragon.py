@@ -257,11 +257,15 @@ class VortexActor(Actor):
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """Each puff was shed `age` seconds ago at the wingtip; it curls (a vortex), sinks and shrinks away."""
         out = []
+        ages = [(k + (t * VORTEX_PARTICLES / VORTEX_LIFE) % 1.0) * VORTEX_LIFE / VORTEX_PARTICLES
+                for k in range(VORTEX_PARTICLES)]
+        # both sides' puffs of rank k were shed at the same instant: one wingtips() call serves the pair
+        tips = [self.dragon.wingtips(max(t - age, 0.0)) for age in ages]
         for si in range(2):
             for k in range(VORTEX_PARTICLES):
-                age = (k + (t * VORTEX_PARTICLES / VORTEX_LIFE) % 1.0) * VORTEX_LIFE / VORTEX_PARTICLES
+                age = ages[k]
                 born = t - age
-                tip = self.dragon.wingtips(max(born, 0.0))[si]
+                tip = tips[k][si]
                 swirl = 0.8 * age * np.array([0.0, math.cos(6 * age + k), math.sin(6 * age + k)])
                 p = tip + swirl + self.drift[si, k] * age + np.array([0.0, 0.0, -1.2 * age])
                 life = 1.0 - age / VORTEX_LIFE
