@@ -198,6 +198,14 @@ def on_face(up: float, side: float, out: float) -> np.ndarray:
 YUKATA = [((0.15, 0.22, 0.45), (0.9, 0.75, 0.3)), ((0.9, 0.55, 0.65), (0.6, 0.15, 0.25))]  # (robe, obi)
 
 
+# constant factors of the decor's part chains (built once, not per frame)
+_UPRIGHT = rot_x(-math.pi / 2)
+_ROBE = (translate(0.0, 0.05, 0.0), np.diag([0.82, 1.05, 1.0, 1.0]))
+_COLLARS = [(translate(0.115, 0.1, side * 0.035), rot_x(side * 0.45)) for side in (1, -1)]
+_OBI = translate(0.0, 0.05, 0.0)
+_SKIRT = translate(0.0, -0.07, 0.0)
+
+
 class TalkerDecor(Actor):
     """Anime styling and lip sync for a talking humanoid: hair, yukata collar + obi, and a mouth that opens with
     the character's own speech. Follows the humanoid's link frames (it is sampled right after it)."""
@@ -211,6 +219,8 @@ class TalkerDecor(Actor):
         hair = HAIR_COLORS[k % len(HAIR_COLORS)]
         robe, obi = YUKATA[k % len(YUKATA)]
         self.hair = HAIR_STYLES[style]
+        # each lock's constant factors, built once (the chain is still multiplied left to right, so the same bits)
+        self._hair_factors = [(translate(*pos), rot_z(tz), rot_x(tx)) for _, _, _, pos, (tz, tx) in self.hair]
         self.parts = []
         for name, shape, size, _, _ in self.hair:
             col = (0.95, 0.3, 0.4) if name == "flower" else hair
@@ -257,16 +267,15 @@ class TalkerDecor(Actor):
             self._styled = True
         S = np.diag([k, k, k, 1.0])
         neck, chest, root = frames["neck"] @ S, frames["chest"] @ S, frames["root"] @ S
-        out = [neck @ translate(*pos) @ rot_z(tz) @ rot_x(tx) @ rot_x(-math.pi / 2)
-               for _, _, _, pos, (tz, tx) in self.hair]
+        out = [neck @ tr @ rz @ rx @ _UPRIGHT for tr, rz, rx in self._hair_factors]
         m = self.mouth_open(t)
         # a thin line when closed; talking opens it into a small oval that narrows as it opens
         out.append(neck @ self._mouth_at @ np.diag([0.3, 0.15 + 0.85 * m, 1.0 - 0.3 * m, 1.0]))
-        out.append(chest @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2) @ np.diag([0.82, 1.05, 1.0, 1.0]))
-        for side in (1, -1):
-            out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
-        out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
-        out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
+        out.append(chest @ _ROBE[0] @ _UPRIGHT @ _ROBE[1])
+        for collar, tilt in _COLLARS:
+            out.append(chest @ collar @ tilt)
+        out.append(root @ _OBI @ _UPRIGHT)
+        out.append(root @ _SKIRT @ _UPRIGHT)  # apex up: flares to the calves
         return np.concatenate([np.array(out), neck @ self._face])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:
