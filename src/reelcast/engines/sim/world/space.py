@@ -257,6 +257,7 @@ class HelmetActor(Actor):
                       Part(f"{entity}/dome", entity, "sphere", (HELMET_RADIUS,), glass, "glass",
                            casts_shadow=False, translucent=True)]
         self.rim = helmet_rim()
+        self._rim_local = [segment(p, q) for p, q in self.rim]  # fixed in the dome's frame: built once
         for k, (p, q) in enumerate(self.rim):
             half = float(np.linalg.norm(q - p)) / 2
             self.parts.append(Part(f"{entity}/rim{k}", entity, "capsule", (0.014, half), white, "plastic"))
@@ -276,7 +277,7 @@ class HelmetActor(Actor):
         hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
         dome = hinge @ translate(0.16, 0.0, 0.05)  # back at the head's centre, in the swung frame
         out = [collar, dome @ translate(*HELMET_CENTER)]
-        out += [dome @ segment(p, q) for p, q in self.rim]
+        out += [dome @ m for m in self._rim_local]
         out.append(dome @ translate(*(HELMET_CENTER + HELMET_RADIUS * np.array([0.55, 0.3, 0.75]))))
         return np.array(out)
 
