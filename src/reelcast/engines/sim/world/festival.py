@@ -62,15 +62,16 @@ class FireworksActor(Actor):
         """Sparks are hidden (scale 0) before their burst, then expand, droop under gravity and shrink away."""
         n = len(self.times)
         out = np.zeros((n, SPARKS, 4, 4))
-        for b, (tb, c) in enumerate(zip(self.times, self.centers, strict=True)):
+        reach, k, drop = np.empty(n), np.empty(n), np.zeros((n, 3))
+        for b, tb in enumerate(self.times):  # per burst: its age's scalars (math.exp, as before)
             age = t - tb
             alive = 0.0 <= age <= BURST_LIFE
-            reach = self.speed[b] * (1 - math.exp(-2.2 * max(age, 0.0))) / 2.2
-            k = (1.0 - age / BURST_LIFE) ** 0.7 if alive else 0.0
-            # all of a burst's sparks at once (24 per burst, ~20 bursts: one 4x4 per spark per frame was ~60 % of
-            # the festival's simulation time)
-            out[b, :, :3, 3] = c + self.dirs[b] * reach + np.array([0.0, 0.0, -1.5 * max(age, 0.0) ** 2])
-            out[b, :, 0, 0] = out[b, :, 1, 1] = out[b, :, 2, 2] = k
+            reach[b] = self.speed[b] * (1 - math.exp(-2.2 * max(age, 0.0))) / 2.2
+            k[b] = (1.0 - age / BURST_LIFE) ** 0.7 if alive else 0.0
+            drop[b, 2] = -1.5 * max(age, 0.0) ** 2
+        # every spark of every burst at once, with the same sums in the same order as one burst at a time
+        out[:, :, :3, 3] = self.centers[:, None, :] + self.dirs * reach[:, None, None] + drop[:, None, :]
+        out[:, :, 0, 0] = out[:, :, 1, 1] = out[:, :, 2, 2] = k[:, None]
         out[:, :, 3, 3] = 1.0
         return out.reshape(n * SPARKS, 4, 4)
 
