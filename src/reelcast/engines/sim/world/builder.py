@@ -215,12 +215,16 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
         focus = {eid: np.zeros((n_frames, 3)) for eid in ctx.actors}
         balls = {s.ball: ctx.actors[s.ball] for s in shots}
         paths = {b: np.zeros((total_steps + 1, 3)) for b in balls}
+        # only actors that override a step hook are called each step (the base hooks do nothing; ~20 movers × 240
+        # steps a second of no-op calls was a visible share of a clip's simulation), in the same order as before
+        befores = [a.before_step for a in movers if type(a).before_step is not Actor.before_step]
+        afters = [a.after_step for a in movers if type(a).after_step is not Actor.after_step]
         fi = 0
         for step in range(total_steps + 1):
             t = step * world.dt
             # scripted placement first (a held ball sits in the hands), then sample, then step
-            for a in movers:
-                a.before_step(world, t)
+            for before in befores:
+                before(world, t)
             for b, actor in balls.items():
                 assert isinstance(actor, BodyActor)
                 paths[b][step] = world.position(actor.body)
@@ -234,8 +238,9 @@ def _run(plan: ScenePlan, seed: int, skip: dict[int, int]) -> SimResult:
             if step == total_steps:
                 break
             world.step()
-            for a in movers:
-                a.after_step(world, world.t)
+            t_end = world.t
+            for after in afters:
+                after(world, t_end)
         events = list(world.flush())
         loops: dict[str, np.ndarray] = {}
         for a in movers:  # sounds of kinematic actors (skate blades, splashes) join the physics events

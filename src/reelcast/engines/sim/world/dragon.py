@@ -71,6 +71,16 @@ OUTER_WING = [(0.5, 0.0), (0.2, 2.8), (-0.1, 3.6), (-0.7, 2.4), (-1.2, 1.3), (-0
 INNER_SPAN, OUTER_TIP = 3.2, np.array([-0.1, 3.6, 0.0])
 
 
+def _leg_segment(x: float, y: float) -> np.ndarray:
+    a = np.array([x, y, -0.4])
+    return segment(a, a + np.array([-0.65, 0.0, -0.25]))
+
+
+# the legs and the wing arms are fixed in their frames: their segment matrices are built once, not per frame
+_LEGS = [_leg_segment(x, y) for x, y in ((0.9, 0.45), (0.9, -0.45), (-0.9, 0.5), (-0.9, -0.5))]
+_ARMS = [segment(np.array([0.5, 0.0, 0.0]), np.array([0.5, side * INNER_SPAN, 0.0])) for side in (1, -1)]
+
+
 class DragonActor(Actor):
     """A kinematic dragon flying the corridor; `flap(t)` is the wing angle, `downstrokes` the beat times."""
 
@@ -210,12 +220,11 @@ class DragonActor(Actor):
         out.append(B @ translate(*(p + np.array([-0.25, 0.0, 0.0]))) @ rot_y(-math.pi / 2))
         for i in range(6):  # dorsal spikes along the back and neck base
             out.append(B @ translate(1.2 - 0.55 * i, 0.0, 0.7 - 0.03 * i) @ rot_y(-0.5))
-        for _leg, (x, y) in {"fl": (0.9, 0.45), "fr": (0.9, -0.45), "bl": (-0.9, 0.5), "br": (-0.9, -0.5)}.items():
-            a = np.array([x, y, -0.4])
-            out.append(B @ segment(a, a + np.array([-0.65, 0.0, -0.25])))  # tucked back in flight
-        for side in (1, -1):
+        for leg in _LEGS:
+            out.append(B @ leg)  # tucked back in flight
+        for side, arm in zip((1, -1), _ARMS, strict=True):
             S, E = self._wing(B, side, t)
-            out.append(S @ segment(np.array([0.5, 0.0, 0.0]), np.array([0.5, side * INNER_SPAN, 0.0])))
+            out.append(S @ arm)
             out.append(S)
             out.append(E @ translate(-0.5, 0, 0))
         return np.array(out)
@@ -257,11 +266,15 @@ class VortexActor(Actor):
     def sample(self, world: PhysicsWorld, t: float) -> np.ndarray:
         """Each puff was shed `age` seconds ago at the wingtip; it curls (a vortex), sinks and shrinks away."""
         out = []
+        ages = [(k + (t * VORTEX_PARTICLES / VORTEX_LIFE) % 1.0) * VORTEX_LIFE / VORTEX_PARTICLES
+                for k in range(VORTEX_PARTICLES)]
+        # both sides' puffs of rank k were shed at the same instant: one wingtips() call serves the pair
+        tips = [self.dragon.wingtips(max(t - age, 0.0)) for age in ages]
         for si in range(2):
             for k in range(VORTEX_PARTICLES):
-                age = (k + (t * VORTEX_PARTICLES / VORTEX_LIFE) % 1.0) * VORTEX_LIFE / VORTEX_PARTICLES
+                age = ages[k]
                 born = t - age
-                tip = self.dragon.wingtips(max(born, 0.0))[si]
+                tip = tips[k][si]
                 swirl = 0.8 * age * np.array([0.0, math.cos(6 * age + k), math.sin(6 * age + k)])
                 p = tip + swirl + self.drift[si, k] * age + np.array([0.0, 0.0, -1.2 * age])
                 life = 1.0 - age / VORTEX_LIFE

@@ -62,15 +62,16 @@ class FireworksActor(Actor):
         """Sparks are hidden (scale 0) before their burst, then expand, droop under gravity and shrink away."""
         n = len(self.times)
         out = np.zeros((n, SPARKS, 4, 4))
-        for b, (tb, c) in enumerate(zip(self.times, self.centers, strict=True)):
+        reach, k, drop = np.empty(n), np.empty(n), np.zeros((n, 3))
+        for b, tb in enumerate(self.times):  # per burst: its age's scalars (math.exp, as before)
             age = t - tb
             alive = 0.0 <= age <= BURST_LIFE
-            reach = self.speed[b] * (1 - math.exp(-2.2 * max(age, 0.0))) / 2.2
-            k = (1.0 - age / BURST_LIFE) ** 0.7 if alive else 0.0
-            # all of a burst's sparks at once (24 per burst, ~20 bursts: one 4x4 per spark per frame was ~60 % of
-            # the festival's simulation time)
-            out[b, :, :3, 3] = c + self.dirs[b] * reach + np.array([0.0, 0.0, -1.5 * max(age, 0.0) ** 2])
-            out[b, :, 0, 0] = out[b, :, 1, 1] = out[b, :, 2, 2] = k
+            reach[b] = self.speed[b] * (1 - math.exp(-2.2 * max(age, 0.0))) / 2.2
+            k[b] = (1.0 - age / BURST_LIFE) ** 0.7 if alive else 0.0
+            drop[b, 2] = -1.5 * max(age, 0.0) ** 2
+        # every spark of every burst at once, with the same sums in the same order as one burst at a time
+        out[:, :, :3, 3] = self.centers[:, None, :] + self.dirs * reach[:, None, None] + drop[:, None, :]
+        out[:, :, 0, 0] = out[:, :, 1, 1] = out[:, :, 2, 2] = k[:, None]
         out[:, :, 3, 3] = 1.0
         return out.reshape(n * SPARKS, 4, 4)
 
@@ -198,6 +199,14 @@ def on_face(up: float, side: float, out: float) -> np.ndarray:
 YUKATA = [((0.15, 0.22, 0.45), (0.9, 0.75, 0.3)), ((0.9, 0.55, 0.65), (0.6, 0.15, 0.25))]  # (robe, obi)
 
 
+# constant factors of the decor's part chains (built once, not per frame)
+_UPRIGHT = rot_x(-math.pi / 2)
+_ROBE = (translate(0.0, 0.05, 0.0), np.diag([0.82, 1.05, 1.0, 1.0]))
+_COLLARS = [(translate(0.115, 0.1, side * 0.035), rot_x(side * 0.45)) for side in (1, -1)]
+_OBI = translate(0.0, 0.05, 0.0)
+_SKIRT = translate(0.0, -0.07, 0.0)
+
+
 class TalkerDecor(Actor):
     """Anime styling and lip sync for a talking humanoid: hair, yukata collar + obi, and a mouth that opens with
     the character's own speech. Follows the humanoid's link frames (it is sampled right after it)."""
@@ -211,6 +220,8 @@ class TalkerDecor(Actor):
         hair = HAIR_COLORS[k % len(HAIR_COLORS)]
         robe, obi = YUKATA[k % len(YUKATA)]
         self.hair = HAIR_STYLES[style]
+        # each lock's constant factors, built once (the chain is still multiplied left to right, so the same bits)
+        self._hair_factors = [(translate(*pos), rot_z(tz), rot_x(tx)) for _, _, _, pos, (tz, tx) in self.hair]
         self.parts = []
         for name, shape, size, _, _ in self.hair:
             col = (0.95, 0.3, 0.4) if name == "flower" else hair
@@ -257,16 +268,15 @@ class TalkerDecor(Actor):
             self._styled = True
         S = np.diag([k, k, k, 1.0])
         neck, chest, root = frames["neck"] @ S, frames["chest"] @ S, frames["root"] @ S
-        out = [neck @ translate(*pos) @ rot_z(tz) @ rot_x(tx) @ rot_x(-math.pi / 2)
-               for _, _, _, pos, (tz, tx) in self.hair]
+        out = [neck @ tr @ rz @ rx @ _UPRIGHT for tr, rz, rx in self._hair_factors]
         m = self.mouth_open(t)
         # a thin line when closed; talking opens it into a small oval that narrows as it opens
         out.append(neck @ self._mouth_at @ np.diag([0.3, 0.15 + 0.85 * m, 1.0 - 0.3 * m, 1.0]))
-        out.append(chest @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2) @ np.diag([0.82, 1.05, 1.0, 1.0]))
-        for side in (1, -1):
-            out.append(chest @ translate(0.115, 0.1, side * 0.035) @ rot_x(side * 0.45))
-        out.append(root @ translate(0.0, 0.05, 0.0) @ rot_x(-math.pi / 2))
-        out.append(root @ translate(0.0, -0.07, 0.0) @ rot_x(-math.pi / 2))  # apex up: flares to the calves
+        out.append(chest @ _ROBE[0] @ _UPRIGHT @ _ROBE[1])
+        for collar, tilt in _COLLARS:
+            out.append(chest @ collar @ tilt)
+        out.append(root @ _OBI @ _UPRIGHT)
+        out.append(root @ _SKIRT @ _UPRIGHT)  # apex up: flares to the calves
         return np.concatenate([np.array(out), neck @ self._face])
 
     def focus(self, poses: np.ndarray) -> np.ndarray:

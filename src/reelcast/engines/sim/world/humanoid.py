@@ -158,11 +158,12 @@ class Kinematics:
             self.client = -1
 
 
-def link_frames(client: int, body: int, index: dict[str, int]) -> dict[str, np.ndarray]:
-    """Return each link's URDF frame as a 4x4 world matrix."""
-    ids = list(index.values())
-    states = pb.getLinkStates(body, ids, computeForwardKinematics=True, physicsClientId=client)
-    return {name: quat_to_matrix(st[4], st[5]) for name, st in zip(index, states, strict=True)}
+def link_frames(client: int, body: int, index: dict[str, int],
+                names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """Return each link's URDF frame (or only those of `names`) as a 4x4 world matrix."""
+    names = tuple(index) if names is None else names
+    states = pb.getLinkStates(body, [index[n] for n in names], computeForwardKinematics=True, physicsClientId=client)
+    return {name: quat_to_matrix(st[4], st[5]) for name, st in zip(names, states, strict=True)}
 
 
 class HumanoidActor(Actor):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 
 import numpy as np
 
@@ -61,6 +62,9 @@ class FlyingDogActor(Actor):
         self.door = np.array([DOOR_X + 0.8, 0.0, DOOR_Z])  # just through the doorway when the shot changes
         self.inside = np.array([-2.6, 0.3, 1.4])
         self.rest_yaw: float | None = None
+        # frame/head_frame by (t, rest_yaw): the ball in his mouth, the jet pack, the helmet and the sampler all ask
+        # for the same instants (up to 4 head frames per physics step); the matrices are read, never written
+        self._memo: dict[tuple[str, float, float | None], np.ndarray] = {}
         self.phase = float(stable_rng(seed, "bob", entity).uniform(0, 2 * math.pi))
         self.anchor = {k: a - anchors()["body"] for k, a in anchors().items()}
         eye = self.anchor["head"] + np.array([0.02, 0.045, 0.055])
@@ -117,8 +121,20 @@ class FlyingDogActor(Actor):
             return 1.0
         return max(0.15, 1.0 - (t - (self.t_in - 0.4)) / 0.8)
 
+    def _memoised(self, kind: str, t: float, make: Callable[[float], np.ndarray]) -> np.ndarray:
+        key = (kind, t, self.rest_yaw)
+        m = self._memo.get(key)
+        if m is None:
+            if len(self._memo) >= 16:  # only the current step's instants come back
+                self._memo.clear()
+            m = self._memo[key] = make(t)
+        return m
+
     def frame(self, t: float) -> np.ndarray:
         """The body frame at time t (origin at the body centre, x towards the nose), nose slightly up in thrust."""
+        return self._memoised("body", t, self._frame)
+
+    def _frame(self, t: float) -> np.ndarray:
         pitch = -0.12 * self.thrust(t) + 0.05 * math.sin(0.8 * t + self.phase)
         roll = 0.06 * math.sin(0.6 * t + self.phase)
         return translate(*self.path(t)) @ rot_z(self.heading(t)) @ rot_y(pitch) @ rot_x(roll)
@@ -148,6 +164,9 @@ class FlyingDogActor(Actor):
 
     def head_frame(self, t: float) -> np.ndarray:
         """The body frame carried through the head's turn (what the eyes, nose and mouth ride on)."""
+        return self._memoised("head", t, self._head_frame)
+
+    def _head_frame(self, t: float) -> np.ndarray:
         return self.frame(t) @ self._mesh_to_body @ head_matrix(self.joints(t)) @ self._body_to_mesh
 
     def point(self, t: float, name: str) -> np.ndarray:
@@ -238,6 +257,7 @@ class HelmetActor(Actor):
                       Part(f"{entity}/dome", entity, "sphere", (HELMET_RADIUS,), glass, "glass",
                            casts_shadow=False, translucent=True)]
         self.rim = helmet_rim()
+        self._rim_local = [segment(p, q) for p, q in self.rim]  # fixed in the dome's frame: built once
         for k, (p, q) in enumerate(self.rim):
             half = float(np.linalg.norm(q - p)) / 2
             self.parts.append(Part(f"{entity}/rim{k}", entity, "capsule", (0.014, half), white, "plastic"))
@@ -257,7 +277,7 @@ class HelmetActor(Actor):
         hinge = H @ translate(-0.16, 0.0, -0.05) @ rot_y(-1.9 * self.openness(t))
         dome = hinge @ translate(0.16, 0.0, 0.05)  # back at the head's centre, in the swung frame
         out = [collar, dome @ translate(*HELMET_CENTER)]
-        out += [dome @ segment(p, q) for p, q in self.rim]
+        out += [dome @ m for m in self._rim_local]
         out.append(dome @ translate(*(HELMET_CENTER + HELMET_RADIUS * np.array([0.55, 0.3, 0.75]))))
         return np.array(out)
 
