@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -116,3 +117,23 @@ def test_the_disk_cache_defaults_to_the_user_cache_folder(monkeypatch: pytest.Mo
     monkeypatch.delenv("REELCAST_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert meshes.mesh_cache_dir() == tmp_path / "reelcast" / "meshes"
+
+
+def test_the_disk_cache_keeps_the_most_recently_used_entries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REELCAST_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(meshes, "MESH_DISK_ENTRIES", 4)
+    _fresh_memory(monkeypatch)
+    folder = tmp_path / "meshes"
+    paths = []
+    for i, off in enumerate((0.11, 0.22, 0.33, 0.44)):
+        before = set(folder.glob("*.npz"))
+        meshes.user_mesh_closed(*_tetrahedron(off))
+        (new,) = set(folder.glob("*.npz")) - before
+        os.utime(new, (1000.0 + i, 1000.0 + i))  # written one after another: the first is the oldest
+        paths.append(new)
+    _fresh_memory(monkeypatch)
+    meshes.user_mesh_closed(*_tetrahedron(0.11))  # read back from disk: now the most recently used
+    meshes.user_mesh_closed(*_tetrahedron(0.55))  # a fifth entry: over the limit, pruned to 90 % of 4 = 3
+    kept = set(folder.glob("*.npz"))
+    assert len(kept) == 3
+    assert paths[0] in kept and paths[3] in kept and paths[1] not in kept and paths[2] not in kept

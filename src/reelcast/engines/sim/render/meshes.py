@@ -243,6 +243,9 @@ def mesh_cache_dir() -> Path | None:
     return Path(root) / "meshes" if root else None
 
 
+MESH_DISK_ENTRIES = 2048  # most entries kept on disk (~30 KB each); the least recently used go first
+
+
 @functools.cache
 def _library_versions() -> str:
     """The versions of what makes the stored meshes (a new version makes new entries)."""
@@ -260,7 +263,9 @@ def _stored(key: bytes, make: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.
     path = folder / f"{key.hex()[:40]}-{_library_versions()}.npz"
     try:
         with np.load(path, allow_pickle=False) as z:
-            return tuple(z[f"a{i}"] for i in range(len(z.files)))
+            arrays = tuple(z[f"a{i}"] for i in range(len(z.files)))
+        os.utime(path)  # recently used: kept when the folder is pruned
+        return arrays
     except (OSError, KeyError, ValueError):
         pass
     arrays = make()
@@ -270,9 +275,28 @@ def _stored(key: bytes, make: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.
         with open(tmp, "wb") as out:
             np.savez(out, **{f"a{i}": a for i, a in enumerate(arrays)})
         os.replace(tmp, path)
+        _prune(folder)
     except OSError:  # a read-only or full disk: the cache only saves time
         pass
     return arrays
+
+
+def _prune(folder: Path) -> None:
+    """Keep at most MESH_DISK_ENTRIES entries in `folder`: past that, remove the least recently used down to 90 %
+    (characters of every size would otherwise add entries without end). Another process may prune at the same time."""
+    entries = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.name.endswith(".npz"):
+                try:
+                    entries.append((e.stat().st_mtime, e.path))
+                except OSError:
+                    continue
+    if len(entries) <= MESH_DISK_ENTRIES:
+        return
+    entries.sort()
+    for _, old in entries[: len(entries) - int(MESH_DISK_ENTRIES * 0.9)]:
+        Path(old).unlink(missing_ok=True)
 
 
 def _stored_mesh(key: bytes, make: Callable[[], tuple[Mesh, bool]]) -> tuple[Mesh, bool]:
