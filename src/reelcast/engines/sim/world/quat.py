@@ -95,7 +95,7 @@ def mat_to_quat(m: np.ndarray) -> np.ndarray:
 
 def transform(pos: np.ndarray | tuple[float, ...], q: np.ndarray | None = None) -> np.ndarray:
     """Return a 4x4 matrix from a translation and an optional rotation quaternion."""
-    m = _I4.copy()
+    m = eye4()
     if q is not None:
         m[:3, :3] = rot(np.asarray(q, dtype=float))
     m[:3, 3] = pos
@@ -129,7 +129,7 @@ def align_z(direction: np.ndarray) -> np.ndarray:
 def segment(p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
     """Return the 4x4 pose of a capsule/cylinder whose local z axis runs from p0 to p1 (centred)."""
     p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
-    m = _I4.copy()
+    m = eye4()
     m[:3, :3] = align_z(p1 - p0)
     m[:3, 3] = (p0 + p1) / 2
     return m
@@ -138,7 +138,7 @@ def segment(p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
 def rot_z(angle: float) -> np.ndarray:
     """Return the 4x4 rotation about world z."""
     c, s = math.cos(angle), math.sin(angle)
-    m = _I4.copy()
+    m = eye4()
     m[0, 0], m[0, 1], m[1, 0], m[1, 1] = c, -s, s, c
     return m
 
@@ -146,7 +146,7 @@ def rot_z(angle: float) -> np.ndarray:
 def rot_y(angle: float) -> np.ndarray:
     """Return the 4x4 rotation about y."""
     c, s = math.cos(angle), math.sin(angle)
-    m = _I4.copy()
+    m = eye4()
     m[0, 0], m[0, 2], m[2, 0], m[2, 2] = c, s, -s, c
     return m
 
@@ -154,20 +154,20 @@ def rot_y(angle: float) -> np.ndarray:
 def rot_x(angle: float) -> np.ndarray:
     """Return the 4x4 rotation about x."""
     c, s = math.cos(angle), math.sin(angle)
-    m = _I4.copy()
+    m = eye4()
     m[1, 1], m[1, 2], m[2, 1], m[2, 2] = c, -s, s, c
     return m
 
 
 def scale(k: float) -> np.ndarray:
     """Return a uniform 4x4 scale."""
-    m = _I4.copy()
+    m = eye4()
     m[0, 0] = m[1, 1] = m[2, 2] = k
     return m
 
 
 def translate(x: float, y: float, z: float) -> np.ndarray:
     """Return the 4x4 translation."""
-    m = _I4.copy()
+    m = eye4()
     m[0, 3], m[1, 3], m[2, 3] = x, y, z
     return m
