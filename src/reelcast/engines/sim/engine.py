@@ -62,12 +62,29 @@ class SimEngine:
     def _frames(self, plan: ScenePlan, timeline: SimTimeline, report: ProgressFn) -> Iterator[np.ndarray]:
         """Yield rendered frames; the GL context is made in the thread that pulls them."""
         from reelcast.engines.sim.render import Renderer
+        from reelcast.engines.sim.render.screens import second_screen_context
+        from reelcast.engines.sim.render.split_render import split_render, split_worthwhile
 
         renderer = Renderer(plan.width, plan.height, plan.style, quality=self.quality)
+
+        def second_renderer() -> Renderer | None:
+            context = second_screen_context()
+            if context is None:
+                return None
+            try:
+                return Renderer(plan.width, plan.height, plan.style, quality=renderer.quality, context=context)
+            except BaseException:
+                context.release()
+                raise
+
+        # On a software renderer with two cores to use, the clip's second half renders on a second screen meanwhile.
+        frames = split_render(renderer, second_renderer, timeline) if split_worthwhile(renderer) \
+            else renderer.render_frames(timeline)
         try:
             n = timeline.n_frames
-            for i, frame in enumerate(renderer.render_frames(timeline)):
+            for i, frame in enumerate(frames):
                 yield frame
                 report(SIMULATE_SHARE + (1 - SIMULATE_SHARE) * (i + 1) / n, "render")
         finally:
+            frames.close()  # (stops the second renderer first, if any)
             renderer.close()

@@ -17,6 +17,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import moderngl
 import numpy as np
@@ -33,6 +34,7 @@ from reelcast.engines.sim.render.camera import (
 from reelcast.engines.sim.render.lod import bound_radius, choose_mesh_divisors, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, material, normalize_look
 from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts, split_translucent
+from reelcast.engines.sim.render.segments import draw_schedule
 from reelcast.engines.sim.render.shader_constants import (
     TEXTURE_FROM_CLIP,
     grain_frame_hash,
@@ -58,6 +60,7 @@ FOLLOW_STEP = 4.0
 POSE_TEXELS = 4
 PART_ATTRIBS = (("in_albedo", 4), ("in_mat", 3))  # (rgb + emissive), (id, spec, shininess): float32 each
 GL_CLIP_DISTANCE0 = 0x3000
+GL_TRIANGLES, GL_UNSIGNED_INT = 0x0004, 0x1405
 MAX_HALOS = 8  # emissive parts that get a screen-space halo (the brightest, biggest ones)
 # Previous-frame weight per unit of shutter (180 degrees -> 0.15): more reads as ghosting, not blur.
 BLEND_PER_SHUTTER = 0.3
@@ -79,20 +82,26 @@ def _release_current_egl_context() -> None:
         pass
 
 
-def _gil_free_gl_finish() -> Callable[[], None] | None:
-    """glFinish called through ctypes, which lets go of the GIL while it waits; None where EGL cannot supply it.
-
-    moderngl holds the GIL through every GL call, and a read-back waits there until llvmpipe's rasterizer threads have
-    drawn the whole frame (10-25 ms): meanwhile the encoder thread cannot take the GIL to hand the previous frame to
-    x264. Waiting here first, without the GIL, leaves only the copy to the read-back."""
+def _gl_proc(name: str, *argtypes: Any) -> Callable[..., None] | None:
+    """A GL function of the current context, called through ctypes (which lets go of the GIL for the call); None
+    where EGL cannot supply it."""
     try:
         egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
         egl.eglGetProcAddress.restype = ctypes.c_void_p
         egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
-        address = egl.eglGetProcAddress(b"glFinish")
+        address = egl.eglGetProcAddress(name.encode())
     except (OSError, AttributeError):
         return None
-    return ctypes.CFUNCTYPE(None)(address) if address else None
+    return ctypes.CFUNCTYPE(None, *argtypes)(address) if address else None
+
+
+def _gil_free_gl_finish() -> Callable[[], None] | None:
+    """glFinish without the GIL (see _gl_proc); None where EGL cannot supply it.
+
+    moderngl holds the GIL through every GL call, and a read-back waits there until llvmpipe's rasterizer threads have
+    drawn the whole frame (10-25 ms): meanwhile the encoder thread cannot take the GIL to hand the previous frame to
+    x264. Waiting here first, without the GIL, leaves only the copy to the read-back."""
+    return _gl_proc("glFinish")
 
 
 def _f4(m: np.ndarray) -> bytes:
@@ -235,8 +244,11 @@ def shadow_sweep_length(
 class Renderer:
     """Renders a SimTimeline to RGB frames with a fixed size, style and quality tier."""
 
-    def __init__(self, width: int, height: int, style: Style, quality: str = "auto") -> None:
-        """Create the GL context, render targets and compile the style's shaders."""
+    def __init__(
+        self, width: int, height: int, style: Style, quality: str = "auto", context: moderngl.Context | None = None
+    ) -> None:
+        """Create the GL context (or take `context`, current on this thread), render targets and compile the
+        style's shaders."""
         if width <= 0 or height <= 0:
             raise ValueError(f"bad frame size {width}x{height}")
         if quality not in QUALITIES:
@@ -244,7 +256,7 @@ class Renderer:
         # llvmpipe reads this once, at context creation; respect an operator's setting.
         os.environ.setdefault("LP_NUM_THREADS", str(max(1, min(os.cpu_count() or 2, 16))))
         self.width, self.height, self.style = int(width), int(height), style
-        self.ctx = moderngl.create_standalone_context(backend="egl")
+        self.ctx = context if context is not None else moderngl.create_standalone_context(backend="egl")
         self.gl_renderer: str = str(self.ctx.info.get("GL_RENDERER", ""))
         if quality == "auto":
             software = any(s in self.gl_renderer.lower() for s in SOFTWARE_RENDERERS)
@@ -260,6 +272,11 @@ class Renderer:
         self.redraw_changed_only = True
         self._closed = False
         self._finish = _gil_free_gl_finish()
+        # The parts' and casters' draw calls, issued without the GIL (`_draw`).
+        self._use_program = _gl_proc("glUseProgram", ctypes.c_uint)
+        self._bind_vertex_array = _gl_proc("glBindVertexArray", ctypes.c_uint)
+        self._draw_elements = _gl_proc("glDrawElementsInstanced", ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+                                       ctypes.c_void_p, ctypes.c_int)
         self._make_targets()
         # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
         # be rendered on a thread other than the one that built the renderer.
@@ -470,8 +487,13 @@ class Renderer:
 
     # ------------------------------------------------------------------ frames
 
-    def render_frames(self, timeline: SimTimeline) -> Iterator[np.ndarray]:
-        """Yield each frame of the timeline as an (height, width, 3) uint8 RGB array, in order."""
+    def render_frames(self, timeline: SimTimeline, frames: range | None = None) -> Iterator[np.ndarray]:
+        """Yield each frame of the timeline (or those in `frames`, a step-1 range of it) as an (height, width, 3)
+        uint8 RGB array, in order. A range that starts at 0, at a cut or at `split_frame` (where `split_render`
+        begins its second range) yields the bytes the whole timeline's render has for those frames."""
+        frames = range(timeline.n_frames) if frames is None else frames
+        if frames.step != 1 or frames.start < 0 or frames.stop > timeline.n_frames:
+            raise ValueError(f"frames must be a step-1 range within 0..{timeline.n_frames}, not {frames}")
         if self._closed:
             raise RuntimeError("renderer is closed")
         tl = timeline
@@ -557,7 +579,10 @@ class Renderer:
         poses = np.asarray(tl.poses, np.float32)
         visible = None if tl.visible is None else np.asarray(tl.visible, bool)
         casts = np.array([p.casts_shadow for p in tl.parts], bool)
-        cuts = set(int(c) for c in tl.cuts)
+        # The frames to draw, each with whether it is output: with motion blur, the split frame blends over a
+        # fresh draw of the frame before it (segments.py), so it is the same bytes wherever the range started.
+        schedule = draw_schedule(frames, tl.n_frames, tl.cuts, blend_history=motion)
+        cuts = {int(c) for c in tl.cuts}
         blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
         aspect = self.width / self.height
         last_order: np.ndarray | None = None
@@ -579,7 +604,7 @@ class Renderer:
         if visible is not None:
             blank |= ~visible[np.minimum(np.arange(tl.n_frames), len(visible) - 1)]
         try:
-            for f in range(tl.n_frames):
+            for step, (f, output) in enumerate(schedule):
                 with self.ctx:
                     cam = tl.cameras[min(f, len(tl.cameras) - 1)] if tl.cameras else None
                     if cam is None:
@@ -701,7 +726,9 @@ class Renderer:
                     layer = glow or halos_on > 0
                     vao = post_vao if layer or post_plain_vao is None else post_plain_vao
                     if motion:
-                        vao.program["u_keep"].value = 1.0 - (0.0 if (f == 0 or f in cuts) else blend)
+                        # (a range's first frame, a shot's first and a fresh draw blend over nothing)
+                        fresh = step == 0 or f in cuts or not output
+                        vao.program["u_keep"].value = 1.0 - (0.0 if fresh else blend)
                     vao.program["u_frame_hash"].value = grain_frame_hash(f)
                     self.color_tex.use(UNIT_COLOR)   # the halos' visibility lookup reads it too
                     self._wait_for_queued()  # the main pass (and the glow's mips), which the draws below read
@@ -721,6 +748,8 @@ class Renderer:
                     vao.render(moderngl.TRIANGLES, vertices=3)
                     if motion:
                         ctx.disable(moderngl.BLEND)
+                    if not output:
+                        continue
                     frame = np.empty((self.height, self.width, 3), np.uint8)
                     self._wait_for_queued()
                     fbo.read_into(frame, components=3, alignment=1)
@@ -834,6 +863,18 @@ class Renderer:
         if self._finish is not None:
             self._finish()
 
+    def _draw(self, vao: moderngl.VertexArray, count: int, first: int = 0) -> None:
+        """`vao.render(TRIANGLES, vertices=count, first=first)` for a vertex array with 4-byte indices, issued through
+        ctypes so the GIL is free meanwhile: llvmpipe shades the vertices and bins the triangles inside the draw call
+        (the dog's 34k triangles: ~6 ms a frame), and moderngl would hold the GIL through it, stalling the encoder's
+        and the other half's renderer's Python (`split_render`). Same GL calls as moderngl's."""
+        if self._use_program is None or self._bind_vertex_array is None or self._draw_elements is None:
+            vao.render(moderngl.TRIANGLES, vertices=count, first=first)
+            return
+        self._use_program(vao.program.glo)
+        self._bind_vertex_array(vao.glo)
+        self._draw_elements(GL_TRIANGLES, count, GL_UNSIGNED_INT, first * 4, 1)
+
     def _shadow_pass(self, prep: _Prepared, light_vp: np.ndarray, rect: Rect | None = None) -> None:
         """Render part depths from the sun (back faces only: lit surfaces then need almost no bias), only inside
         `rect` (texels) when given."""
@@ -859,10 +900,10 @@ class Renderer:
         if closed:
             ctx.enable(moderngl.CULL_FACE)
             ctx.cull_face = "front"
-            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=closed)
+            self._draw(prep.vao_shadow, closed)
         ctx.disable(moderngl.CULL_FACE)
         if total > closed:
-            prep.vao_shadow.render(moderngl.TRIANGLES, vertices=total - closed, first=closed)
+            self._draw(prep.vao_shadow, total - closed, closed)
 
     def _main_pass(
         self,
@@ -893,12 +934,10 @@ class Renderer:
             if prep.closed_count:
                 ctx.enable(moderngl.CULL_FACE)
                 ctx.cull_face = "back"
-                prep.vao_parts.render(moderngl.TRIANGLES, vertices=prep.closed_count)
+                self._draw(prep.vao_parts, prep.closed_count)
             ctx.disable(moderngl.CULL_FACE)
             if prep.total_count > prep.closed_count:
-                prep.vao_parts.render(
-                    moderngl.TRIANGLES, vertices=prep.total_count - prep.closed_count, first=prep.closed_count
-                )
+                self._draw(prep.vao_parts, prep.total_count - prep.closed_count, prep.closed_count)
             ctx.disable_direct(GL_CLIP_DISTANCE0)
         # Background at the far plane: pixels already covered by parts fail the depth test before shading.
         ctx.depth_func = "<="
