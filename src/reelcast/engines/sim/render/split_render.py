@@ -88,19 +88,18 @@ def split_render(
         except BaseException as exc:  # handed to the consumer, raised where these frames are due
             put(_Failed(exc))
 
-    worker: threading.Thread | None = None
+    # Both renderers prepare the timeline at once: the first's set-up (mostly one thread of Python) leaves a core
+    # to the second's. The mesh caches they share are locked.
+    worker = threading.Thread(target=second_half, name="reelcast-render-2", daemon=True)
+    worker.start()
     try:
-        for i, frame in enumerate(first.render_frames(tl, range(split))):
-            yield frame
-            if i == 0:  # the first renderer has prepared the timeline (its caches warm for the second)
-                worker = threading.Thread(target=second_half, name="reelcast-render-2", daemon=True)
-                worker.start()
+        yield from first.render_frames(tl, range(split))
         taken = 0
         while taken < tl.n_frames - split:
             try:
                 item = buffer.get(timeout=_POLL_S)
             except queue.Empty:
-                if worker is not None and not worker.is_alive() and buffer.empty():
+                if not worker.is_alive() and buffer.empty():
                     raise RuntimeError("the second renderer stopped without its frames") from None
                 continue
             if item is _UNAVAILABLE:
@@ -115,5 +114,4 @@ def split_render(
             yield item
     finally:
         stop.set()
-        if worker is not None:
-            worker.join()
+        worker.join()
