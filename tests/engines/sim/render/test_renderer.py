@@ -15,6 +15,7 @@ from reelcast.engines.sim.render.renderer import (
     _gil_free_gl_finish,
     collapsed_parts,
     follow_center,
+    outside_view,
     project_rect,
     shadow_sweep_length,
 )
@@ -319,6 +320,37 @@ def test_a_part_scaled_to_a_point_is_collapsed_on_that_frame_only() -> None:
     poses[1, 0, :3, :3] = 0.0  # part 0 shrunk away on frame 1 (its translation stays)
     poses[1, 0, :3, 3] = (1.0, 2.0, 3.0)
     assert collapsed_parts(poses).tolist() == [[False, False], [True, False]]
+
+
+def test_outside_view_drops_spheres_behind_or_beside_the_frustum_and_keeps_ones_touching_it() -> None:
+    from reelcast.engines.sim.render.camera import camera_basis
+
+    basis = camera_basis(CameraPose(eye=(0.0, 0.0, 1.0), target=(0.0, 10.0, 1.0)))  # looking along +Y
+    tan_y, aspect = 0.5, 2.0  # half angles: atan(1) = 45 degrees sideways, atan(0.5) up and down
+    centers = np.array([
+        [0.0, 5.0, 1.0],    # straight ahead
+        [0.0, -3.0, 1.0],   # behind
+        [0.0, -0.5, 1.0],   # behind, but its sphere reaches past the eye
+        [-12.0, 5.0, 1.0],  # far to the left (the side plane is x = -5 at y = 5)
+        [-5.6, 5.0, 1.0],   # just left of the side plane, by less than its radius
+        [0.0, 5.0, 6.0],    # far above (the top plane is z - 1 = 2.5 at y = 5)
+    ])
+    radii = np.array([0.5, 0.5, 1.0, 0.5, 0.5, 0.5])
+    assert outside_view(centers, radii, basis, tan_y, aspect).tolist() == [False, True, False, True, False, True]
+
+
+def test_a_part_straddling_the_frame_edge_is_still_drawn() -> None:
+    """Its centre is out of view but its sphere is not: whole-part culling must keep it."""
+    from reelcast.engines.sim.render.demo import pose as at
+
+    parts = [Part("ball", "ball", "sphere", (0.5,), (0.9, 0.05, 0.05), "rubber")]
+    tl = _timeline(parts)
+    # The camera looks along +Y from y = -4: put the ball's centre 0.3 m past the left edge of the view.
+    fov = tl.cameras[0].fov_y
+    half_w = 4.0 * np.tan(np.radians(fov) / 2.0) * W / H
+    tl.poses[:, 0] = at(-half_w - 0.3, 0.0, 1.0)
+    frame = _render(tl)[0]
+    assert _is_red(frame[:, :6]).any()
 
 
 def test_motion_blend_mixes_the_previous_output_frame_in() -> None:

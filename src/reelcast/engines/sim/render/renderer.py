@@ -217,6 +217,27 @@ def _part_attributes(
     return [(vbo, "3f 3f 1f", "in_pos", "in_nrm", "in_part"), (abo, layout, *names)]
 
 
+def outside_view(
+    centers: np.ndarray,
+    radii: np.ndarray,
+    basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    tan_y: float,
+    aspect: float,
+) -> np.ndarray:
+    """Which spheres (world centres, radii) lie wholly outside a camera's view: behind it or beyond a side of its
+    symmetric frustum (camera_basis's eye, right, up, forward). Conservative: a sphere touching the view is kept."""
+    eye, right, up, fwd = basis
+    rel = np.asarray(centers, np.float64) - eye
+    x, y, z = rel @ right, rel @ up, rel @ fwd
+    r = np.asarray(radii, np.float64)
+    out = z < -r
+    for side, tan_half in ((x, tan_y * aspect), (y, tan_y)):
+        # Signed distance to the side planes through the eye: |side| cos(a) - z sin(a), a = the half angle.
+        cos_a = 1.0 / math.sqrt(1.0 + tan_half * tan_half)
+        out |= (np.abs(side) - z * tan_half) * cos_a > r
+    return out
+
+
 def collapsed_parts(poses: np.ndarray) -> np.ndarray:
     """(frames, parts) True where a part's pose scales it to a point: its triangles have no area, so no pixels."""
     return ~np.any(poses[:, :, :3, :3] != 0.0, axis=(2, 3))
@@ -622,6 +643,7 @@ class Renderer:
 
                     # Shadow window and light matrix.
                     eye, right, up, fwd = camera_basis(cam)
+                    tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
                     center = prep.shadow_center
                     if center is None:
                         center = follow_center(light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64))
@@ -647,17 +669,23 @@ class Renderer:
                             self._shadow_pass(prep, light_vp, self._or_whole(srect, self.shadow_size**2))
                             shadow_ref = (vp_key, poses[f], flags)
 
-                    if (len(moving) > 1 or blank.any()) and prep.ibo is not None:
+                    if prep.ibo is not None:
                         # The static set as listed, then moving entities nearest first (parts as listed within
                         # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
-                        # sliding flush with its wall) keep the order that decides their exact depth ties.
+                        # sliding flush with its wall) keep the order that decides their exact depth ties. Parts
+                        # wholly out of view are left out: llvmpipe would shade their vertices and clip their
+                        # triangles (a festival street: ~40 % of the triangles drawn).
                         order = np.arange(n)
                         if len(moving) > 1:
                             depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
                             ent_depth = np.full(len(entity_names), np.inf)
                             np.minimum.at(ent_depth, ent_of, depth)
                             order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
-                        order = order[~blank[f][order]]
+                        pose = poses[f]
+                        scale = np.linalg.norm(pose[:, :3, :3], axis=1).max(axis=1)
+                        hidden = blank[f] | outside_view(pose[:, :3, 3], prep.radii * scale, (eye, right, up, fwd),
+                                                         tan_y, aspect)
+                        order = order[~hidden[order]]
                         if last_order is None or not np.array_equal(order, last_order):
                             indices = prep.geometry.ordered_indices(order)
                             prep.ibo.write(indices.tobytes())
@@ -667,7 +695,6 @@ class Renderer:
 
                     view = view_matrix(eye, right, up, fwd)  # (look_at would redo camera_basis)
                     proj = perspective(cam.fov_y, aspect)
-                    tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
                     # The depth bias is in the texture matrix's translation (the shaders compare against depth less
                     # the bias): no per-pixel uniform for it.
                     biased_tex = light_tex.copy()
