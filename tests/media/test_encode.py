@@ -70,10 +70,10 @@ def test_x264_params_reach_the_encoder(tmp_path):
                options=EncodeOptions(x264_params=""))
     assert _sei_setting(default.read_bytes(), b"subme") == b"subme=1"
     assert _sei_setting(default.read_bytes(), b"me") == b"me=dia"
-    assert _sei_setting(default.read_bytes(), b"8x8dct") == b"8x8dct=0"
-    assert _sei_setting(default.read_bytes(), b"analyse") == b"analyse=0x1:0x1"  # 4x4 intra, no inter sub-blocks
+    assert _sei_setting(default.read_bytes(), b"analyse") == b"analyse=0x3:0x3"  # intra 4x4 and 8x8, no p8x8
     assert _sei_setting(plain.read_bytes(), b"subme") == b"subme=2"  # veryfast's own
     assert _sei_setting(plain.read_bytes(), b"me") == b"me=hex"
+    assert _sei_setting(plain.read_bytes(), b"analyse") == b"analyse=0x3:0x113"  # veryfast's own, with p8x8
 
 
 def test_the_cpu_cap_is_kept_next_to_the_x264_params():

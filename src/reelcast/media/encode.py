@@ -26,10 +26,10 @@ class EncodeOptions:
     preset: str = "veryfast"
     crf: int = 20
     # subme=1 (SAD instead of veryfast's SATD in sub-pel and mode decisions): x264 CPU −26–37 % on the gallery seeds
-    # (grainy ones most) for +2–11 % bitrate at equal PSNR/SSIM and no visible change; then the diamond motion search,
-    # no inter 8x8 sub-partitions and 4x4 transforms only: another −8–25 % (the grain's residual codes as well in 4x4
-    # blocks: −5 % size on the grainy seeds, +10 % on the anime one), PSNR within 0.1 dB (docs/decisions.md).
-    x264_params: str = "subme=1:me=dia:partitions=i8x8,i4x4:no-8x8dct=1"
+    # (grainy ones most) for +2–11 % bitrate at equal PSNR/SSIM and no visible change; then the diamond motion search
+    # and no inter sub-partitions (p8x8 and below): another −12–19 % for +2–11 % bitrate, PSNR within 0.12 dB, the
+    # blockiness measure and the watermark's margin unchanged (docs/decisions.md).
+    x264_params: str = "subme=1:me=dia:partitions=i8x8,i4x4"
     audio_bitrate: int = 192_000
     threads: int = -1  # -1 = the process's CPU budget (media.cpu_budget); 0 = let x264 choose (all cores)
 
