@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from collections.abc import Iterator
 
 import moderngl
 import numpy as np
+import pytest
 
 from reelcast.engines.sim.render.screens import second_screen_context
 
@@ -33,31 +35,34 @@ def test_second_screen_context_is_a_gl_33_llvmpipe_context_that_draws() -> None:
         ctx.release()
 
 
-def test_second_screen_is_another_egl_display_than_moderngls_own() -> None:
+@pytest.fixture
+def both() -> Iterator[tuple[moderngl.Context, moderngl.Context]]:
+    """A context made by moderngl's own EGL backend and one on the second screen."""
     own = moderngl.create_standalone_context(backend="egl")
     second = second_screen_context()
     assert second is not None
-    try:
-        with own:
-            own_display = _current_display()
+    yield own, second
+    second.release()
+    own.release()
+
+
+def test_second_screen_is_another_egl_display_than_moderngls_own(
+    both: tuple[moderngl.Context, moderngl.Context],
+) -> None:
+    own, second = both
+    with own:
+        own_display = _current_display()
+    with second:
+        second_display = _current_display()
+    assert own_display and second_display and own_display != second_display
+
+
+def test_entering_and_leaving_the_second_context_restores_the_one_current_before(
+    both: tuple[moderngl.Context, moderngl.Context],
+) -> None:
+    own, second = both
+    with own:
+        before = _current_display()
         with second:
-            second_display = _current_display()
-        assert own_display and second_display and own_display != second_display
-    finally:
-        second.release()
-        own.release()
-
-
-def test_entering_and_leaving_the_second_context_restores_the_one_current_before() -> None:
-    own = moderngl.create_standalone_context(backend="egl")
-    second = second_screen_context()
-    assert second is not None
-    try:
-        with own:
-            before = _current_display()
-            with second:
-                assert _current_display() != before
-            assert _current_display() == before
-    finally:
-        second.release()
-        own.release()
+            assert _current_display() != before
+        assert _current_display() == before
