@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import math
 import os
 from collections.abc import Callable, Iterator
@@ -70,28 +71,41 @@ BLEND_PER_SHUTTER = 0.3
 UNIT_SHADOW, UNIT_PARTS, UNIT_COLOR, UNIT_GLOW = 0, 1, 2, 3
 
 
+@functools.cache
+def _libegl() -> ctypes.CDLL | None:
+    """libEGL, loaded once (finding it runs ldconfig); None where there is none."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
+    except OSError:
+        return None
+
+
 def _release_current_egl_context() -> None:
     """Make no EGL context current on this thread, so another thread may make ours current (one at a time)."""
+    egl = _libegl()
+    if egl is None:  # no libEGL to talk to: the renderer still works on its own thread
+        return
     try:
-        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
         egl.eglGetCurrentDisplay.restype = ctypes.c_void_p
         egl.eglMakeCurrent.argtypes = [ctypes.c_void_p] * 4
         display = egl.eglGetCurrentDisplay()
         if display:
             egl.eglMakeCurrent(display, None, None, None)
-    except (OSError, AttributeError):  # no libEGL to talk to: the renderer still works on its own thread
+    except AttributeError:
         pass
 
 
 def _gl_proc(name: str, *argtypes: Any) -> Callable[..., None] | None:
     """A GL function of the current context, called through ctypes (which lets go of the GIL for the call); None
     where EGL cannot supply it."""
+    egl = _libegl()
+    if egl is None:
+        return None
     try:
-        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
         egl.eglGetProcAddress.restype = ctypes.c_void_p
         egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
         address = egl.eglGetProcAddress(name.encode())
-    except (OSError, AttributeError):
+    except AttributeError:
         return None
     return ctypes.CFUNCTYPE(None, *argtypes)(address) if address else None
 

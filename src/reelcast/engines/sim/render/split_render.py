@@ -3,9 +3,10 @@
 One llvmpipe renderer keeps about 1.4 of 2 cores busy: within a frame the draw calls' vertex work (one thread, in
 the caller) and the rasterizer's threads take turns, because each pass that reads the one before waits for it. A
 second renderer on a second screen (`screens.py`) fills those gaps: measured end to end on 2 cores (encoder and
-audio running), the seed clips at 854x480 took 6-16 % less time, ~1.8 cores busy (docs/benchmarks.md). The first half renders in the
-caller's thread as frames are pulled; the second half renders in a thread of its own into a bounded buffer, which
-is drained once the first half is out. The frames are the bytes of a single renderer's pass (`segments.py`).
+audio running), the seed clips at 854x480 took 6-16 % less time, ~1.8 cores busy (docs/benchmarks.md). The first
+half renders in the caller's thread as frames are pulled; the second half renders in a thread of its own into a
+bounded buffer, which is drained once the first half is out. The frames are the bytes of a single renderer's pass
+(`segments.py`).
 """
 
 from __future__ import annotations
