@@ -104,7 +104,7 @@ def split_render(
                     raise RuntimeError("the second renderer stopped without its frames") from None
                 continue
             if item is _UNAVAILABLE:
-                yield from first.render_frames(tl, range(split + taken, tl.n_frames))
+                yield from first.render_frames(tl, range(split, tl.n_frames))  # (said before any frame)
                 return
             if isinstance(item, _Failed):
                 raise item.error
