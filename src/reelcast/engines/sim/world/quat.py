@@ -22,6 +22,11 @@ def _is_vec64(v: object) -> bool:
     return type(v) is np.ndarray and v.ndim == 1 and v.dtype == np.float64
 
 
+def _norm(v: np.ndarray) -> float:
+    """np.linalg.norm(v): for a 1-D float64 array its own arithmetic (dot, then sqrt) without its ~2 µs of dispatch."""
+    return math.sqrt(v.dot(v)) if _is_vec64(v) else float(np.linalg.norm(v))
+
+
 def qmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Return the Hamilton product a·b."""
     ax, ay, az, aw = a
@@ -42,9 +47,7 @@ def qaxis(axis: tuple[float, float, float] | np.ndarray, angle: float) -> np.nda
 
 def qnorm(q: np.ndarray) -> np.ndarray:
     """Return q scaled to unit length."""
-    if _is_vec64(q):  # np.linalg.norm's own arithmetic (dot, then sqrt) without its ~2 µs of dispatch
-        return q / math.sqrt(q.dot(q))
-    return q / np.linalg.norm(q)
+    return q / _norm(q)
 
 
 def qslerp(a: np.ndarray, b: np.ndarray, u: float) -> np.ndarray:
@@ -113,13 +116,13 @@ def cross3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def align_z(direction: np.ndarray) -> np.ndarray:
     """Return a 3x3 rotation taking local +z onto the given direction."""
     d = np.asarray(direction, dtype=float)
-    n = math.sqrt(d.dot(d)) if d.ndim == 1 else np.linalg.norm(d)
+    n = _norm(d)
     if n < 1e-9:
         return np.eye(3)
     z = d / n
     helper = np.array([1.0, 0.0, 0.0]) if abs(z[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
     x = cross3(helper, z)
-    x /= math.sqrt(x.dot(x))
+    x /= _norm(x)
     y = cross3(z, x)
     m = np.empty((3, 3))  # the columns x, y, z (what np.stack(axis=1) makes, without its generic machinery)
     m[:, 0], m[:, 1], m[:, 2] = x, y, z
