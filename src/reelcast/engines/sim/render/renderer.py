@@ -12,13 +12,10 @@ this frame or the last (`_changed`): same bytes, a fraction of the pixels.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import functools
 import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import cv2
 import moderngl
@@ -33,6 +30,7 @@ from reelcast.engines.sim.render.camera import (
     perspective,
     view_matrix,
 )
+from reelcast.engines.sim.render.egl import gl_proc, libegl
 from reelcast.engines.sim.render.lod import bound_radius, choose_mesh_divisors, choose_segments
 from reelcast.engines.sim.render.looks import grade_for, material, normalize_look
 from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts, split_translucent
@@ -71,52 +69,23 @@ BLEND_PER_SHUTTER = 0.3
 UNIT_SHADOW, UNIT_PARTS, UNIT_COLOR, UNIT_GLOW = 0, 1, 2, 3
 
 
-@functools.cache
-def _libegl() -> ctypes.CDLL | None:
-    """libEGL, loaded once (finding it runs ldconfig); None where there is none."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
-    except OSError:
-        return None
-
-
 def _release_current_egl_context() -> None:
     """Make no EGL context current on this thread, so another thread may make ours current (one at a time)."""
-    egl = _libegl()
+    egl = libegl()
     if egl is None:  # no libEGL to talk to: the renderer still works on its own thread
         return
-    try:
-        egl.eglGetCurrentDisplay.restype = ctypes.c_void_p
-        egl.eglMakeCurrent.argtypes = [ctypes.c_void_p] * 4
-        display = egl.eglGetCurrentDisplay()
-        if display:
-            egl.eglMakeCurrent(display, None, None, None)
-    except AttributeError:
-        pass
-
-
-def _gl_proc(name: str, *argtypes: Any) -> Callable[..., None] | None:
-    """A GL function of the current context, called through ctypes (which lets go of the GIL for the call); None
-    where EGL cannot supply it."""
-    egl = _libegl()
-    if egl is None:
-        return None
-    try:
-        egl.eglGetProcAddress.restype = ctypes.c_void_p
-        egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
-        address = egl.eglGetProcAddress(name.encode())
-    except AttributeError:
-        return None
-    return ctypes.CFUNCTYPE(None, *argtypes)(address) if address else None
+    display = egl.eglGetCurrentDisplay()
+    if display:
+        egl.eglMakeCurrent(display, None, None, None)
 
 
 def _gil_free_gl_finish() -> Callable[[], None] | None:
-    """glFinish without the GIL (see _gl_proc); None where EGL cannot supply it.
+    """glFinish without the GIL (see egl.gl_proc); None where EGL cannot supply it.
 
     moderngl holds the GIL through every GL call, and a read-back waits there until llvmpipe's rasterizer threads have
     drawn the whole frame (10-25 ms): meanwhile the encoder thread cannot take the GIL to hand the previous frame to
     x264. Waiting here first, without the GIL, leaves only the copy to the read-back."""
-    return _gl_proc("glFinish")
+    return gl_proc("glFinish")
 
 
 def _f4(m: np.ndarray) -> bytes:
@@ -252,6 +221,11 @@ def outside_view(
     return out
 
 
+def posed_radii(poses: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """Bounding radii of parts (about their origins) under their (k, 4, 4) poses: scaled by each pose's longest axis."""
+    return radii * np.linalg.norm(poses[:, :3, :3], axis=1).max(axis=1)
+
+
 def collapsed_parts(poses: np.ndarray) -> np.ndarray:
     """(frames, parts) True where a part's pose scales it to a point: its triangles have no area, so no pixels."""
     return ~np.any(poses[:, :, :3, :3] != 0.0, axis=(2, 3))
@@ -294,9 +268,9 @@ class Renderer:
         self.width, self.height, self.style = int(width), int(height), style
         self.ctx = context if context is not None else moderngl.create_standalone_context(backend="egl")
         self.gl_renderer: str = str(self.ctx.info.get("GL_RENDERER", ""))
+        self.software: bool = any(s in self.gl_renderer.lower() for s in SOFTWARE_RENDERERS)  # (llvmpipe, ...)
         if quality == "auto":
-            software = any(s in self.gl_renderer.lower() for s in SOFTWARE_RENDERERS)
-            quality = "fast" if software else "high"
+            quality = "fast" if self.software else "high"
         self.quality: str = quality
         self.look: str = normalize_look(style.look)
         self.grade = grade_for(style)
@@ -308,12 +282,12 @@ class Renderer:
         self.redraw_changed_only = True
         self._closed = False
         self._finish = _gil_free_gl_finish()
-        self._clear = _gl_proc("glClear", ctypes.c_uint)
-        self._clear_depth = _gl_proc("glClearDepth", ctypes.c_double)
+        self._clear = gl_proc("glClear", ctypes.c_uint)
+        self._clear_depth = gl_proc("glClearDepth", ctypes.c_double)
         # The parts' and casters' draw calls, issued without the GIL (`_draw`).
-        self._use_program = _gl_proc("glUseProgram", ctypes.c_uint)
-        self._bind_vertex_array = _gl_proc("glBindVertexArray", ctypes.c_uint)
-        self._draw_elements = _gl_proc("glDrawElementsInstanced", ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+        self._use_program = gl_proc("glUseProgram", ctypes.c_uint)
+        self._bind_vertex_array = gl_proc("glBindVertexArray", ctypes.c_uint)
+        self._draw_elements = gl_proc("glDrawElementsInstanced", ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
                                        ctypes.c_void_p, ctypes.c_int)
         self._make_targets()
         # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
@@ -695,10 +669,8 @@ class Renderer:
                             ent_depth = np.full(len(entity_names), np.inf)
                             np.minimum.at(ent_depth, ent_of, depth)
                             order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
-                        pose = poses[f]
-                        scale = np.linalg.norm(pose[:, :3, :3], axis=1).max(axis=1)
-                        hidden = blank[f] | outside_view(pose[:, :3, 3], prep.radii * scale, (eye, right, up, fwd),
-                                                         tan_y, aspect)
+                        hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], prep.radii),
+                                                         (eye, right, up, fwd), tan_y, aspect)
                         order = order[~hidden[order]]
                         if last_order is None or not np.array_equal(order, last_order):
                             indices = prep.geometry.ordered_indices(order)
@@ -823,7 +795,7 @@ class Renderer:
         lo, hi = [], []
         for poses in frames:
             m = poses[idx].astype(np.float64)
-            r = radii[idx] * np.linalg.norm(m[:, :3, :3], axis=1).max(axis=1)
+            r = posed_radii(m, radii[idx])
             c = m[:, :3, 3]
             lo.append(c - r[:, None])
             hi.append(c + r[:, None])

@@ -11,12 +11,13 @@ waiting for it (`split_render`).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import threading
 from typing import Any
 
 import glcontext
 import moderngl
+
+from reelcast.engines.sim.render.egl import libegl
 
 EGL_EXTENSIONS = 0x3055
 EGL_PLATFORM_SURFACELESS_MESA = 0x31DD
@@ -33,12 +34,10 @@ _display: int | None = None  # the surfaceless display, initialised once per pro
 
 def _load_egl() -> Any:
     """libEGL with the prototypes used here (None where there is none)."""
-    try:
-        egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
-    except OSError:
+    egl = libegl()
+    if egl is None:
         return None
     p, i, u = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
-    egl.eglGetProcAddress.restype, egl.eglGetProcAddress.argtypes = p, [ctypes.c_char_p]
     egl.eglQueryString.restype, egl.eglQueryString.argtypes = ctypes.c_char_p, [p, i]
     egl.eglInitialize.restype, egl.eglInitialize.argtypes = u, [p, p, p]
     egl.eglBindAPI.restype, egl.eglBindAPI.argtypes = u, [u]
@@ -46,8 +45,6 @@ def _load_egl() -> Any:
     egl.eglChooseConfig.argtypes = [p, ctypes.POINTER(i), ctypes.POINTER(p), i, ctypes.POINTER(i)]
     egl.eglCreateContext.restype, egl.eglCreateContext.argtypes = p, [p, p, p, ctypes.POINTER(i)]
     egl.eglDestroyContext.restype, egl.eglDestroyContext.argtypes = u, [p, p]
-    egl.eglMakeCurrent.restype, egl.eglMakeCurrent.argtypes = u, [p, p, p, p]
-    egl.eglGetCurrentDisplay.restype = egl.eglGetCurrentContext.restype = p
     egl.eglGetCurrentSurface.restype, egl.eglGetCurrentSurface.argtypes = p, [i]
     return egl
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reelcast.engines.sim.render.renderer import SOFTWARE_RENDERERS, Renderer
+from reelcast.engines.sim.render.renderer import Renderer
 from reelcast.engines.sim.render.segments import split_frame
 from reelcast.engines.sim.scene import SimTimeline
 from reelcast.media.cpu_budget import thread_budget
@@ -40,9 +40,8 @@ _DONE = object()
 
 def split_worthwhile(renderer: Renderer) -> bool:
     """Whether a second software screen can help: llvmpipe, and at least two cores in this process's budget."""
-    software = any(s in renderer.gl_renderer.lower() for s in SOFTWARE_RENDERERS)
     cores = thread_budget() or os.cpu_count() or 1
-    return software and renderer.quality == "fast" and cores >= 2
+    return renderer.software and renderer.quality == "fast" and cores >= 2
 
 
 def split_render(
