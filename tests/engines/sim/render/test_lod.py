@@ -8,7 +8,13 @@ import pytest
 import reelcast.engines.sim.render.renderer as renderer_mod
 from reelcast.engines.sim.render import Renderer
 from reelcast.engines.sim.render.demo import pose
-from reelcast.engines.sim.render.lod import LEVELS, choose_segments, max_screen_radius, segments_for
+from reelcast.engines.sim.render.lod import (
+    LEVELS,
+    choose_segments,
+    max_screen_radius,
+    segment_timeline,
+    segments_for,
+)
 from reelcast.engines.sim.render.meshes import merge_parts
 from reelcast.engines.sim.scene import CameraPose, Environment, Part, SimTimeline
 from reelcast.prompt.plan import Style
@@ -109,3 +115,45 @@ def test_ordered_indices_keep_every_triangle_and_closed_parts_first() -> None:
     assert sorted(idx.tolist()) == sorted(geo.indices.tolist())
     assert set(geo.vertices[idx[geo.closed_count :], 6].astype(int).tolist()) == {0}
     assert geo.vertices[idx[0], 6] == 2  # the first part in `order` is drawn first
+
+
+def _two_shots() -> SimTimeline:
+    """A ball seen from 40 m for two frames, then (after a cut) from 1.5 m for two."""
+    tl = _timeline([_ball(casts=False)], [(0.0, 0.0, 1.0)], n_frames=4)
+    tl.cameras = [CameraPose(eye=(0.0, -40.0, 1.0), target=(0.0, 0.0, 1.0))] * 2 + \
+        [CameraPose(eye=(0.0, -1.5, 1.0), target=(0.0, 0.0, 1.0))] * 2
+    tl.cuts = [2]
+    tl.visible = np.ones((4, 1), bool)
+    return tl
+
+
+def test_a_segment_timeline_holds_only_its_frames() -> None:
+    tl = _two_shots()
+    tail = segment_timeline(tl, range(1, 4))
+    assert tail.n_frames == 3 and len(tail.cameras) == 3 and tail.poses.shape[0] == 3
+    assert tail.visible is not None and tail.visible.shape == (3, 1)
+    assert tail.cuts == [1] and tail.cameras[0] == tl.cameras[1]
+    assert segment_timeline(tl, range(4)) is tl
+
+
+def test_each_shot_gets_the_detail_its_own_frames_need() -> None:
+    tl = _two_shots()
+    far, near = (choose_segments(segment_timeline(tl, r), 320, 180, None)[0] for r in (range(2), range(2, 4)))
+    assert far < near == LEVELS[0]
+    loaded: list[tuple[range, int]] = []
+    r = Renderer(320, 180, Style(), quality="fast")
+    load = r._load_geometry
+
+    def spy(prep: object, timeline: SimTimeline, f: int) -> object:
+        geo = load(prep, timeline, f)  # type: ignore[arg-type]
+        if not loaded or loaded[-1][0] != geo.frames:
+            loaded.append((geo.frames, geo.total_count))
+        return geo
+
+    r._load_geometry = spy  # type: ignore[method-assign]
+    try:
+        list(r.render_frames(tl))
+    finally:
+        r.close()
+    assert [frames for frames, _ in loaded] == [range(2), range(2, 4)]
+    assert loaded[0][1] < loaded[1][1]

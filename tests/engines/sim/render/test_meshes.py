@@ -28,6 +28,15 @@ def test_box_results_are_independent_copies() -> None:
     assert np.abs(b[1]).sum() == 24 and b[2].max() == 23
 
 
+def test_a_primitive_mesh_is_built_once_and_shared_read_only() -> None:
+    ball = meshes.Part("ball", "ball", "sphere", (0.25,), (1.0, 0.0, 0.0))
+    a, b = meshes.part_mesh(ball, 10), meshes.part_mesh(ball, 10)
+    assert a[0] is b[0]
+    with pytest.raises(ValueError):
+        a[0][0, 0] = 1.0
+    assert len(meshes.part_mesh(ball, 20)[2]) > len(a[2])
+
+
 def test_the_same_user_mesh_is_processed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], np.float64) + 0.123  # unique to this test
     f = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]], np.int64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelcast.engines.sim.render.segments import MIN_SPLIT_FRAMES, draw_schedule, split_frame
+from reelcast.engines.sim.render.segments import MIN_SPLIT_FRAMES, draw_schedule, shot_ranges, split_frame
 
 
 def test_a_clip_shorter_than_two_minimum_parts_is_not_split() -> None:
@@ -39,3 +39,9 @@ def test_without_motion_blur_or_at_a_cut_nothing_is_drawn_twice() -> None:
 
 def test_a_clip_too_short_to_split_draws_each_frame_once() -> None:
     assert draw_schedule(range(30), 30) == [(f, True) for f in range(30)]
+
+
+def test_shots_are_the_runs_between_cuts() -> None:
+    assert shot_ranges(10, [4, 7]) == [range(0, 4), range(4, 7), range(7, 10)]
+    assert shot_ranges(10) == [range(10)]
+    assert shot_ranges(10, [0, 10, 12]) == [range(10)]  # cuts at or past the ends start no shot

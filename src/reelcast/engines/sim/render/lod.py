@@ -14,6 +14,7 @@ all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -28,6 +29,20 @@ TOLERANCE_PX = 0.5  # most a coarser silhouette may deviate from the circle (sce
 GUESS_EDGE_PX = 2.0  # a decimated mesh's triangles this long on screen are about where its error nears tolerance
 SHADOW_SCREEN_SLACK = 4.0  # a shadow mesh may stray 4x TOLERANCE_PX in the picture (2 px of a shadow's edge)
 SAFETY = 1.2  # margin for off-axis perspective stretch (up to ~1.2 at a 16:9 frame's corners)
+
+
+def segment_timeline(tl: SimTimeline, frames: range) -> SimTimeline:
+    """The timeline's `frames` (a step-1 range) as a timeline of their own, for choosing their level of detail."""
+    if frames.start == 0 and frames.stop == tl.n_frames:
+        return tl
+    return dataclasses.replace(
+        tl,
+        n_frames=len(frames),
+        poses=np.asarray(tl.poses)[frames.start:frames.stop],
+        cameras=tl.cameras[frames.start:frames.stop],
+        visible=None if tl.visible is None else np.asarray(tl.visible)[frames.start:frames.stop],
+        cuts=[c - frames.start for c in tl.cuts if frames.start < c < frames.stop],
+    )
 
 
 def segments_for(radius_px: float, tolerance: float = TOLERANCE_PX) -> int:

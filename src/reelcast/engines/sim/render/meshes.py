@@ -408,10 +408,23 @@ def _process_user_mesh(vertices: np.ndarray, faces: np.ndarray) -> tuple[Mesh, b
 
 def part_mesh(part: Part, segments: int = _SEGMENTS) -> Mesh:
     """Geometry of one part in its local frame; round shapes use `segments` steps around their axis."""
-    size = tuple(float(x) for x in part.size)
-    shape = part.shape
-    if shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
+    if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
         return user_mesh(part.mesh_vertices, part.mesh_faces)
+    return _primitive_mesh(part.shape, tuple(float(x) for x in part.size), int(segments))
+
+
+@functools.lru_cache(maxsize=4096)
+def _primitive_mesh(shape: str, size: tuple[float, ...], segments: int) -> Mesh:
+    """A primitive's mesh, built once per shape, size and tessellation (a festival's hundreds of lanterns and sparks
+    share a few; every LOD segment of a clip asks again). Read-only: callers copy what they change."""
+    mesh = _build_primitive(shape, size, segments)
+    for a in mesh:
+        a.flags.writeable = False
+    return mesh
+
+
+def _build_primitive(shape: str, size: tuple[float, ...], segments: int) -> Mesh:
+    """`part_mesh` for the primitive shapes (unknown shapes are spheres)."""
     if shape == "box":
         hx, hy, hz = (size + (size[-1],) * 3)[:3] if size else (0.5, 0.5, 0.5)
         return box(hx, hy, hz)

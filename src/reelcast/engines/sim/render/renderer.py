@@ -31,10 +31,10 @@ from reelcast.engines.sim.render.camera import (
     view_matrix,
 )
 from reelcast.engines.sim.render.egl import gl_proc, libegl
-from reelcast.engines.sim.render.lod import bound_radius, choose_mesh_divisors, choose_segments
+from reelcast.engines.sim.render.lod import bound_radius, choose_mesh_divisors, choose_segments, segment_timeline
 from reelcast.engines.sim.render.looks import grade_for, material, normalize_look
 from reelcast.engines.sim.render.meshes import MergedGeometry, merge_parts, split_translucent
-from reelcast.engines.sim.render.segments import draw_schedule
+from reelcast.engines.sim.render.segments import draw_schedule, shot_ranges
 from reelcast.engines.sim.render.shader_constants import (
     TEXTURE_FROM_CLIP,
     grain_frame_hash,
@@ -103,9 +103,10 @@ def _albedo(color: tuple[float, ...]) -> tuple[float, float, float]:
 
 
 @dataclass
-class _Prepared:
-    """GPU resources and static data for one timeline."""
+class _Geometry:
+    """The parts' GPU geometry at one level of detail (for one LOD segment of a timeline: a shot)."""
 
+    frames: range  # the frames it is for
     vbo: moderngl.Buffer | None
     ibo: moderngl.Buffer | None
     vao_parts: moderngl.VertexArray | None
@@ -115,24 +116,43 @@ class _Prepared:
     shadow_closed_count: int  # the shadow pass draws casters only (its own index buffer)
     shadow_total_count: int
     geometry: MergedGeometry  # for re-ordering the parts' draw (nearest first) each frame
+    radii: np.ndarray  # bounding radius of each part's mesh
+    buffers: list[moderngl.VertexArray | moderngl.Buffer] = field(default_factory=list)  # the rest, to release
+    vao_glass: moderngl.VertexArray | None = None  # translucent parts, drawn blended after the background
+    glass_count: int = 0
+    last_order: np.ndarray | None = None  # the part order `ibo` holds
+
+    def release(self) -> None:
+        """Free its GPU objects."""
+        for obj in (self.vao_parts, self.vao_shadow, self.vao_glass, self.vbo, self.ibo, *self.buffers):
+            if obj is not None:
+                obj.release()
+
+
+@dataclass
+class _Prepared:
+    """GPU resources and static data for one timeline."""
+
     materials: np.ndarray  # (n_parts, 2, 4) float32: (albedo rgb, emissive), (unused, id, spec, shininess)
     pose_data: np.ndarray  # (n_parts, POSE_TEXELS, 4) float32: what parts_tex holds, refreshed per frame
     parts_tex: moderngl.Texture
     glow: bool  # image-based glow (mipmapped MRT target), only for halation: ~50 ms CPU at 720p on llvmpipe
     halos: np.ndarray  # indices of emissive parts that get an analytic halo
-    radii: np.ndarray  # bounding radius of each part
+    radii: np.ndarray  # bounding radius of each part (its shape's, whatever its level of detail)
     shadow_center: np.ndarray | None  # light-space centre of a fixed window, or None = follow the camera
     shadow_half: tuple[float, float, float]  # light-space half extents of the window
+    shadow_texel: float | None  # world size of a shadow texel in that window (for the level of detail)
+    segments: list[range]  # the timeline's LOD segments: its shots
+    geo: _Geometry | None = None  # the current segment's geometry
     extra: list[moderngl.VertexArray | moderngl.Buffer] = field(default_factory=list)
-    vao_glass: moderngl.VertexArray | None = None  # translucent parts, drawn blended after the background
-    glass_count: int = 0
 
     def release(self) -> None:
         """Free the timeline's GPU objects."""
-        for obj in (self.vao_parts, self.vao_shadow, self.vao_glass, self.vbo, self.ibo, self.parts_tex,
-                    *self.extra):
-            if obj is not None:
-                obj.release()
+        if self.geo is not None:
+            self.geo.release()
+            self.geo = None
+        for obj in (self.parts_tex, *self.extra):
+            obj.release()
 
 
 # The CPU tier shades the 3D passes at 80% of the output's width and height (at most 1024x576 pixels) and lets the
@@ -405,27 +425,14 @@ class Renderer:
         return prog
 
     def _prepare(self, tl: SimTimeline) -> _Prepared:
-        """Upload geometry and static per-part data for a timeline."""
+        """Upload static per-part data for a timeline (the geometry comes per LOD segment: `_load_geometry`)."""
         ctx = self.ctx
         n = len(tl.parts)
         glow = self.style.halation > 0.0
         if glow:
             self._ensure_glow_targets()
-        # Level of detail: each round part tessellated, each big user mesh decimated, for the largest size it
-        # reaches on screen or in the shadow map (lod.py). The shadow texel is estimated from the same window fit
-        # as below.
-        texel = None
-        if n:
-            _, half_est = self._shadow_window(tl, max(bound_radius(p) for p in tl.parts))
-            texel = 2.0 * max(half_est[0], half_est[1]) / self.shadow_size
-        main_div, shadow_div = choose_mesh_divisors(tl, self.scene_width, self.scene_height, texel) if n \
-            else (None, None)
-        geo = merge_parts(tl.parts, choose_segments(tl, self.scene_width, self.scene_height, texel) if n else None,
-                          main_div, shadow_div)
-        translucent = np.array([p.translucent for p in tl.parts], bool)
-        glass_idx = np.zeros(0, np.uint32)
-        if translucent.any():
-            geo, glass_idx = split_translucent(geo, translucent)
+        radii = np.array([bound_radius(p) for p in tl.parts], np.float64)
+        center, half = self._shadow_window(tl, float(radii.max()) if n else 0.0)
         data = np.zeros((n, 2, 4), np.float32)
         for i, part in enumerate(tl.parts):
             spec, shin = material(part.material)
@@ -433,12 +440,49 @@ class Renderer:
             data[i, 1] = (1.0, (1 + i % 254) / 255.0, spec, shin)
         parts_tex = ctx.texture((POSE_TEXELS, max(n, 1)), 4, dtype="f4")
         parts_tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        return _Prepared(
+            materials=data,
+            pose_data=np.zeros((n, POSE_TEXELS, 4), np.float32),
+            parts_tex=parts_tex,
+            glow=glow,
+            halos=self._pick_halos(tl, radii),
+            radii=radii,
+            shadow_center=center,
+            shadow_half=half,
+            shadow_texel=2.0 * max(half[0], half[1]) / self.shadow_size if n else None,
+            segments=shot_ranges(tl.n_frames, tl.cuts),
+        )
+
+    def _load_geometry(self, prep: _Prepared, tl: SimTimeline, f: int) -> _Geometry:
+        """The geometry for frame `f`: its LOD segment's (built and uploaded when `f` leaves the current one).
+
+        Level of detail: each round part tessellated, each big user mesh decimated, for the largest size it reaches
+        on screen or in the shadow map over the segment's frames (lod.py): a dog seen across the yard in one shot
+        needs a fraction of the triangles of his close-up in the next."""
+        if prep.geo is not None and f in prep.geo.frames:
+            return prep.geo
+        if prep.geo is not None:
+            prep.geo.release()
+            prep.geo = None
+        frames = next(seg for seg in prep.segments if f in seg)
+        ctx = self.ctx
+        n = len(tl.parts)
+        part = segment_timeline(tl, frames)
+        texel = prep.shadow_texel
+        main_div, shadow_div = choose_mesh_divisors(part, self.scene_width, self.scene_height, texel) if n \
+            else (None, None)
+        geo = merge_parts(tl.parts, choose_segments(part, self.scene_width, self.scene_height, texel) if n else None,
+                          main_div, shadow_div)
+        translucent = np.array([p.translucent for p in tl.parts], bool)
+        glass_idx = np.zeros(0, np.uint32)
+        if translucent.any():
+            geo, glass_idx = split_translucent(geo, translucent)
         vbo = ibo = sibo = vao_parts = vao_shadow = abo = None
         if n and len(geo.indices):
             vbo = ctx.buffer(geo.vertices.tobytes())
-            abo = ctx.buffer(vertex_materials(geo.vertices, data).tobytes())
+            abo = ctx.buffer(vertex_materials(geo.vertices, prep.materials).tobytes())
             ibo = ctx.buffer(geo.indices.tobytes())
-            parts_prog = self._program("parts", self._defines(glow, tl.env))
+            parts_prog = self._program("parts", self._defines(prep.glow, tl.env))
             shadow_prog = self._program("shadow", [])
             vao_parts = ctx.vertex_array(
                 parts_prog, _part_attributes(parts_prog, vbo, abo), index_buffer=ibo, index_element_size=4
@@ -448,16 +492,16 @@ class Renderer:
                 vao_shadow = ctx.vertex_array(
                     shadow_prog, [(vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=sibo, index_element_size=4
                 )
-        center, half = self._shadow_window(tl, float(geo.radii.max()) if n else 0.0)
-        extra: list[moderngl.VertexArray | moderngl.Buffer] = [b for b in (sibo, abo) if b is not None]
+        buffers: list[moderngl.VertexArray | moderngl.Buffer] = [b for b in (sibo, abo) if b is not None]
         vao_glass = None
         if vbo is not None and abo is not None and len(glass_idx):
             gibo = ctx.buffer(glass_idx.tobytes())
-            extra.append(gibo)
-            glass_prog = self._program("parts", self._defines(glow, tl.env) + ["GLASS"])
+            buffers.append(gibo)
+            glass_prog = self._program("parts", self._defines(prep.glow, tl.env) + ["GLASS"])
             vao_glass = ctx.vertex_array(glass_prog, _part_attributes(glass_prog, vbo, abo), index_buffer=gibo,
                                          index_element_size=4)
-        return _Prepared(
+        prep.geo = _Geometry(
+            frames=frames,
             vbo=vbo,
             ibo=ibo,
             vao_parts=vao_parts,
@@ -467,18 +511,12 @@ class Renderer:
             shadow_closed_count=geo.shadow_closed_count,
             shadow_total_count=len(geo.shadow_indices),
             geometry=geo,
-            materials=data,
-            pose_data=np.zeros((n, POSE_TEXELS, 4), np.float32),
-            parts_tex=parts_tex,
-            glow=glow,
-            halos=self._pick_halos(tl, geo.radii),
             radii=geo.radii,
-            shadow_center=center,
-            shadow_half=half,
-            extra=extra,
+            buffers=buffers,
             vao_glass=vao_glass,
             glass_count=len(glass_idx),
         )
+        return prep.geo
 
     @staticmethod
     def _shadow_window(tl: SimTimeline, max_radius: float) -> tuple[np.ndarray | None, tuple[float, float, float]]:
@@ -597,7 +635,6 @@ class Renderer:
         cuts = {int(c) for c in tl.cuts}
         blend = min(max(tl.shutter_angle, 0.0) / 360.0 * BLEND_PER_SHUTTER, 0.3)
         aspect = self.width / self.height
-        last_order: np.ndarray | None = None
         light_ref: tuple[bytes, np.ndarray, np.ndarray] | None = None  # window centre, light and texture matrices
         n = len(tl.parts)
         # What the shadow map and the main target last drew (for redrawing only what changed since; see _changed).
@@ -623,6 +660,9 @@ class Renderer:
                     if cam is None:
                         raise ValueError("timeline has no cameras")
                     vis = np.ones(n, bool) if visible is None else visible[min(f, len(visible) - 1)]
+                    geo = self._load_geometry(prep, tl, f)
+                    if geo.last_order is None:  # new geometry (a new LOD segment): nothing drawn is reusable
+                        shadow_ref = main_ref = None
                     if n:
                         prep.pose_data[...] = poses[f].transpose(0, 2, 1)
                         prep.pose_data[:, 0, 3] = vis
@@ -645,19 +685,19 @@ class Renderer:
                     flags = vis & casts
                     vp_key = light_vp.tobytes()
                     if shadow_ref is None or shadow_ref[0] != vp_key or not n or not self.redraw_changed_only:
-                        self._shadow_pass(prep, light_vp)
+                        self._shadow_pass(prep, geo, light_vp)
                         shadow_ref = (vp_key, poses[f], flags)
                     else:
                         # Same sun window: redraw only around the casters that moved or came or went (none: keep).
                         moved = np.any(poses[f] != shadow_ref[1], axis=(1, 2)) | (flags != shadow_ref[2])
                         casters = np.flatnonzero(moved & (flags | shadow_ref[2]))
                         if len(casters):
-                            lo, hi = self._part_boxes(casters, (shadow_ref[1], poses[f]), prep.radii)
+                            lo, hi = self._part_boxes(casters, (shadow_ref[1], poses[f]), geo.radii)
                             srect = project_rect(lo, hi, light_vp, self.shadow_size, self.shadow_size)
-                            self._shadow_pass(prep, light_vp, self._or_whole(srect, self.shadow_size**2))
+                            self._shadow_pass(prep, geo, light_vp, self._or_whole(srect, self.shadow_size**2))
                             shadow_ref = (vp_key, poses[f], flags)
 
-                    if prep.ibo is not None:
+                    if geo.ibo is not None:
                         # The static set as listed, then moving entities nearest first (parts as listed within
                         # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
                         # sliding flush with its wall) keep the order that decides their exact depth ties. Parts
@@ -669,15 +709,15 @@ class Renderer:
                             ent_depth = np.full(len(entity_names), np.inf)
                             np.minimum.at(ent_depth, ent_of, depth)
                             order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
-                        hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], prep.radii),
+                        hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], geo.radii),
                                                          (eye, right, up, fwd), tan_y, aspect)
                         order = order[~hidden[order]]
-                        if last_order is None or not np.array_equal(order, last_order):
-                            indices = prep.geometry.ordered_indices(order)
-                            prep.ibo.write(indices.tobytes())
-                            prep.closed_count = prep.geometry.closed_index_count(order)
-                            prep.total_count = len(indices)
-                            last_order = order
+                        if geo.last_order is None or not np.array_equal(order, geo.last_order):
+                            indices = geo.geometry.ordered_indices(order)
+                            geo.ibo.write(indices.tobytes())
+                            geo.closed_count = geo.geometry.closed_index_count(order)
+                            geo.total_count = len(indices)
+                            geo.last_order = order
 
                     view = view_matrix(eye, right, up, fwd)  # (look_at would redo camera_basis)
                     proj = perspective(cam.fov_y, aspect)
@@ -721,7 +761,7 @@ class Renderer:
                     if self.redraw_changed_only and still and n and not self.samples:
                         assert main_ref is not None
                         rect = self._changed(
-                            prep,
+                            geo.radii,
                             main_ref[1:],
                             (poses[f], vis, flags),
                             proj @ view,
@@ -732,8 +772,8 @@ class Renderer:
                         )
                     main_ref = (view_key, poses[f], vis, flags)
                     # (a camera below the ground plane sees only sky: no ground draw)
-                    self._main_pass(prep, bg_vaos[1:] if eye[2] <= 0.0 else bg_vaos, glow, clip_ground=env.ground,
-                                    rect=rect)
+                    self._main_pass(prep, geo, bg_vaos[1:] if eye[2] <= 0.0 else bg_vaos, glow,
+                                    clip_ground=env.ground, rect=rect)
 
                     # Post.
                     halos_on = 0
@@ -807,7 +847,7 @@ class Renderer:
 
     def _changed(
         self,
-        prep: _Prepared,
+        radii: np.ndarray,
         before: tuple[np.ndarray, np.ndarray, np.ndarray],
         now: tuple[np.ndarray, np.ndarray, np.ndarray],
         viewproj: np.ndarray,
@@ -817,14 +857,15 @@ class Renderer:
         ground: bool,
     ) -> Rect | None:
         """Scene pixels that can differ from the last frame's under the same camera and sun window: where parts that
-        moved, appeared or vanished are or were, and where their shadows fall or fell (each caster's bounding sphere,
+        moved, appeared or vanished are or were, and where their shadows fall or fell (each caster's bounding sphere
+        from its mesh's `radii`,
         grown by `margin` for the shadow filter, swept down-sun to the ground or out of the scene's bounds).
         None: redraw everything."""
         (p0, v0, c0), (p1, v1, c1) = before, now
         changed = np.flatnonzero(np.any(p1 != p0, axis=(1, 2)) | (v1 != v0))
         if not len(changed):
             return (0, 0, 0, 0)
-        lo, hi = self._part_boxes(changed, (p0, p1), prep.radii)
+        lo, hi = self._part_boxes(changed, (p0, p1), radii)
         casting = np.concatenate([c0[changed], c1[changed]])
         if casting.any():
             c = (lo[casting] + hi[casting]) / 2.0
@@ -894,39 +935,40 @@ class Renderer:
         self._bind_vertex_array(vao.glo)
         self._draw_elements(GL_TRIANGLES, count, GL_UNSIGNED_INT, first * 4, 1)
 
-    def _shadow_pass(self, prep: _Prepared, light_vp: np.ndarray, rect: Rect | None = None) -> None:
+    def _shadow_pass(self, prep: _Prepared, geo: _Geometry, light_vp: np.ndarray, rect: Rect | None = None) -> None:
         """Render part depths from the sun (back faces only: lit surfaces then need almost no bias), only inside
         `rect` (texels) when given."""
         self.shadow_fbo.use()
         self.shadow_fbo.scissor = rect
         self.shadow_fbo.clear(depth=1.0, viewport=rect)
         try:
-            self._draw_casters(prep, light_vp)
+            self._draw_casters(prep, geo, light_vp)
         finally:
             self.shadow_fbo.scissor = None
 
-    def _draw_casters(self, prep: _Prepared, light_vp: np.ndarray) -> None:
+    def _draw_casters(self, prep: _Prepared, geo: _Geometry, light_vp: np.ndarray) -> None:
         """The shadow pass's draw calls."""
         ctx = self.ctx
-        if prep.vao_shadow is None:
+        if geo.vao_shadow is None:
             return
-        prog = prep.vao_shadow.program
+        prog = geo.vao_shadow.program
         prog["u_light_vp"].write(_f4(light_vp))
         prep.parts_tex.use(UNIT_PARTS)
         ctx.enable(moderngl.DEPTH_TEST)
         ctx.depth_func = "<"
-        closed, total = prep.shadow_closed_count, prep.shadow_total_count
+        closed, total = geo.shadow_closed_count, geo.shadow_total_count
         if closed:
             ctx.enable(moderngl.CULL_FACE)
             ctx.cull_face = "front"
-            self._draw(prep.vao_shadow, closed)
+            self._draw(geo.vao_shadow, closed)
         ctx.disable(moderngl.CULL_FACE)
         if total > closed:
-            self._draw(prep.vao_shadow, total - closed, closed)
+            self._draw(geo.vao_shadow, total - closed, closed)
 
     def _main_pass(
         self,
         prep: _Prepared,
+        geo: _Geometry,
         bg_vaos: list[moderngl.VertexArray],
         glow: bool,
         clip_ground: bool,
@@ -952,17 +994,17 @@ class Renderer:
         ctx.enable(moderngl.DEPTH_TEST)
         ctx.depth_func = "<"
         fbo.depth_mask = True
-        if prep.vao_parts is not None:
-            prep.vao_parts.program["u_clip_ground"].value = 1.0 if clip_ground else 0.0
+        if geo.vao_parts is not None:
+            geo.vao_parts.program["u_clip_ground"].value = 1.0 if clip_ground else 0.0
             self._wait_for_queued()  # the shadow map this frame's shadow pass may have redrawn
             ctx.enable_direct(GL_CLIP_DISTANCE0)
-            if prep.closed_count:
+            if geo.closed_count:
                 ctx.enable(moderngl.CULL_FACE)
                 ctx.cull_face = "back"
-                self._draw(prep.vao_parts, prep.closed_count)
+                self._draw(geo.vao_parts, geo.closed_count)
             ctx.disable(moderngl.CULL_FACE)
-            if prep.total_count > prep.closed_count:
-                self._draw(prep.vao_parts, prep.total_count - prep.closed_count, prep.closed_count)
+            if geo.total_count > geo.closed_count:
+                self._draw(geo.vao_parts, geo.total_count - geo.closed_count, geo.closed_count)
             ctx.disable_direct(GL_CLIP_DISTANCE0)
         # Background at the far plane: pixels already covered by parts fail the depth test before shading.
         ctx.depth_func = "<="
@@ -971,8 +1013,8 @@ class Renderer:
         for bg_vao in bg_vaos:
             bg_vao.render(moderngl.TRIANGLES, vertices=3)
         ctx.disable_direct(GL_CLIP_DISTANCE0)
-        if prep.vao_glass is not None and prep.vao_parts is not None:
-            self._glass_pass(prep, prep.vao_parts.program, clip_ground)
+        if geo.vao_glass is not None and geo.vao_parts is not None:
+            self._glass_pass(geo, geo.vao_parts.program, clip_ground)
         fbo.depth_mask = True
         ctx.disable(moderngl.DEPTH_TEST)
         fbo.scissor = None
@@ -984,14 +1026,14 @@ class Renderer:
             self._wait_for_queued()
             self.glow_tex.build_mipmaps()
 
-    def _glass_pass(self, prep: _Prepared, parts_prog: moderngl.Program, clip_ground: bool) -> None:
+    def _glass_pass(self, geo: _Geometry, parts_prog: moderngl.Program, clip_ground: bool) -> None:
         """Blend the translucent parts over the finished scene (depth-tested, not written; far faces first).
 
         Their program is the parts program compiled with GLASS; it takes this frame's uniforms from the parts
         program. The colour target's alpha (the object id the ink outlines read) is left as it was.
         """
-        assert prep.vao_glass is not None
-        ctx, prog = self.ctx, prep.vao_glass.program
+        assert geo.vao_glass is not None
+        ctx, prog = self.ctx, geo.vao_glass.program
         for name in prog:
             member = prog[name]
             if isinstance(member, moderngl.Uniform) and name in parts_prog and not name.startswith("u_parts") \
@@ -1003,7 +1045,7 @@ class Renderer:
         ctx.enable_direct(GL_CLIP_DISTANCE0)
         for face in ("front", "back"):  # the far side of a bubble, then its near side over it
             ctx.cull_face = face
-            prep.vao_glass.render(moderngl.TRIANGLES, vertices=prep.glass_count)
+            geo.vao_glass.render(moderngl.TRIANGLES, vertices=geo.glass_count)
         ctx.disable_direct(GL_CLIP_DISTANCE0)
         ctx.disable(moderngl.BLEND | moderngl.CULL_FACE)
         ctx.cull_face = "back"

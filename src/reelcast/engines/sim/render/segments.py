@@ -39,3 +39,9 @@ def draw_schedule(frames: range, n_frames: int, cuts: Sequence[int] = (), blend_
             schedule.append((f - 1, False))
         schedule.append((f, True))
     return schedule
+
+
+def shot_ranges(n_frames: int, cuts: Sequence[int] = ()) -> list[range]:
+    """The clip's shots as frame ranges (split at the cuts): each gets its own level of detail (renderer)."""
+    bounds = sorted({0, n_frames, *(int(c) for c in cuts if 0 < int(c) < n_frames)})
+    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
