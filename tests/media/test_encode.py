@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import av
 import numpy as np
 import pytest
 
@@ -138,3 +139,11 @@ def test_an_audio_synthesis_error_fails_the_encode(tmp_path):
     fut.set_exception(RuntimeError("espeak-ng crashed"))
     with pytest.raises(RuntimeError, match="espeak-ng crashed"):
         encode_mp4(_frames(24), fut, tmp_path / "a.mp4", width=160, height=90, fps=24, n_frames=24)
+
+
+def test_the_aac_coder_option_reaches_the_encoder(tmp_path):
+    encode_mp4(_frames(6), _audio(1, 0.5), tmp_path / "f.mp4", width=160, height=90, fps=24, n_frames=6,
+               options=EncodeOptions(aac_coder="twoloop"))
+    with pytest.raises(av.error.ArgumentError):
+        encode_mp4(_frames(6), _audio(1, 0.5), tmp_path / "n.mp4", width=160, height=90, fps=24, n_frames=6,
+                   options=EncodeOptions(aac_coder="no-such-coder"))

@@ -31,6 +31,9 @@ class EncodeOptions:
     # blockiness measure and the watermark's margin unchanged (docs/decisions.md).
     x264_params: str = "subme=1:me=dia:partitions=i8x8,i4x4"
     audio_bitrate: int = 192_000
+    # FFmpeg's AAC coder: "fast" took 0.07 s CPU for an 8 s seed soundtrack where the default "twoloop" took 0.30 s,
+    # with a higher SNR (31 vs 26-28 dB) and the band energies above 10 kHz kept closer (docs/decisions.md).
+    aac_coder: str = "fast"
     threads: int = -1  # -1 = the process's CPU budget (media.cpu_budget); 0 = let x264 choose (all cores)
 
 
@@ -149,6 +152,7 @@ def encode_mp4(
             astream = container.add_stream("aac", rate=sample_rate)
             astream.layout = "stereo"
             astream.bit_rate = opts.audio_bitrate
+            astream.options = {"aac_coder": opts.aac_coder}
             astream.time_base = Fraction(1, sample_rate)
 
         # Audio into a packet list as soon as it is ready; video packets wait in `held` until then, and are muxed
