@@ -30,6 +30,7 @@ from reelcast.engines.sim.render.camera import (
     perspective,
     view_matrix,
 )
+from reelcast.engines.sim.render.draw_order import DrawSets, TiedOrder, coplanar_pairs
 from reelcast.engines.sim.render.egl import gl_proc, libegl
 from reelcast.engines.sim.render.lod import bound_radius, choose_mesh_divisors, choose_segments, segment_timeline
 from reelcast.engines.sim.render.looks import grade_for, material, normalize_look
@@ -121,6 +122,8 @@ class _Geometry:
     vao_glass: moderngl.VertexArray | None = None  # translucent parts, drawn blended after the background
     glass_count: int = 0
     last_order: np.ndarray | None = None  # the part order `ibo` holds
+    fresh: bool = True  # nothing drawn with it yet
+    static_order: TiedOrder | None = None  # the static set nearest first (the probe found it hides more), or listed
 
     def release(self) -> None:
         """Free its GPU objects."""
@@ -309,6 +312,7 @@ class Renderer:
         self._bind_vertex_array = gl_proc("glBindVertexArray", ctypes.c_uint)
         self._draw_elements = gl_proc("glDrawElementsInstanced", ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
                                        ctypes.c_void_p, ctypes.c_int)
+        self._probe_fbo: moderngl.Framebuffer | None = None  # the draw-order probe's depth target, made when needed
         self._make_targets()
         # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
         # be rendered on a thread other than the one that built the renderer.
@@ -519,6 +523,90 @@ class Renderer:
         return prep.geo
 
     @staticmethod
+    def _upload_poses(prep: _Prepared, poses: np.ndarray, vis: np.ndarray, casts: np.ndarray) -> None:
+        """One frame's part poses and flags (visible; visible and casting) into the pose texture."""
+        prep.pose_data[...] = poses.transpose(0, 2, 1)
+        prep.pose_data[:, 0, 3] = vis
+        prep.pose_data[:, 1, 3] = vis & casts
+        prep.parts_tex.write(prep.pose_data.tobytes())
+
+    def _choose_static_order(
+        self,
+        prep: _Prepared,
+        geo: _Geometry,
+        tl: SimTimeline,
+        sets: DrawSets,
+        poses: np.ndarray,
+        blank: np.ndarray,
+        casts: np.ndarray,
+    ) -> TiedOrder | None:
+        """Whether the shot draws its static set nearest first (returned: the order) or as listed (None): whichever
+        lets fewer fragments through the depth test on the shot's first frame, drawn both ways at a quarter of the
+        scene size (`_probe`). A glacier's spires hide each other (nearest first: 48 % fewer fragments shaded); a
+        station's rooms are listed outside in, which nearest-by-centre does not beat. Decided from the shot alone, so
+        both halves of a split render decide the same."""
+        if len(sets.static) < 2:
+            return None
+        f = geo.frames.start
+        still = poses[0].astype(np.float64)
+        tied = TiedOrder(len(sets.static), coplanar_pairs(geo.geometry, sets.static, still,
+                                                          posed_radii(still, geo.radii)))
+        cam = tl.cameras[min(f, len(tl.cameras) - 1)]
+        eye, right, up, fwd = camera_basis(cam)
+        tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
+        aspect = self.width / self.height
+        hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], geo.radii), (eye, right, up, fwd),
+                                         tan_y, aspect)
+        depth = (poses[f][sets.static, :3, 3].astype(np.float64) - eye) @ fwd
+        orders = [sets.order(poses[f], eye, fwd), sets.order(poses[f], eye, fwd, sets.static[tied.order(depth)])]
+        orders = [o[~hidden[o]] for o in orders]
+        if np.array_equal(orders[0], orders[1]):
+            return None
+        self._upload_poses(prep, poses[f], ~blank[f], casts)
+        viewproj = perspective(cam.fov_y, aspect) @ view_matrix(eye, right, up, fwd)
+        listed, nearest = self._probe(prep, geo, orders, viewproj)
+        return tied if nearest < listed else None
+
+    def _probe(self, prep: _Prepared, geo: _Geometry, orders: list[np.ndarray], viewproj: np.ndarray) -> list[int]:
+        """Fragments that pass the depth test when the parts are drawn in each of `orders` (depth only, a quarter of
+        the scene's size, the pose texture as uploaded). Leaves `geo.ibo` to be written again."""
+        ctx = self.ctx
+        if self._probe_fbo is None:
+            size = (max(1, self.scene_width // 4), max(1, self.scene_height // 4))
+            self._probe_fbo = ctx.framebuffer(depth_attachment=ctx.depth_renderbuffer(size))
+        assert geo.vbo is not None and geo.ibo is not None
+        prog = self._program("shadow", ["PROBE"])
+        vao = ctx.vertex_array(prog, [(geo.vbo, "3f 12x 1f", "in_pos", "in_part")], index_buffer=geo.ibo,
+                               index_element_size=4)
+        prog["u_light_vp"].write(_f4(viewproj))
+        prep.parts_tex.use(UNIT_PARTS)
+        self._probe_fbo.use()
+        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.depth_func = "<"
+        counts = []
+        try:
+            for order in orders:
+                indices = geo.geometry.ordered_indices(order)
+                geo.ibo.write(indices.tobytes())
+                closed = geo.geometry.closed_index_count(order)
+                self._probe_fbo.clear(depth=1.0)
+                query = ctx.query(samples=True)
+                with query:
+                    if closed:
+                        ctx.enable(moderngl.CULL_FACE)
+                        ctx.cull_face = "back"
+                        self._draw(vao, closed)
+                    ctx.disable(moderngl.CULL_FACE)
+                    if len(indices) > closed:
+                        self._draw(vao, len(indices) - closed, closed)
+                counts.append(int(query.samples))
+        finally:
+            ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+            vao.release()
+            geo.last_order = None
+        return counts
+
+    @staticmethod
     def _shadow_window(tl: SimTimeline, max_radius: float) -> tuple[np.ndarray | None, tuple[float, float, float]]:
         """One shadow window for the whole timeline when the action fits in it: no shimmer, no per-frame fit.
 
@@ -643,10 +731,7 @@ class Renderer:
         sun = np.asarray(env.sun_direction, np.float64)
         sun = sun / (np.linalg.norm(sun) or 1.0)
         bounds = self._scene_bounds(tl, prep.radii) if n else (np.zeros(3), np.zeros(3))
-        moving = np.flatnonzero(np.any(poses != poses[:1], axis=(0, 2, 3))) if n else np.zeros(0, np.int64)
-        static = np.setdiff1d(np.arange(n), moving)
-        entity_names = sorted({tl.parts[i].entity for i in moving})
-        ent_of = np.array([entity_names.index(tl.parts[i].entity) for i in moving], np.int64)
+        sets = DrawSets.of([p.entity for p in tl.parts], poses)
         # Parts that can draw nothing on a frame (hidden, or scaled to a point: sparks before their burst) are left
         # out of that frame's index buffer: llvmpipe would still shade their vertices and set up their triangles.
         blank = collapsed_parts(poses)
@@ -661,13 +746,13 @@ class Renderer:
                         raise ValueError("timeline has no cameras")
                     vis = np.ones(n, bool) if visible is None else visible[min(f, len(visible) - 1)]
                     geo = self._load_geometry(prep, tl, f)
-                    if geo.last_order is None:  # new geometry (a new LOD segment): nothing drawn is reusable
+                    if geo.fresh:  # new geometry (a new shot): nothing drawn is reusable
                         shadow_ref = main_ref = None
+                        geo.fresh = False
+                        if n and geo.ibo is not None:
+                            geo.static_order = self._choose_static_order(prep, geo, tl, sets, poses, blank, casts)
                     if n:
-                        prep.pose_data[...] = poses[f].transpose(0, 2, 1)
-                        prep.pose_data[:, 0, 3] = vis
-                        prep.pose_data[:, 1, 3] = vis & casts
-                        prep.parts_tex.write(prep.pose_data.tobytes())
+                        self._upload_poses(prep, poses[f], vis, casts)
 
                     # Shadow window and light matrix.
                     eye, right, up, fwd = camera_basis(cam)
@@ -698,17 +783,17 @@ class Renderer:
                             shadow_ref = (vp_key, poses[f], flags)
 
                     if geo.ibo is not None:
-                        # The static set as listed, then moving entities nearest first (parts as listed within
-                        # each): llvmpipe rejects hidden fragments before shading them, and coplanar faces (a door
-                        # sliding flush with its wall) keep the order that decides their exact depth ties. Parts
-                        # wholly out of view are left out: llvmpipe would shade their vertices and clip their
-                        # triangles (a festival street: ~40 % of the triangles drawn).
-                        order = np.arange(n)
-                        if len(moving) > 1:
-                            depth = (poses[f][moving, :3, 3].astype(np.float64) - eye) @ fwd
-                            ent_depth = np.full(len(entity_names), np.inf)
-                            np.minimum.at(ent_depth, ent_of, depth)
-                            order = np.concatenate([static, moving[np.lexsort((moving, ent_of, ent_depth[ent_of]))]])
+                        # The static set (as listed, or nearest first where the shot's probe found that hides
+                        # more), then moving entities nearest first (draw_order.py): llvmpipe rejects hidden
+                        # fragments before shading them, and coplanar faces (a door sliding flush with its wall) keep
+                        # the order that decides their exact depth ties. Parts wholly out of view are left out:
+                        # llvmpipe would shade their vertices and clip their triangles (a festival street: ~40 % of
+                        # the triangles drawn).
+                        static_first = None
+                        if geo.static_order is not None:
+                            static_depth = (poses[f][sets.static, :3, 3].astype(np.float64) - eye) @ fwd
+                            static_first = sets.static[geo.static_order.order(static_depth)]
+                        order = sets.order(poses[f], eye, fwd, static_first)
                         hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], geo.radii),
                                                          (eye, right, up, fwd), tan_y, aspect)
                         order = order[~hidden[order]]

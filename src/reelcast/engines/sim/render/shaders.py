@@ -194,7 +194,12 @@ in float in_part;
 void main() {
     vec2 flags;
     mat4 m = part_pose(int(in_part + 0.5), flags);
-    gl_Position = flags.y > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
+#ifdef PROBE
+    float on = flags.x;   // the draw-order probe (renderer): every visible part, seen from the camera
+#else
+    float on = flags.y;   // the casters, seen from the sun
+#endif
+    gl_Position = on > 0.5 ? u_light_vp * (m * vec4(in_pos, 1.0)) : vec4(2.0, 2.0, 2.0, 1.0);
 }
 """
 
