@@ -49,12 +49,20 @@ def test_the_static_set_comes_first_then_moving_entities_nearest_first() -> None
     assert sets.order(poses[0], np.zeros(3), np.array([0.0, -1.0, 0.0])).tolist() == [0, 1, 2, 3]
 
 
+def test_with_one_moving_part_every_part_goes_as_listed() -> None:
+    poses = np.repeat(_poses((0, 9, 0), (0, 3, 0), (0, 1, 0))[None], 2, axis=0)
+    poses[1, 0, 0, 3] = 1.0  # part 0 moves
+    sets = DrawSets.of(["ship", "a", "b"], poses)
+    assert sets.order(poses[0], np.zeros(3), np.array([0.0, 1.0, 0.0])).tolist() == [0, 1, 2]
+
+
 def _behind_a_wall() -> SimTimeline:
-    """Ten balls listed before the wall that hides most of them from the camera."""
+    """Ten balls listed before the wall that hides most of them from the camera (two of them drift)."""
     parts = [Part(f"b{i}", f"b{i}", "sphere", (0.4,), (0.9, 0.1, 0.1), "rubber") for i in range(10)]
     parts.append(_box("wall", (3.0, 0.1, 2.0)))
     at = [(-2.0 + 0.45 * i, 2.0, 1.0) for i in range(10)] + [(0.0, 0.0, 1.0)]
     poses = np.repeat(_poses(*at)[None], 2, axis=0).astype(np.float32)
+    poses[1, :2, 2, 3] += 0.05
     cam = CameraPose(eye=(0.0, -6.0, 1.2), target=(0.0, 0.0, 1.0))
     return SimTimeline(fps=24, n_frames=2, parts=parts, poses=poses, cameras=[cam] * 2, env=Environment())
 

@@ -132,10 +132,13 @@ class DrawSets:
     def order(self, poses: np.ndarray, eye: np.ndarray, fwd: np.ndarray, static: np.ndarray | None = None) -> (
             np.ndarray):
         """The frame's order: the static set (`static`, default as listed), then the moving entities nearest first
-        (by their nearest part's centre depth along `fwd` from `eye`), each one's parts as listed."""
-        first = self.static if static is None else static
+        (by their nearest part's centre depth along `fwd` from `eye`), each one's parts as listed. With at most one
+        moving part and the static set as listed, every part as listed."""
         if len(self.moving) < 2:
-            return np.concatenate([first, self.moving])
+            if static is None:
+                return np.arange(len(self.static) + len(self.moving))
+            return np.concatenate([static, self.moving])
+        first = self.static if static is None else static
         depth = (poses[self.moving, :3, 3].astype(np.float64) - eye) @ fwd
         entity_depth = np.full(self.n_entities, np.inf)
         np.minimum.at(entity_depth, self.entity_of, depth)

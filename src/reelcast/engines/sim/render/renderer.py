@@ -545,7 +545,7 @@ class Renderer:
         scene size (`_probe`). A glacier's spires hide each other (nearest first: 48 % fewer fragments shaded); a
         station's rooms are listed outside in, which nearest-by-centre does not beat. Decided from the shot alone, so
         both halves of a split render decide the same."""
-        if len(sets.static) < 2:
+        if len(sets.static) < 2 or len(sets.moving) < 2:  # (with one moving part the parts go as listed)
             return None
         f = geo.frames.start
         still = poses[0].astype(np.float64)
