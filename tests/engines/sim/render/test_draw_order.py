@@ -41,6 +41,14 @@ def test_boxes_flush_on_a_face_are_tied_and_apart_or_round_ones_are_not() -> Non
     assert pairs.tolist() == [[0, 1]]
 
 
+def test_planes_two_millimetres_apart_count_as_one_and_three_do_not() -> None:
+    parts = [_box("floor", (2.0, 2.0, 0.001)), _box("line", (0.05, 1.0, 0.001)), _box("mark", (0.05, 1.0, 0.001))]
+    poses = _poses((0.0, 0.0, 0.001), (0.5, 0.0, 0.003), (-0.5, 0.0, 0.004))  # tops at 2, 4 and 5 mm
+    geo = merge_parts(parts)
+    pairs = coplanar_pairs(geo, np.arange(3), poses, geo.radii.astype(np.float64))
+    assert [0, 1] in pairs.tolist() and [0, 2] not in pairs.tolist()
+
+
 def test_the_static_set_comes_first_then_moving_entities_nearest_first() -> None:
     poses = np.repeat(_poses((0, 0, 0), (0, 9, 0), (0, 3, 0), (0, 3, 0))[None], 2, axis=0)
     poses[1, 1:, 0, 3] = 1.0  # parts 1-3 move

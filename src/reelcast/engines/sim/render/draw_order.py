@@ -23,51 +23,52 @@ NORMAL_TOL = 1e-5  # 1 - cos of the angle between two planes' normals that count
 OFFSET_TOL = 2e-3  # metres between two parallel planes that count as one (a few mm: a flush fit, not a gap)
 
 
-def part_planes(geo: MergedGeometry, part: int, pose: np.ndarray) -> np.ndarray:
-    """The distinct planes of a part's triangles under `pose`, as (k, 4) rows (unit normal, offset along it)."""
-    idx = geo.part_indices[part] if part < len(geo.part_indices) else np.zeros(0, np.uint32)
-    if not len(idx):
-        return np.zeros((0, 4))
-    local = geo.vertices[idx, :3].astype(np.float64).reshape(-1, 3, 3)
-    world = local @ pose[:3, :3].T + pose[:3, 3]
+NORMAL_BIN = 1e-2  # planes are first grouped by their normal rounded to this, then compared exactly
+
+
+def part_planes(geo: MergedGeometry, parts: np.ndarray, poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct planes of the triangles of `parts` (indices) under their `poses` (n, 4, 4, of all parts): (k,)
+    positions into `parts` that own them and (k, 4) rows (unit normal, offset along it)."""
+    chunks = [geo.part_indices[p] if p < len(geo.part_indices) else np.zeros(0, np.uint32) for p in parts]
+    owner = np.repeat(np.arange(len(parts)), [len(c) // 3 for c in chunks])
+    if not len(owner):
+        return owner, np.zeros((0, 4))
+    tri = geo.vertices[np.concatenate(chunks), :3].astype(np.float64).reshape(-1, 3, 3)
+    m = poses[np.asarray(parts)[owner]].astype(np.float64)
+    world = np.einsum("kij,kvj->kvi", m[:, :3, :3], tri) + m[:, None, :3, 3]
     n = np.cross(world[:, 1] - world[:, 0], world[:, 2] - world[:, 0])
     length = np.linalg.norm(n, axis=1)
     keep = length > 1e-12
     n = n[keep] / length[keep, None]
     d = np.einsum("ij,ij->i", n, world[keep, 0])
-    planes = np.concatenate([n, d[:, None]], axis=1)
-    return np.unique(np.round(planes, 6), axis=0)
-
-
-def _share_plane(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether two plane lists hold a common plane (same facing, within the tolerances)."""
-    if not len(a) or not len(b):
-        return False
-    for start in range(0, len(a), 512):  # bounded memory for two big meshes
-        chunk = a[start:start + 512]
-        parallel = chunk[:, :3] @ b[:, :3].T
-        close = np.abs(chunk[:, 3:4] - b[None, :, 3]) <= OFFSET_TOL
-        if np.any((parallel >= 1.0 - NORMAL_TOL) & close):
-            return True
-    return False
+    rows = np.unique(np.concatenate([owner[keep, None], np.round(np.concatenate([n, d[:, None]], axis=1), 6)],
+                                    axis=1), axis=0)
+    return rows[:, 0].astype(np.int64), rows[:, 1:]
 
 
 def coplanar_pairs(geo: MergedGeometry, parts: np.ndarray, poses: np.ndarray, radii: np.ndarray) -> np.ndarray:
-    """(m, 2) positions (i < j) into `parts` of the pairs that share a plane and whose bounding spheres touch; `poses`
-    (n, 4, 4) and posed bounding `radii` (n,) are of all parts, fixed (the static set)."""
+    """(m, 2) positions (i < j) into `parts` of the pairs that share a plane (same facing, normals within
+    NORMAL_TOL, offsets within OFFSET_TOL) and whose bounding spheres touch; `poses` (n, 4, 4) and posed bounding
+    `radii` (n,) are of all parts, fixed (the static set)."""
+    owner, planes = part_planes(geo, parts, poses)
+    if len(owner) < 2:
+        return np.zeros((0, 2), np.int64)
+    # Sort by (normal bin, offset); a plane's matches follow it within OFFSET_TOL in its bin.
+    _, group = np.unique(np.round(planes[:, :3] / NORMAL_BIN).astype(np.int64), axis=0, return_inverse=True)
+    key = group.ravel().astype(np.float64) * 1e7 + planes[:, 3]
+    order = np.argsort(key, kind="stable")
+    key, owner, planes = key[order], owner[order], planes[order]
+    end = np.searchsorted(key, key + 2.0 * OFFSET_TOL, side="right")  # (a margin for the key's rounding)
+    count = end - np.arange(len(key)) - 1
+    i = np.repeat(np.arange(len(key)), count)
+    j = i + 1 + (np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count))
+    ok = (owner[i] != owner[j]) & (np.abs(planes[i, 3] - planes[j, 3]) <= OFFSET_TOL) \
+        & (np.einsum("ij,ij->i", planes[i, :3], planes[j, :3]) >= 1.0 - NORMAL_TOL)
+    a, b = np.minimum(owner[i[ok]], owner[j[ok]]), np.maximum(owner[i[ok]], owner[j[ok]])
     centres = poses[parts, :3, 3].astype(np.float64)
     r = radii[parts].astype(np.float64)
-    dist = np.linalg.norm(centres[:, None] - centres[None], axis=2)
-    near = np.triu(dist <= r[:, None] + r[None] + OFFSET_TOL, 1)
-    planes: dict[int, np.ndarray] = {}
-    pairs = []
-    for i, j in zip(*np.nonzero(near), strict=True):
-        for p in (int(i), int(j)):
-            if p not in planes:
-                planes[p] = part_planes(geo, int(parts[p]), poses[parts[p]].astype(np.float64))
-        if _share_plane(planes[int(i)], planes[int(j)]):
-            pairs.append((int(i), int(j)))
-    return np.array(pairs, np.int64).reshape(-1, 2)
+    touch = np.linalg.norm(centres[a] - centres[b], axis=1) <= r[a] + r[b] + OFFSET_TOL
+    return np.unique(np.stack([a[touch], b[touch]], axis=1), axis=0).reshape(-1, 2)
 
 
 class TiedOrder:

@@ -548,16 +548,18 @@ class Renderer:
         if len(sets.static) < 2 or len(sets.moving) < 2:  # (with one moving part the parts go as listed)
             return None
         f = geo.frames.start
+        cam = tl.cameras[min(f, len(tl.cameras) - 1)]
+        eye, right, up, fwd = camera_basis(cam)
+        depth = (poses[f][sets.static, :3, 3].astype(np.float64) - eye) @ fwd
+        if np.array_equal(np.argsort(depth, kind="stable"), np.arange(len(depth))):
+            return None  # listed nearest first already (then so is the tied order)
         still = poses[0].astype(np.float64)
         tied = TiedOrder(len(sets.static), coplanar_pairs(geo.geometry, sets.static, still,
                                                           posed_radii(still, geo.radii)))
-        cam = tl.cameras[min(f, len(tl.cameras) - 1)]
-        eye, right, up, fwd = camera_basis(cam)
         tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
         aspect = self.width / self.height
         hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], geo.radii), (eye, right, up, fwd),
                                          tan_y, aspect)
-        depth = (poses[f][sets.static, :3, 3].astype(np.float64) - eye) @ fwd
         orders = [sets.order(poses[f], eye, fwd), sets.order(poses[f], eye, fwd, sets.static[tied.order(depth)])]
         orders = [o[~hidden[o]] for o in orders]
         if np.array_equal(orders[0], orders[1]):
