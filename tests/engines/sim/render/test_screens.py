@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 from collections.abc import Iterator
 
 import moderngl
 import numpy as np
 import pytest
 
+from reelcast.engines.sim.render.egl import libegl
 from reelcast.engines.sim.render.screens import second_screen_context
 
 
 def _current_display() -> int:
-    egl = ctypes.CDLL(ctypes.util.find_library("EGL") or "libEGL.so.1")
-    egl.eglGetCurrentDisplay.restype = ctypes.c_void_p
+    egl = libegl()
+    assert egl is not None
     return int(egl.eglGetCurrentDisplay() or 0)
 
 

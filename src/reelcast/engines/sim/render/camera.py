@@ -46,9 +46,14 @@ def view_matrix(eye: np.ndarray, right: np.ndarray, up: np.ndarray, fwd: np.ndar
     return m
 
 
+def tan_half_fov(fov_y_deg: float) -> float:
+    """tan of half the vertical field of view, the angle clamped to 1..170 degrees as the projection clamps it."""
+    return math.tan(math.radians(max(1.0, min(fov_y_deg, 170.0))) / 2.0)
+
+
 def perspective(fov_y_deg: float, aspect: float, near: float = NEAR, far: float = FAR) -> np.ndarray:
     """OpenGL perspective projection."""
-    f = 1.0 / math.tan(math.radians(max(1.0, min(fov_y_deg, 170.0))) / 2.0)
+    f = 1.0 / tan_half_fov(fov_y_deg)
     m = np.zeros((4, 4))
     m[0, 0] = f / aspect
     m[1, 1] = f

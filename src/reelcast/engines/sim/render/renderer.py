@@ -28,6 +28,7 @@ from reelcast.engines.sim.render.camera import (
     light_space_box,
     light_view_proj,
     perspective,
+    tan_half_fov,
     view_matrix,
 )
 from reelcast.engines.sim.render.draw_order import DrawSets, TiedOrder, coplanar_pairs
@@ -124,6 +125,16 @@ class _Geometry:
     last_order: np.ndarray | None = None  # the part order `ibo` holds
     fresh: bool = True  # nothing drawn with it yet
     static_order: TiedOrder | None = None  # the static set nearest first (the probe found it hides more), or listed
+
+    def use_order(self, order: np.ndarray) -> None:
+        """Make `ibo` draw the parts in `order` (closed ones first; written only when the order changed)."""
+        if self.ibo is None or (self.last_order is not None and np.array_equal(order, self.last_order)):
+            return
+        indices = self.geometry.ordered_indices(order)
+        self.ibo.write(indices.tobytes())
+        self.closed_count = self.geometry.closed_index_count(order)
+        self.total_count = len(indices)
+        self.last_order = order
 
     def release(self) -> None:
         """Free its GPU objects."""
@@ -556,22 +567,42 @@ class Renderer:
         still = poses[0].astype(np.float64)
         tied = TiedOrder(len(sets.static), coplanar_pairs(geo.geometry, sets.static, still,
                                                           posed_radii(still, geo.radii)))
-        tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
-        aspect = self.width / self.height
-        hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], geo.radii), (eye, right, up, fwd),
-                                         tan_y, aspect)
-        orders = [sets.order(poses[f], eye, fwd), sets.order(poses[f], eye, fwd, sets.static[tied.order(depth)])]
-        orders = [o[~hidden[o]] for o in orders]
+        basis = (eye, right, up, fwd)
+        orders = [self._frame_order(sets, static_order, geo.radii, poses[f], blank[f], basis, cam.fov_y)
+                  for static_order in (None, tied)]
         if np.array_equal(orders[0], orders[1]):
             return None
         self._upload_poses(prep, poses[f], ~blank[f], casts)
-        viewproj = perspective(cam.fov_y, aspect) @ view_matrix(eye, right, up, fwd)
+        viewproj = perspective(cam.fov_y, self.width / self.height) @ view_matrix(*basis)
         listed, nearest = self._probe(prep, geo, orders, viewproj)
         return tied if nearest < listed else None
 
+    def _frame_order(
+        self,
+        sets: DrawSets,
+        static_order: TiedOrder | None,
+        radii: np.ndarray,
+        poses: np.ndarray,
+        blank: np.ndarray,
+        basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        fov_y: float,
+    ) -> np.ndarray:
+        """The parts one frame draws, in order: the static set (as listed, or nearest first by `static_order`), then
+        the moving entities nearest first (draw_order.py), without the parts that draw nothing (`blank`) or lie wholly
+        out of view (bounding spheres of the meshes' `radii` under `poses`, against the camera `basis`): llvmpipe
+        would shade their vertices and clip their triangles (a festival street: ~40 % of the triangles drawn)."""
+        eye, _, _, fwd = basis
+        static_first = None
+        if static_order is not None:
+            static_first = sets.static[static_order.order((poses[sets.static, :3, 3].astype(np.float64) - eye) @ fwd)]
+        order = sets.order(poses, eye, fwd, static_first)
+        hidden = blank | outside_view(poses[:, :3, 3], posed_radii(poses, radii), basis, tan_half_fov(fov_y),
+                                      self.width / self.height)
+        return order[~hidden[order]]
+
     def _probe(self, prep: _Prepared, geo: _Geometry, orders: list[np.ndarray], viewproj: np.ndarray) -> list[int]:
         """Fragments that pass the depth test when the parts are drawn in each of `orders` (depth only, a quarter of
-        the scene's size, the pose texture as uploaded). Leaves `geo.ibo` to be written again."""
+        the scene's size, the pose texture as uploaded)."""
         ctx = self.ctx
         if self._probe_fbo is None:
             size = (max(1, self.scene_width // 4), max(1, self.scene_height // 4))
@@ -588,24 +619,15 @@ class Renderer:
         counts = []
         try:
             for order in orders:
-                indices = geo.geometry.ordered_indices(order)
-                geo.ibo.write(indices.tobytes())
-                closed = geo.geometry.closed_index_count(order)
+                geo.use_order(order)
                 self._probe_fbo.clear(depth=1.0)
                 query = ctx.query(samples=True)
                 with query:
-                    if closed:
-                        ctx.enable(moderngl.CULL_FACE)
-                        ctx.cull_face = "back"
-                        self._draw(vao, closed)
-                    ctx.disable(moderngl.CULL_FACE)
-                    if len(indices) > closed:
-                        self._draw(vao, len(indices) - closed, closed)
+                    self._draw_runs(vao, geo.closed_count, geo.total_count, "back")
                 counts.append(int(query.samples))
         finally:
             ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
             vao.release()
-            geo.last_order = None
         return counts
 
     @staticmethod
@@ -758,7 +780,7 @@ class Renderer:
 
                     # Shadow window and light matrix.
                     eye, right, up, fwd = camera_basis(cam)
-                    tan_y = math.tan(math.radians(max(1.0, min(cam.fov_y, 170.0))) / 2.0)
+                    tan_y = tan_half_fov(cam.fov_y)
                     center = prep.shadow_center
                     if center is None:
                         center = follow_center(light_basis(env.sun_direction) @ np.asarray(cam.target, np.float64))
@@ -785,26 +807,10 @@ class Renderer:
                             shadow_ref = (vp_key, poses[f], flags)
 
                     if geo.ibo is not None:
-                        # The static set (as listed, or nearest first where the shot's probe found that hides
-                        # more), then moving entities nearest first (draw_order.py): llvmpipe rejects hidden
-                        # fragments before shading them, and coplanar faces (a door sliding flush with its wall) keep
-                        # the order that decides their exact depth ties. Parts wholly out of view are left out:
-                        # llvmpipe would shade their vertices and clip their triangles (a festival street: ~40 % of
-                        # the triangles drawn).
-                        static_first = None
-                        if geo.static_order is not None:
-                            static_depth = (poses[f][sets.static, :3, 3].astype(np.float64) - eye) @ fwd
-                            static_first = sets.static[geo.static_order.order(static_depth)]
-                        order = sets.order(poses[f], eye, fwd, static_first)
-                        hidden = blank[f] | outside_view(poses[f][:, :3, 3], posed_radii(poses[f], geo.radii),
-                                                         (eye, right, up, fwd), tan_y, aspect)
-                        order = order[~hidden[order]]
-                        if geo.last_order is None or not np.array_equal(order, geo.last_order):
-                            indices = geo.geometry.ordered_indices(order)
-                            geo.ibo.write(indices.tobytes())
-                            geo.closed_count = geo.geometry.closed_index_count(order)
-                            geo.total_count = len(indices)
-                            geo.last_order = order
+                        # Near parts first, so llvmpipe rejects the fragments they hide before shading them; exact
+                        # depth ties (a door sliding flush with its wall) keep their order (`_frame_order`).
+                        geo.use_order(self._frame_order(sets, geo.static_order, geo.radii, poses[f], blank[f],
+                                                        (eye, right, up, fwd), cam.fov_y))
 
                     view = view_matrix(eye, right, up, fwd)  # (look_at would redo camera_basis)
                     proj = perspective(cam.fov_y, aspect)
@@ -1043,14 +1049,19 @@ class Renderer:
         prep.parts_tex.use(UNIT_PARTS)
         ctx.enable(moderngl.DEPTH_TEST)
         ctx.depth_func = "<"
-        closed, total = geo.shadow_closed_count, geo.shadow_total_count
+        self._draw_runs(geo.vao_shadow, geo.shadow_closed_count, geo.shadow_total_count, "front")
+
+    def _draw_runs(self, vao: moderngl.VertexArray, closed: int, total: int, cull_face: str) -> None:
+        """Draw a vertex array's first `total` indices: the first `closed` (closed shapes) with `cull_face` faces
+        culled, the rest (open meshes) without."""
+        ctx = self.ctx
         if closed:
             ctx.enable(moderngl.CULL_FACE)
-            ctx.cull_face = "front"
-            self._draw(geo.vao_shadow, closed)
+            ctx.cull_face = cull_face
+            self._draw(vao, closed)
         ctx.disable(moderngl.CULL_FACE)
         if total > closed:
-            self._draw(geo.vao_shadow, total - closed, closed)
+            self._draw(vao, total - closed, closed)
 
     def _main_pass(
         self,
@@ -1085,13 +1096,7 @@ class Renderer:
             geo.vao_parts.program["u_clip_ground"].value = 1.0 if clip_ground else 0.0
             self._wait_for_queued()  # the shadow map this frame's shadow pass may have redrawn
             ctx.enable_direct(GL_CLIP_DISTANCE0)
-            if geo.closed_count:
-                ctx.enable(moderngl.CULL_FACE)
-                ctx.cull_face = "back"
-                self._draw(geo.vao_parts, geo.closed_count)
-            ctx.disable(moderngl.CULL_FACE)
-            if geo.total_count > geo.closed_count:
-                self._draw(geo.vao_parts, geo.total_count - geo.closed_count, geo.closed_count)
+            self._draw_runs(geo.vao_parts, geo.closed_count, geo.total_count, "back")
             ctx.disable_direct(GL_CLIP_DISTANCE0)
         # Background at the far plane: pixels already covered by parts fail the depth test before shading.
         ctx.depth_func = "<="
