@@ -63,6 +63,7 @@ POSE_TEXELS = 4
 PART_ATTRIBS = (("in_albedo", 4), ("in_mat", 3))  # (rgb + emissive), (id, spec, shininess): float32 each
 GL_CLIP_DISTANCE0 = 0x3000
 GL_TRIANGLES, GL_UNSIGNED_INT, GL_DEPTH_BUFFER_BIT = 0x0004, 0x1405, 0x0100
+GL_RGBA, GL_UNSIGNED_BYTE, GL_COLOR_ATTACHMENT0, GL_PACK_ALIGNMENT = 0x1908, 0x1401, 0x8CE0, 0x0D05
 MAX_HALOS = 8  # emissive parts that get a screen-space halo (the brightest, biggest ones)
 # Previous-frame weight per unit of shutter (180 degrees -> 0.15): more reads as ghosting, not blur.
 BLEND_PER_SHUTTER = 0.3
@@ -323,6 +324,11 @@ class Renderer:
         self._bind_vertex_array = gl_proc("glBindVertexArray", ctypes.c_uint)
         self._draw_elements = gl_proc("glDrawElementsInstanced", ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
                                        ctypes.c_void_p, ctypes.c_int)
+        # The frame's read-back, also without the GIL (`_read_output`).
+        self._read_buffer = gl_proc("glReadBuffer", ctypes.c_uint)
+        self._pixel_store = gl_proc("glPixelStorei", ctypes.c_uint, ctypes.c_int)
+        self._read_pixels = gl_proc("glReadPixels", ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                    ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p)
         self._probe_fbo: moderngl.Framebuffer | None = None  # the draw-order probe's depth target, made when needed
         self._make_targets()
         # From here on every GL call happens inside `with self.ctx:` (make current, then restore), so frames can
@@ -901,9 +907,9 @@ class Renderer:
                     if not output:
                         continue
                     self._wait_for_queued()
-                    # RGBA as stored (llvmpipe converts to RGB per pixel: ~0.5 ms CPU a 854x480 frame, GIL held),
-                    # then to RGB with cv2 (SIMD, without the GIL).
-                    fbo.read_into(rgba, components=4, alignment=1)
+                    # RGBA as stored (an RGB read makes llvmpipe convert per pixel: ~0.5 ms CPU a 854x480 frame),
+                    # read without the GIL, then to RGB with cv2 (SIMD, without the GIL too).
+                    self._read_output(rgba)
                     frame = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
                 yield frame
         finally:
@@ -1028,6 +1034,19 @@ class Renderer:
         self._bind_vertex_array(vao.glo)
         self._draw_elements(GL_TRIANGLES, count, GL_UNSIGNED_INT, first * 4, 1)
 
+    def _read_output(self, rgba: np.ndarray) -> None:
+        """Read the bound output target into `rgba` ((height, width, 4) uint8, C-contiguous) as
+        `out_fbo.read_into(rgba, components=4, alignment=1)` does, without the GIL: ~0.8 ms a 854x480 frame that
+        the other half's renderer and the encoder could not run their Python in (`split_render`). (The full-screen
+        triangles' draws stay moderngl's: they return in microseconds, and letting go of the GIL for so short a call
+        hands it to another thread that may keep it for the switch interval; measured no better.)"""
+        if self._read_buffer is None or self._pixel_store is None or self._read_pixels is None:
+            self.out_fbo.read_into(rgba, components=4, alignment=1)
+            return
+        self._read_buffer(GL_COLOR_ATTACHMENT0)
+        self._pixel_store(GL_PACK_ALIGNMENT, 1)
+        self._read_pixels(0, 0, self.width, self.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.ctypes.data)
+
     def _shadow_pass(self, prep: _Prepared, geo: _Geometry, light_vp: np.ndarray, rect: Rect | None = None) -> None:
         """Render part depths from the sun (back faces only: lit surfaces then need almost no bias), only inside
         `rect` (texels) when given."""
@@ -1137,7 +1156,7 @@ class Renderer:
         ctx.enable_direct(GL_CLIP_DISTANCE0)
         for face in ("front", "back"):  # the far side of a bubble, then its near side over it
             ctx.cull_face = face
-            geo.vao_glass.render(moderngl.TRIANGLES, vertices=geo.glass_count)
+            self._draw(geo.vao_glass, geo.glass_count)
         ctx.disable_direct(GL_CLIP_DISTANCE0)
         ctx.disable(moderngl.BLEND | moderngl.CULL_FACE)
         ctx.cull_face = "back"
