@@ -147,3 +147,14 @@ def test_the_aac_coder_option_reaches_the_encoder(tmp_path):
     with pytest.raises(av.error.ArgumentError):
         encode_mp4(_frames(6), _audio(1, 0.5), tmp_path / "n.mp4", width=160, height=90, fps=24, n_frames=6,
                    options=EncodeOptions(aac_coder="no-such-coder"))
+
+
+def test_yuv_frames_hold_the_same_planes_as_from_ndarray() -> None:
+    import cv2
+
+    from reelcast.media.encode import _yuv420p_frame
+
+    rgb = np.random.default_rng(3).integers(0, 256, (90, 160, 3), np.uint8)
+    yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+    ours, theirs = _yuv420p_frame(yuv, 160, 90), av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+    assert np.array_equal(ours.to_ndarray(), theirs.to_ndarray())
