@@ -109,7 +109,8 @@ def test_ordered_indices_keep_every_triangle_and_closed_parts_first() -> None:
     sheet = Part("sheet", "sheet", "mesh", (1.0,), (0.5, 0.5, 0.5), mesh_vertices=cube_v[:4], mesh_faces=cube_f[:2])
     cube = Part("cube", "cube", "mesh", (1.0,), (0.5, 0.5, 0.5), mesh_vertices=cube_v, mesh_faces=cube_f)
     geo = merge_parts([sheet, _ball(), cube])
-    assert geo.part_open.tolist() == [True, False, False]  # a watertight mesh is culled like a primitive
+    culled = [int(c) == len(i) > 0 for c, i in zip(geo.part_culled, geo.part_indices, strict=True)]
+    assert culled == [False, True, True]  # a watertight mesh is culled like a primitive
     order = np.array([2, 0, 1])
     idx = geo.ordered_indices(order)
     assert sorted(idx.tolist()) == sorted(geo.indices.tolist())

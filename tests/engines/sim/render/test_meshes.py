@@ -63,7 +63,7 @@ def test_closed_index_count_counts_the_closed_parts_of_an_order() -> None:
     sheet = Part("sheet", "b", "mesh", (1.0,), (0.0, 1.0, 0.0), mesh_vertices=np.array(
         [[0, 0, 0], [1, 0, 0], [0, 1, 0]], np.float32), mesh_faces=np.array([[0, 1, 2]], np.int32))
     geo = meshes.merge_parts([cube, sheet])
-    assert geo.part_open.tolist() == [False, True]
+    assert geo.part_culled.tolist() == [len(geo.part_indices[0]), 0]  # the cube all culled, the open sheet none
     assert geo.closed_index_count(np.array([1, 0])) == len(geo.part_indices[0])
     assert geo.closed_index_count(np.array([1])) == 0
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from reelcast.engines.sim.render.caps import CappedMesh, capped, shared_points
 from reelcast.engines.sim.scene import Part
 
 Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (n,3), normals (n,3), faces (m,3)
@@ -347,6 +348,27 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
     return _cached(_DECIMATED, key, lambda: _stored_mesh(key, make))
 
 
+_CAPPED: OrderedDict[bytes, Any] = OrderedDict()
+
+
+def capped_mesh(mesh: Mesh, joins: np.ndarray) -> CappedMesh | None:
+    """`caps.capped` of a processed open mesh (a dog's skin band) where it joins `joins` (the points it shares with
+    its entity's other meshes), cached by both: the mesh closed by caps so most of it can be drawn culled, or None."""
+    pos, nrm, faces = mesh
+    key = _mesh_key(np.ascontiguousarray(pos, np.float64), np.ascontiguousarray(faces, np.int64), 3)
+    key = hashlib.sha256(key + np.ascontiguousarray(joins, np.float64).tobytes()).digest()
+    return _cached(_CAPPED, key, lambda: capped(pos, nrm, faces, joins))
+
+
+def _joins(parts: list[Part]) -> dict[str, np.ndarray]:
+    """Per entity with two or more open user meshes (the dog's skin bands): the points where they meet."""
+    meshes: dict[str, list[np.ndarray]] = {}
+    for part in parts:
+        if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
+            meshes.setdefault(part.entity, []).append(np.asarray(part.mesh_vertices, np.float64))
+    return {entity: shared_points(vs) for entity, vs in meshes.items() if len(vs) >= 2}
+
+
 def shadow_mesh(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions and faces of the mesh decimated to 1/divisor for the shadow map only: the shadow pass reads no
     normals, so the repair, crease split and normal transfer of `decimated_mesh_closed` are skipped, and it is
@@ -457,17 +479,19 @@ class MergedGeometry:
     shadow_indices: np.ndarray  # (j,) uint32, casters only
     shadow_closed_count: int
     part_indices: list[np.ndarray] = field(default_factory=list)  # each part's own slice of `indices`
-    part_open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (n_parts,) drawn without culling
+    # (n_parts,) how many of each part's indices (the first) are drawn culled: all of a closed shape's, those of
+    # an open mesh's triangles its caps close (caps.py), none of the rest
+    part_culled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def ordered_indices(self, order: np.ndarray) -> np.ndarray:
-        """`indices` with the parts drawn in `order` (closed ones still first), e.g. nearest first for early-z."""
-        closed = [self.part_indices[i] for i in order if not self.part_open[i]]
-        open_ = [self.part_indices[i] for i in order if self.part_open[i]]
-        return np.concatenate([_cat(closed), _cat(open_)])
+        """`indices` with the parts drawn in `order` (culled ones still first), e.g. nearest first for early-z."""
+        culled = [self.part_indices[i][:self.part_culled[i]] for i in order]
+        unculled = [self.part_indices[i][self.part_culled[i]:] for i in order]
+        return np.concatenate([_cat(culled), _cat(unculled)])
 
     def closed_index_count(self, order: np.ndarray) -> int:
-        """How many of `ordered_indices(order)` belong to closed parts (the culled run at its start)."""
-        return int(sum(len(self.part_indices[i]) for i in order if not self.part_open[i]))
+        """How many of `ordered_indices(order)` are drawn culled (the run at its start)."""
+        return int(sum(min(int(self.part_culled[i]), len(self.part_indices[i])) for i in order))
 
 
 def _cat(chunks: list[np.ndarray]) -> np.ndarray:
@@ -493,8 +517,9 @@ def merge_parts(
     cast_open: list[np.ndarray] = []
     chunks: list[np.ndarray] = []
     per_part: list[np.ndarray] = []
-    is_open = np.zeros(len(parts), bool)
+    culled = np.zeros(len(parts), np.int64)
     radii = np.zeros(len(parts), np.float32)
+    joins = _joins(parts)
     base = 0
 
     def vertex_rows(pos: np.ndarray, nrm: np.ndarray, i: int) -> np.ndarray:
@@ -508,15 +533,24 @@ def merge_parts(
         else:
             pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
             closed_mesh = True
-        is_open[i] = not closed_mesh
+        # The shadow pass draws an open mesh as it is (its own copy of the triangles, unculled); the picture, with
+        # caps where it joins the entity's other meshes, culled where they close it (caps.py).
+        cast_faces, n_culled = faces, faces.size if closed_mesh else 0
+        if not closed_mesh and part.entity in joins:
+            with_caps = capped_mesh((pos, nrm, faces), joins[part.entity])
+            if with_caps is not None:
+                pos, nrm, faces = with_caps.pos, with_caps.nrm, with_caps.faces
+                n_culled = 3 * with_caps.culled
+        culled[i] = n_culled
         radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
         chunks.append(vertex_rows(pos, nrm, i))
         idx = (faces + base).astype(np.uint32).ravel()
         per_part.append(idx)
-        (open_ if is_open[i] else closed).append(idx)
+        closed.append(idx[:n_culled])
+        open_.append(idx[n_culled:])
+        cast_idx, cast_is_open = (cast_faces + base).astype(np.uint32).ravel(), not closed_mesh
         base += len(pos)
         if part.casts_shadow:
-            cast_idx, cast_is_open = idx, is_open[i]
             shadow_div = divisor if shadow_divisors is None or not user else int(shadow_divisors[i])
             if shadow_div != divisor:
                 spos, sfaces = shadow_mesh(part.mesh_vertices, part.mesh_faces, shadow_div)
@@ -535,7 +569,7 @@ def merge_parts(
         shadow_indices=np.ascontiguousarray(np.concatenate([_cat(cast_closed), _cat(cast_open)])),
         shadow_closed_count=sum(len(a) for a in cast_closed),
         part_indices=per_part,
-        part_open=is_open,
+        part_culled=culled,
     )
 
 
@@ -548,5 +582,5 @@ def split_translucent(geo: MergedGeometry, translucent: np.ndarray) -> tuple[Mer
     per_part = [np.zeros(0, np.uint32) if translucent[i] else idx for i, idx in enumerate(geo.part_indices)]
     opaque = replace(geo, part_indices=per_part)
     indices = opaque.ordered_indices(np.arange(len(per_part)))
-    closed = sum(len(idx) for i, idx in enumerate(per_part) if not geo.part_open[i])
+    closed = opaque.closed_index_count(np.arange(len(per_part)))
     return replace(opaque, indices=np.ascontiguousarray(indices), closed_count=closed), glass
