@@ -40,28 +40,29 @@ def test_a_capped_tube_is_closed_and_wound_outwards() -> None:
     pos, nrm, faces = tube(0.0, 1.0)
     out = caps.capped(pos, nrm, faces)
     assert out is not None
-    uses = edge_uses(out.pos, out.faces)
+    out_pos, _, out_faces = out
+    uses = edge_uses(out_pos, out_faces)
     assert all(uses.get((b, a)) == 1 for (a, b) in uses)  # every edge run once each way: closed, consistent
-    v0, v1, v2 = (out.pos[out.faces[:, k]] for k in range(3))
+    v0, v1, v2 = (out_pos[out_faces[:, k]] for k in range(3))
     assert float(np.einsum("ij,ij->", v0, np.cross(v1, v2))) > 0.0
-    assert out.culled == len(out.faces)
 
 
 def test_capping_keeps_the_original_vertices_and_triangles() -> None:
     pos, nrm, faces = tube(0.0, 1.0)
     out = caps.capped(pos, nrm, faces)
     assert out is not None
-    assert np.array_equal(out.pos[: len(pos)], pos) and np.array_equal(out.nrm[: len(nrm)], nrm)
-    assert {tuple(t) for t in faces.tolist()} <= {tuple(t) for t in out.faces.tolist()}
-    assert len(out.faces) == len(faces) + 2 * SEGMENTS  # a fan of one triangle per border edge at each end
+    out_pos, out_nrm, out_faces = out
+    assert np.array_equal(out_pos[: len(pos)], pos) and np.array_equal(out_nrm[: len(nrm)], nrm)
+    assert np.array_equal(out_faces[: len(faces)], faces)
+    assert len(out_faces) == len(faces) + 2 * SEGMENTS  # a fan of one triangle per border edge at each end
 
 
 def test_a_cap_rim_shades_as_the_skin_it_closes() -> None:
     pos, nrm, faces = tube(0.0, 1.0)
     out = caps.capped(pos, nrm, faces)
     assert out is not None
-    rim = out.pos[len(pos):]
-    rim_nrm = out.nrm[len(pos):]
+    rim = out[0][len(pos):]
+    rim_nrm = out[1][len(pos):]
     on_skin = np.linalg.norm(rim[:, :2], axis=1) > 0.05  # (the two centres are on the axis)
     assert np.allclose(rim_nrm[on_skin][:, 2], 0.0) and np.allclose(np.linalg.norm(rim_nrm[on_skin], axis=1), 1.0)
     assert np.allclose(np.abs(rim_nrm[~on_skin][:, 2]), 1.0)  # a centre faces along the axis

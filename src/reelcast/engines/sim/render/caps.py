@@ -5,14 +5,13 @@ The dog's skin (dm_control) comes as ~80 rigid bands, each an open tube or shell
 Drawn without culling, every band's inside is rasterized and shaded wherever it lies behind the outside (llvmpipe
 shades per 4x4 block, so a close-up's ~30k such triangles cost more than the pixels they cover). Culled alone, a bent
 joint opens a slit between two bands through which the background shows where their insides showed before. A cap
-over each border loop that joins another band (a fan from the loop's centre, facing out of the band, its rim shaded
-as the skin there) closes the band: through a slit one sees the neighbour's cap instead of its inside. A border that
-joins nothing (an ear's rim: its inside is meant to be seen) gets no cap, and the triangles near it stay unculled.
+over each border loop (a fan from the loop's centre, facing out of the band, its rim shaded as the skin there)
+closes the band: through a slit one sees the neighbour's cap instead of its inside. Only bands whose every loop joins
+another band and whose caps are small next to their skin are closed (the torso, the paws, the tail's end): an opening
+onto nothing, or a large one (the head's neck loop, whose fan would cross the ears), shows what is behind it.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,15 +20,7 @@ JOINED_SHARE = 0.9  # a loop joins another mesh when this share of its points ar
 MAX_CAP_SHARE = 0.2  # caps at most this share of the skin they close (a paw, the torso: not an ear or a thin ring)
 
 
-@dataclass(frozen=True)
-class CappedMesh:
-    """A mesh with caps: its vertices and triangles after the original ones (which keep their indices), the
-    triangles reordered so that the first `culled` may be drawn back-face culled."""
-
-    pos: np.ndarray
-    nrm: np.ndarray
-    faces: np.ndarray
-    culled: int
+Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (n, 3), normals (n, 3), triangles (k, 3)
 
 
 def point_codes(pos: np.ndarray) -> np.ndarray:
@@ -46,10 +37,12 @@ def shared_points(meshes: list[np.ndarray]) -> np.ndarray:
     return points[counts >= 2]
 
 
-def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarray | None = None) -> CappedMesh | None:
-    """The mesh with a cap over each border loop that joins another mesh (most of its points among `joins`, rows of
-    `point_codes`; None: every loop) and belongs to a piece wound outwards, or None when there is none: already
-    closed, inconsistently wound, a border that is not simple loops, no loop joined, or all wound inwards."""
+def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarray | None = None) -> Mesh | None:
+    """The mesh closed by a cap over each border loop (the caps' vertices and triangles after the original ones,
+    which keep their indices), or None where it may not be: already closed, inconsistently wound, a border that is
+    not simple loops, a loop that does not join another mesh (most of its points among `joins`, rows of
+    `point_codes`; None: take every loop as joined), a piece that would face inwards, or caps larger than
+    MAX_CAP_SHARE of the skin."""
     f = np.asarray(faces, np.int64)
     p = np.asarray(pos, np.float64)
     if len(f) == 0:
@@ -98,14 +91,9 @@ def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarra
     if cap_area > MAX_CAP_SHARE * 0.5 * float(np.linalg.norm(np.cross(p[f[:, 1]] - p[f[:, 0]],
                                                                         p[f[:, 2]] - p[f[:, 0]]), axis=1).sum()):
         return None  # openings large next to the skin: little to cull, and what they open onto is seen
-    out_faces = np.vstack([f, *cap_tri])
-    culled = len(out_faces)
-    return CappedMesh(
-        pos=np.vstack([p, *cap_pos]).astype(np.asarray(pos).dtype),
-        nrm=np.vstack([np.asarray(nrm, np.float64), *cap_nrm]).astype(np.asarray(nrm).dtype),
-        faces=out_faces.astype(np.asarray(faces).dtype),
-        culled=culled,
-    )
+    return (np.vstack([p, *cap_pos]).astype(np.asarray(pos).dtype),
+            np.vstack([np.asarray(nrm, np.float64), *cap_nrm]).astype(np.asarray(nrm).dtype),
+            np.vstack([f, *cap_tri]).astype(np.asarray(faces).dtype))
 
 
 def _border_loops(point_faces: np.ndarray, n_points: int) -> list[list[int]] | None:
@@ -170,5 +158,3 @@ def _components(point_faces: np.ndarray, n_points: int) -> np.ndarray:
     b = np.concatenate([point_faces[:, 1], point_faces[:, 2]])
     graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(n_points, n_points))
     return connected_components(graph, directed=False)[1]
-
-

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from reelcast.engines.sim.render.caps import CappedMesh, capped, shared_points
+from reelcast.engines.sim.render.caps import capped, shared_points
 from reelcast.engines.sim.scene import Part
 
 Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (n,3), normals (n,3), faces (m,3)
@@ -351,7 +351,7 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
 _CAPPED: OrderedDict[bytes, Any] = OrderedDict()
 
 
-def capped_mesh(mesh: Mesh, joins: np.ndarray) -> CappedMesh | None:
+def capped_mesh(mesh: Mesh, joins: np.ndarray) -> Mesh | None:
     """`caps.capped` of a processed open mesh (a dog's skin band) where it joins `joins` (the points it shares with
     its entity's other meshes), cached by both: the mesh closed by caps so most of it can be drawn culled, or None."""
     pos, nrm, faces = mesh
@@ -479,8 +479,8 @@ class MergedGeometry:
     shadow_indices: np.ndarray  # (j,) uint32, casters only
     shadow_closed_count: int
     part_indices: list[np.ndarray] = field(default_factory=list)  # each part's own slice of `indices`
-    # (n_parts,) how many of each part's indices (the first) are drawn culled: all of a closed shape's, those of
-    # an open mesh's triangles its caps close (caps.py), none of the rest
+    # (n_parts,) how many of each part's indices (the first) are drawn culled: all of a closed shape's or of an open
+    # mesh closed by caps (caps.py), none of another open mesh's
     part_culled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def ordered_indices(self, order: np.ndarray) -> np.ndarray:
@@ -539,8 +539,8 @@ def merge_parts(
         if not closed_mesh and part.entity in joins:
             with_caps = capped_mesh((pos, nrm, faces), joins[part.entity])
             if with_caps is not None:
-                pos, nrm, faces = with_caps.pos, with_caps.nrm, with_caps.faces
-                n_culled = 3 * with_caps.culled
+                pos, nrm, faces = with_caps
+                n_culled = faces.size
         culled[i] = n_culled
         radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
         chunks.append(vertex_rows(pos, nrm, i))
