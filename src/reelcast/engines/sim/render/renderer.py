@@ -399,9 +399,11 @@ class Renderer:
         """The quarter-size target the glow and the halos are composed in (the post pass takes one tap of it)."""
         if self.glow_small is None or self.glow_small_fbo is None:
             size = (self.scene_width, self.scene_height)
-            # 32-bit float: llvmpipe filters it natively, where a half-float tap (converted per texel) cost the post
-            # pass ~0.9 ms more a frame at 854x480; the target is small (1/16 of the scene).
-            self.glow_small = self.ctx.texture((max(1, size[0] // 4), max(1, size[1] // 4)), 4, dtype="f4")
+            # 8-bit: llvmpipe's bilinear tap of it in the post pass costs ~0.7 ms less CPU a 854x480 frame than of
+            # 32-bit floats (and a half-float tap, converted per texel, ~0.9 ms more). The glow and halos it holds
+            # are light added to the picture, at most ~1 where they do not saturate it anyway; 1/255 steps moved the
+            # seeds' output by at most 3 levels (docs/decisions.md).
+            self.glow_small = self.ctx.texture((max(1, size[0] // 4), max(1, size[1] // 4)), 4)
             self.glow_small.filter = (moderngl.LINEAR, moderngl.LINEAR)
             self.glow_small.repeat_x = self.glow_small.repeat_y = False
             self.glow_small_fbo = self.ctx.framebuffer([self.glow_small])
