@@ -24,8 +24,9 @@ Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (n, 3), normals (n
 
 
 def point_codes(pos: np.ndarray) -> np.ndarray:
-    """Each vertex's point of the surface as a comparable row (positions rounded to POINT_DECIMALS)."""
-    return np.round(np.asarray(pos, np.float64), POINT_DECIMALS)
+    """Each vertex's point of the surface as a comparable row (positions rounded to POINT_DECIMALS; + 0.0 makes
+    -0.0 the same bytes as 0.0)."""
+    return np.round(np.asarray(pos, np.float64), POINT_DECIMALS) + 0.0
 
 
 def shared_points(meshes: list[np.ndarray]) -> np.ndarray:
@@ -55,7 +56,8 @@ def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarra
     where = np.zeros(len(codes), np.int64)
     where[point] = np.arange(len(point))
     points, normals = p[where], np.asarray(nrm, np.float64)[where]
-    if joins is not None and any(_share_in(codes[loop], joins) < JOINED_SHARE for loop in loops):
+    table = None if joins is None else np.sort(_row_bytes(joins))
+    if table is not None and any(_share_in(codes[loop], table) < JOINED_SHARE for loop in loops):
         return None  # an opening onto nothing (an ear's inside is meant to be seen)
     component = _components(point[f], len(codes))
     # Six times each connected piece's signed volume, closed by its caps: a piece wound inwards (negative) would be
@@ -137,11 +139,19 @@ def _border_loops(point_faces: np.ndarray, n_points: int) -> list[list[int]] | N
 
 
 def _share_in(rows: np.ndarray, table: np.ndarray) -> float:
-    """The share of `rows` that are rows of `table`."""
+    """The share of `rows` (rows of `point_codes`) that are in `table` (their `_row_bytes`, sorted): whole rows
+    compared as bytes, a tenth of the time np.unique(axis=0) took for the dog's ~80 bands."""
     if len(rows) == 0 or len(table) == 0:
         return 0.0
-    both = np.unique(np.concatenate([np.unique(rows, axis=0), np.unique(table, axis=0)]), axis=0, return_counts=True)
-    return float((both[1] >= 2).sum()) / len(np.unique(rows, axis=0))
+    keys = _row_bytes(rows)
+    at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return float((table[at] == keys).mean())
+
+
+def _row_bytes(a: np.ndarray) -> np.ndarray:
+    """Each row of a float64 (n, 3) array as one opaque value (for set operations on rows)."""
+    a = np.ascontiguousarray(a, np.float64)
+    return a.view(np.dtype((np.void, 8 * a.shape[1]))).reshape(-1)
 
 
 def _signed(p: np.ndarray, f: np.ndarray) -> np.ndarray:
