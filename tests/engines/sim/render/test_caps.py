@@ -40,18 +40,19 @@ def test_a_capped_tube_is_closed_and_wound_outwards() -> None:
     pos, nrm, faces = tube(0.0, 1.0)
     out = caps.capped(pos, nrm, faces)
     assert out is not None
-    out_pos, _, out_faces = out
+    (out_pos, _, out_faces), culled = out
     uses = edge_uses(out_pos, out_faces)
     assert all(uses.get((b, a)) == 1 for (a, b) in uses)  # every edge run once each way: closed, consistent
     v0, v1, v2 = (out_pos[out_faces[:, k]] for k in range(3))
     assert float(np.einsum("ij,ij->", v0, np.cross(v1, v2))) > 0.0
+    assert culled == len(out_faces)
 
 
 def test_capping_keeps_the_original_vertices_and_triangles() -> None:
     pos, nrm, faces = tube(0.0, 1.0)
     out = caps.capped(pos, nrm, faces)
     assert out is not None
-    out_pos, out_nrm, out_faces = out
+    (out_pos, out_nrm, out_faces), _ = out
     assert np.array_equal(out_pos[: len(pos)], pos) and np.array_equal(out_nrm[: len(nrm)], nrm)
     assert np.array_equal(out_faces[: len(faces)], faces)
     assert len(out_faces) == len(faces) + 2 * SEGMENTS  # a fan of one triangle per border edge at each end
@@ -61,8 +62,8 @@ def test_a_cap_rim_shades_as_the_skin_it_closes() -> None:
     pos, nrm, faces = tube(0.0, 1.0)
     out = caps.capped(pos, nrm, faces)
     assert out is not None
-    rim = out[0][len(pos):]
-    rim_nrm = out[1][len(pos):]
+    rim = out[0][0][len(pos):]
+    rim_nrm = out[0][1][len(pos):]
     on_skin = np.linalg.norm(rim[:, :2], axis=1) > 0.05  # (the two centres are on the axis)
     assert np.allclose(rim_nrm[on_skin][:, 2], 0.0) and np.allclose(np.linalg.norm(rim_nrm[on_skin], axis=1), 1.0)
     assert np.allclose(np.abs(rim_nrm[~on_skin][:, 2]), 1.0)  # a centre faces along the axis
@@ -83,7 +84,20 @@ def test_a_border_that_joins_nothing_is_not_capped() -> None:
 
 def test_openings_large_next_to_the_skin_are_not_capped() -> None:
     pos, nrm, faces = tube(0.0, 0.05, rings=2)  # a thin ring: its two caps would outweigh its skin
-    assert caps.capped(pos, nrm, faces) is None
+    assert caps.capped(pos, nrm, faces) is None  # (and nothing of it lies far from its openings)
+
+
+def test_a_band_too_open_to_cap_culls_only_what_lies_far_from_its_openings() -> None:
+    pos, nrm, faces = tube(0.0, 0.3, rings=13)  # caps 0.063 m² over 0.19 m² of skin: too large a share
+    out = caps.capped(pos, nrm, faces)
+    assert out is not None
+    (out_pos, _, out_faces), culled = out
+    assert len(out_pos) == len(pos) and len(out_faces) == len(faces)  # no caps: the same triangles, reordered
+    assert {tuple(t) for t in out_faces.tolist()} == {tuple(t) for t in faces.tolist()}
+    z = out_pos[out_faces][:, :, 2]
+    assert 0 < culled < len(faces)
+    assert np.all((z[:culled] >= 0.05) & (z[:culled] <= 0.25))  # half the opening's radius (0.1 m) from each end
+    assert np.all(np.any((z[culled:] < 0.05 + 1e-9) | (z[culled:] > 0.25 - 1e-9), axis=1))
 
 
 def test_an_inconsistently_wound_mesh_is_not_capped() -> None:

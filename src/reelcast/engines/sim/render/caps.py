@@ -7,8 +7,9 @@ shades per 4x4 block, so a close-up's ~30k such triangles cost more than the pix
 joint opens a slit between two bands through which the background shows where their insides showed before. A cap
 over each border loop (a fan from the loop's centre, facing out of the band, its rim shaded as the skin there)
 closes the band: through a slit one sees the neighbour's cap instead of its inside. Only bands whose every loop joins
-another band and whose caps are small next to their skin are closed (the torso, the paws, the tail's end): an opening
-onto nothing, or a large one (the head's neck loop, whose fan would cross the ears), shows what is behind it.
+another band and whose caps are small next to their skin are closed (the torso, the paws, the tail's end); where the
+caps would be large (the head's neck loop, whose fan would cross the ears) the band stays open and only what lies far
+from its openings is culled; an opening onto nothing leaves the band unculled.
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ def shared_points(meshes: list[np.ndarray]) -> np.ndarray:
     return points[counts >= 2]
 
 
-def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarray | None = None) -> Mesh | None:
-    """The mesh closed by a cap over each border loop (the caps' vertices and triangles after the original ones,
-    which keep their indices), or None where it may not be: already closed, inconsistently wound, a border that is
-    not simple loops, a loop that does not join another mesh (most of its points among `joins`, rows of
-    `point_codes`; None: take every loop as joined), a piece that would face inwards, or caps larger than
-    MAX_CAP_SHARE of the skin."""
+def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray,
+           joins: np.ndarray | None = None) -> tuple[Mesh, int] | None:
+    """The mesh to draw and how many of its first triangles may be culled, or None where none may: already closed,
+    inconsistently wound, a border that is not simple loops, a loop that does not join another mesh (most of its
+    points among `joins`, rows of `point_codes`; None: take every loop as joined), or a piece that would face
+    inwards. Closed by a cap over each border loop (the caps' vertices and triangles after the original ones, which
+    keep their indices), all of it is culled; where the caps would be larger than MAX_CAP_SHARE of the skin (the
+    head's neck loop, whose fan would cross the ears) it stays open and only the triangles farther from its border
+    than half its largest opening's radius are culled (first): what shows through an opening is near it."""
     f = np.asarray(faces, np.int64)
     p = np.asarray(pos, np.float64)
     if len(f) == 0:
@@ -67,10 +71,12 @@ def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarra
     cap_nrm: list[np.ndarray] = []
     cap_tri: list[np.ndarray] = []
     cap_area = 0.0
+    largest = 0.0
     base = len(p)
     for loop in loops:
         ring = points[loop]
         centre = ring.mean(axis=0)
+        largest = max(largest, float(np.max(np.linalg.norm(ring - centre, axis=1))))
         nxt = np.roll(ring, -1, axis=0)
         # For a border edge a -> b (as its face runs it), the cap's triangle b, a, centre runs it the other way.
         volume[component[loop[0]]] += float(np.einsum("ij,ij->", nxt, np.cross(ring, centre)))
@@ -92,10 +98,14 @@ def capped(pos: np.ndarray, nrm: np.ndarray, faces: np.ndarray, joins: np.ndarra
         return None
     if cap_area > MAX_CAP_SHARE * 0.5 * float(np.linalg.norm(np.cross(p[f[:, 1]] - p[f[:, 0]],
                                                                         p[f[:, 2]] - p[f[:, 0]]), axis=1).sum()):
-        return None  # openings large next to the skin: little to cull, and what they open onto is seen
+        far = _far_from(p, f, points[np.concatenate(loops)], 0.5 * largest)
+        if not far.any():
+            return None
+        order = np.concatenate([np.flatnonzero(far), np.flatnonzero(~far)])
+        return (pos, nrm, np.asarray(faces)[order]), int(far.sum())
+    out_faces = np.vstack([f, *cap_tri]).astype(np.asarray(faces).dtype)
     return (np.vstack([p, *cap_pos]).astype(np.asarray(pos).dtype),
-            np.vstack([np.asarray(nrm, np.float64), *cap_nrm]).astype(np.asarray(nrm).dtype),
-            np.vstack([f, *cap_tri]).astype(np.asarray(faces).dtype))
+            np.vstack([np.asarray(nrm, np.float64), *cap_nrm]).astype(np.asarray(nrm).dtype), out_faces), len(out_faces)
 
 
 def _border_loops(point_faces: np.ndarray, n_points: int) -> list[list[int]] | None:
@@ -152,6 +162,18 @@ def _row_bytes(a: np.ndarray) -> np.ndarray:
     """Each row of a float64 (n, 3) array as one opaque value (for set operations on rows)."""
     a = np.ascontiguousarray(a, np.float64)
     return a.view(np.dtype((np.void, 8 * a.shape[1]))).reshape(-1)
+
+
+def _far_from(p: np.ndarray, f: np.ndarray, border: np.ndarray, reach: float) -> np.ndarray:
+    """Which triangles have no corner within `reach` of a border point."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(border)
+    near = np.zeros(len(f), bool)
+    for k in range(3):
+        d, _ = tree.query(p[f[:, k]], k=1, distance_upper_bound=reach)
+        near |= np.isfinite(d)
+    return ~near
 
 
 def _signed(p: np.ndarray, f: np.ndarray) -> np.ndarray:

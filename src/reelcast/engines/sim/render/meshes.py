@@ -351,9 +351,9 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
 _CAPPED: OrderedDict[bytes, Any] = OrderedDict()
 
 
-def capped_mesh(mesh: Mesh, joins: np.ndarray) -> Mesh | None:
+def capped_mesh(mesh: Mesh, joins: np.ndarray) -> tuple[Mesh, int] | None:
     """`caps.capped` of a processed open mesh (a dog's skin band) where it joins `joins` (the points it shares with
-    its entity's other meshes), cached by both: the mesh closed by caps so most of it can be drawn culled, or None."""
+    its entity's other meshes), cached by both: the mesh to draw and how many of its first triangles are culled."""
     pos, nrm, faces = mesh
     key = _mesh_key(np.ascontiguousarray(pos, np.float64), np.ascontiguousarray(faces, np.int64), 3)
     key = hashlib.sha256(key + np.ascontiguousarray(joins, np.float64).tobytes()).digest()
@@ -480,7 +480,7 @@ class MergedGeometry:
     shadow_closed_count: int
     part_indices: list[np.ndarray] = field(default_factory=list)  # each part's own slice of `indices`
     # (n_parts,) how many of each part's indices (the first) are drawn culled: all of a closed shape's or of an open
-    # mesh closed by caps (caps.py), none of another open mesh's
+    # mesh closed by caps, those far from the openings of one too open to cap (caps.py), none of another open mesh's
     part_culled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def ordered_indices(self, order: np.ndarray) -> np.ndarray:
@@ -539,8 +539,8 @@ def merge_parts(
         if not closed_mesh and part.entity in joins:
             with_caps = capped_mesh((pos, nrm, faces), joins[part.entity])
             if with_caps is not None:
-                pos, nrm, faces = with_caps
-                n_culled = faces.size
+                (pos, nrm, faces), culled_faces = with_caps
+                n_culled = 3 * culled_faces
         culled[i] = n_culled
         radii[i] = float(np.max(np.linalg.norm(pos, axis=1))) if len(pos) else 0.0
         chunks.append(vertex_rows(pos, nrm, i))
