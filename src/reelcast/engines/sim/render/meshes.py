@@ -533,8 +533,8 @@ def merge_parts(
         else:
             pos, nrm, faces = part_mesh(part) if segments is None else part_mesh(part, int(segments[i]))
             closed_mesh = True
-        # The shadow pass draws an open mesh as it is (its own copy of the triangles, unculled); the picture, with
-        # caps where it joins the entity's other meshes, culled where they close it (caps.py).
+        # The shadow pass draws an open mesh as it is (its own triangles, unculled); the picture, closed by caps where
+        # it joins the entity's other meshes and culled, or culled only away from openings too large to cap (caps.py).
         cast_faces, n_culled = faces, faces.size if closed_mesh else 0
         if not closed_mesh and part.entity in joins:
             with_caps = capped_mesh((pos, nrm, faces), joins[part.entity])
@@ -548,9 +548,11 @@ def merge_parts(
         per_part.append(idx)
         closed.append(idx[:n_culled])
         open_.append(idx[n_culled:])
-        cast_idx, cast_is_open = (cast_faces + base).astype(np.uint32).ravel(), not closed_mesh
+        part_base = base
         base += len(pos)
         if part.casts_shadow:
+            cast_idx = idx if faces is cast_faces else (cast_faces + part_base).astype(np.uint32).ravel()
+            cast_is_open = not closed_mesh
             shadow_div = divisor if shadow_divisors is None or not user else int(shadow_divisors[i])
             if shadow_div != divisor:
                 spos, sfaces = shadow_mesh(part.mesh_vertices, part.mesh_faces, shadow_div)
