@@ -38,7 +38,8 @@ def test_without_motion_blur_or_at_a_cut_nothing_is_drawn_twice() -> None:
 
 
 def test_a_clip_too_short_to_split_draws_each_frame_once() -> None:
-    assert draw_schedule(range(30), 30) == [(f, True) for f in range(30)]
+    n = 2 * MIN_SPLIT_FRAMES - 1
+    assert draw_schedule(range(n), n) == [(f, True) for f in range(n)]
 
 
 def test_shots_are_the_runs_between_cuts() -> None:

@@ -45,6 +45,7 @@ from reelcast.engines.sim.render.shader_constants import (
     scene_constants,
 )
 from reelcast.engines.sim.scene import Environment, SimTimeline
+from reelcast.media.cpu_budget import rasterizer_threads
 from reelcast.prompt.plan import Style
 
 QUALITIES = ("fast", "high", "auto")
@@ -298,8 +299,8 @@ class Renderer:
             raise ValueError(f"bad frame size {width}x{height}")
         if quality not in QUALITIES:
             raise ValueError(f"quality must be one of {QUALITIES}, not {quality!r}")
-        # llvmpipe reads this once, at context creation; respect an operator's setting.
-        os.environ.setdefault("LP_NUM_THREADS", str(max(1, min(os.cpu_count() or 2, 16))))
+        # llvmpipe reads this once per screen, when the screen is made; respect an operator's setting.
+        os.environ.setdefault("LP_NUM_THREADS", str(rasterizer_threads(min(os.cpu_count() or 2, 32))))
         self.width, self.height, self.style = int(width), int(height), style
         self.ctx = context if context is not None else moderngl.create_standalone_context(backend="egl")
         self.gl_renderer: str = str(self.ctx.info.get("GL_RENDERER", ""))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-MIN_SPLIT_FRAMES = 24  # each part at least this long (a second at 24 fps): shorter clips render in one piece
+MIN_SPLIT_FRAMES = 12  # each part at least this long (half a second at 24 fps): shorter clips render in one piece
 CUT_WINDOW = 1 / 6  # a cut within this share of the clip's length of the middle is preferred to the middle
 
 

@@ -6,7 +6,9 @@ second renderer on a second screen (`screens.py`) fills those gaps: measured end
 audio running), the seed clips at 854x480 took 6-16 % less time, ~1.8 cores busy (docs/benchmarks.md). The first
 half renders in the caller's thread as frames are pulled; the second half renders in a thread of its own into a
 bounded buffer, which is drained once the first half is out. The frames are the bytes of a single renderer's pass
-(`segments.py`).
+(`segments.py`). With the two screens there, each renderer's own thread rasterizes on 2 cores (no rasterizer threads:
+`cpu_budget.rasterizer_threads`), which took another 5-8 % off the richest seeds: no hand-offs between a caller and
+its rasterizer threads, and no more threads than cores.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ _DONE = object()
 
 
 def split_worthwhile(renderer: Renderer) -> bool:
-    """Whether a second software screen can help: llvmpipe, and at least two cores in this process's budget."""
+    """Whether a second software screen can help: llvmpipe, and at least two cores in this process's budget (where
+    each screen then rasterizes with half of them: `cpu_budget.rasterizer_threads`)."""
     cores = thread_budget() or os.cpu_count() or 1
-    return renderer.software and renderer.quality == "fast" and cores >= 2
+    return renderer.software and cores >= 2
 
 
 def split_render(
