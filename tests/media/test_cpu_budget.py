@@ -83,3 +83,18 @@ def test_worker_priority_is_lowered_for_threads_started_afterwards() -> None:
 
 def test_worker_priority_is_never_raised() -> None:
     assert _nice_child(5, start=12)["main"] == 12
+
+
+def test_each_of_two_screens_rasterizes_with_half_the_cores_counting_its_renderer_thread() -> None:
+    from reelcast.media.cpu_budget import rasterizer_threads
+
+    assert rasterizer_threads(2) == 0  # two renderer threads are the two cores
+    assert rasterizer_threads(4) == 1
+    assert rasterizer_threads(16) == 7
+
+
+def test_one_core_keeps_one_rasterizer_thread() -> None:
+    from reelcast.media.cpu_budget import rasterizer_threads
+
+    assert rasterizer_threads(1) == 1
+    assert rasterizer_threads(0) == 1
