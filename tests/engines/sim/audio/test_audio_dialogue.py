@@ -7,7 +7,7 @@ import pytest
 
 from reelcast.engines.sim.audio import render_stems, synthesize
 from reelcast.engines.sim.audio import speech as speech_mod
-from reelcast.engines.sim.audio.mix import duck_gain
+from reelcast.engines.sim.audio.mix import duck_gain, speech_presence
 from reelcast.prompt.plan import DialogueLine
 
 from .builders import SR, make_plan, make_timeline
@@ -32,9 +32,16 @@ def test_dialogue_puts_speech_band_energy_at_the_line_time() -> None:
 def test_dialogue_ducks_the_music() -> None:
     line = DialogueLine(speaker="coach", text="Go go go, run to the hoop!", start=0.5)
     stems = render_stems(make_plan(dialogue=[line], duration=3.0), make_timeline([], duration=3.0), seed=1)
-    gain = duck_gain(stems.speech, SR, 10.0)
+    presence = speech_presence(stems.speech, SR)
+    assert presence is not None
+    gain = duck_gain(presence, 10.0)
     assert gain[int(0.1 * SR)] > 0.99
     assert gain[int(1.0 * SR)] < 0.4
+
+
+def test_silence_has_no_speech_presence() -> None:
+    assert speech_presence(np.zeros((SR, 2), np.float32), SR) is None
+    assert speech_presence(np.full((SR, 2), 1e-4, np.float32), SR) is None  # below the speech gate
 
 
 def test_lines_without_start_follow_each_other() -> None:

@@ -68,27 +68,42 @@ def true_peak_dbfs(x: np.ndarray) -> float:
     return float(20 * np.log10(max(np.max(np.abs(up)), np.max(np.abs(x)), 1e-12)))
 
 
-def duck_gain(speech: np.ndarray, sample_rate: int, depth_db: float) -> np.ndarray:
-    """Per-sample gain (≤ 1) that dips by depth_db while speech is present, easing in and out around it."""
-    mono = np.abs(speech).max(axis=1) if speech.ndim == 2 else np.abs(speech)
+def peak_per_sample(x: np.ndarray) -> np.ndarray:
+    """|x| per sample, the louder channel's where x is (samples, channels): as np.abs(x).max(axis=1), without
+    numpy's slow reduction over a 2-wide axis (~6 ms per call on an 8 s stereo mix)."""
+    if x.ndim == 1:
+        return np.abs(x)
+    peak = np.abs(x[:, 0])
+    for c in range(1, x.shape[1]):
+        np.maximum(peak, np.abs(x[:, c]), out=peak)
+    return peak
+
+
+def duck_gain(presence: np.ndarray, depth_db: float) -> np.ndarray:
+    """Per-sample gain (≤ 1) that dips by depth_db where `speech_presence` is 1, easing in and out around it."""
+    return (10 ** (-depth_db * presence / 20)).astype(np.float32)
+
+
+def speech_presence(speech: np.ndarray, sample_rate: int) -> np.ndarray | None:
+    """Per-sample 0..1: how much speech is present, held through short pauses and eased in and out (None: none)."""
+    mono = peak_per_sample(speech)
     hop = int(0.01 * sample_rate)
     n_blocks = int(np.ceil(mono.size / hop))
     pad = np.zeros(n_blocks * hop)
     pad[: mono.size] = mono
     active = (pad.reshape(n_blocks, hop).max(axis=1) > 1e-3).astype(float)
     if not active.any():
-        return np.ones(mono.size, dtype=np.float32)
+        return None
     # hold through short pauses between words, then smooth: ~80 ms lead-in, ~250 ms recovery
     held = np.convolve(active, np.ones(25), mode="full")[: active.size] > 0
     smooth = np.convolve(held.astype(float), np.hanning(17) / np.hanning(17).sum(), mode="same")
     centres = (np.arange(n_blocks) + 0.5) * hop
-    per_sample = np.interp(np.arange(mono.size), centres, np.clip(smooth, 0, 1))  # no per-block steps (clicks)
-    return (10 ** (-depth_db * per_sample / 20)).astype(np.float32)
+    return np.interp(np.arange(mono.size), centres, np.clip(smooth, 0, 1))  # no per-block steps (clicks)
 
 
 def tame_peaks(x: np.ndarray, sample_rate: int, crest_db: float) -> np.ndarray:
     """Smoothly hold a stem's peaks to crest_db above its active RMS (look-ahead allowed: speech and music only)."""
-    peak = np.abs(x).max(axis=1) if x.ndim == 2 else np.abs(x)
+    peak = peak_per_sample(x)
     hop = max(1, int(0.01 * sample_rate))
     n_blocks = peak.size // hop
     if n_blocks == 0 or not peak.any():
@@ -106,7 +121,7 @@ def tame_peaks(x: np.ndarray, sample_rate: int, crest_db: float) -> np.ndarray:
 def limit(x: np.ndarray, sample_rate: int, ceiling_dbfs: float) -> np.ndarray:
     """Peak limiter with zero look-ahead: instant attack on the over itself, linear-in-dB release."""
     ceiling = 10 ** (ceiling_dbfs / 20)
-    peak = np.abs(x).max(axis=1) if x.ndim == 2 else np.abs(x)
+    peak = peak_per_sample(x)
     need_db = np.maximum(0.0, 20 * np.log10(np.maximum(peak, 1e-12) / ceiling))
     if not need_db.any():
         return x

@@ -9,7 +9,7 @@ import numpy as np
 from reelcast.engines.sim.audio.ambience import render_ambience, scene_kind
 from reelcast.engines.sim.audio.impacts import render_impacts
 from reelcast.engines.sim.audio.loops import render_loops
-from reelcast.engines.sim.audio.mix import duck_gain, master, tame_peaks
+from reelcast.engines.sim.audio.mix import duck_gain, master, speech_presence, tame_peaks
 from reelcast.engines.sim.audio.music import render_music
 from reelcast.engines.sim.audio.reverb import add_reverb
 from reelcast.engines.sim.audio.speech import render_dialogue
@@ -39,8 +39,12 @@ class Stems:
         music = tame_peaks(self.music, sample_rate, MUSIC_CREST_DB)
         if self.speech.any():
             mix = mix + tame_peaks(self.speech, sample_rate, SPEECH_CREST_DB)
-            mix = mix + music * duck_gain(self.speech, sample_rate, MUSIC_DUCK_DB)[:, None]
-            mix = mix + self.ambience * duck_gain(self.speech, sample_rate, AMBIENCE_DUCK_DB)[:, None]
+            presence = speech_presence(self.speech, sample_rate)  # (once for both ducked stems)
+            if presence is None:  # too quiet to duck under
+                mix = mix + music + self.ambience
+            else:
+                mix = mix + music * duck_gain(presence, MUSIC_DUCK_DB)[:, None]
+                mix = mix + self.ambience * duck_gain(presence, AMBIENCE_DUCK_DB)[:, None]
         else:
             mix = mix + music + self.ambience
         return mix
