@@ -33,6 +33,31 @@ def camera_basis(cam: CameraPose) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return eye, right, true_up, fwd
 
 
+def camera_bases(cams: list[CameraPose]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`camera_basis` of many poses at once: (k, 3) eyes, rights, ups and forwards (for the level of detail's
+    per-frame views: ~50 µs of Python a pose otherwise). Equal to camera_basis up to rounding."""
+    if not cams:
+        empty = np.zeros((0, 3))
+        return empty, empty, empty, empty
+    eye = np.array([c.eye for c in cams], np.float64)
+    up = np.array([c.up for c in cams], np.float64)
+    fwd = _normalized_rows(np.array([c.target for c in cams], np.float64) - eye)
+    fwd[~fwd.any(axis=1)] = (0.0, 1.0, 0.0)
+    right = np.cross(fwd, up)
+    along_up = np.linalg.norm(right, axis=1) < 1e-6  # looking straight along `up`: pick any perpendicular
+    if along_up.any():
+        other = np.where(np.abs(fwd[:, 1:2]) < 0.9, [[0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0]])
+        right[along_up] = np.cross(fwd[along_up], other[along_up])
+    right = _normalized_rows(right)
+    return eye, right, np.cross(right, fwd), fwd
+
+
+def _normalized_rows(v: np.ndarray) -> np.ndarray:
+    """Each row as a unit vector (rows without length as they are)."""
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    return np.where(n > 1e-12, v / np.where(n > 1e-12, n, 1.0), v)
+
+
 def look_at(cam: CameraPose) -> np.ndarray:
     """World-to-view matrix of a camera pose (OpenGL convention, looking down -Z)."""
     return view_matrix(*camera_basis(cam))

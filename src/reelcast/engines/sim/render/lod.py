@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from reelcast.engines.sim.render.camera import NEAR, camera_basis, tan_half_fov
+from reelcast.engines.sim.render.camera import NEAR, camera_bases, tan_half_fov
 from reelcast.engines.sim.render.meshes import MESH_DIVISORS, MIN_DECIMATE_FACES, decimation_error
 from reelcast.engines.sim.scene import Part, SimTimeline
 
@@ -81,10 +81,8 @@ def bound_radius(part: Part) -> float:
 def _views(tl: SimTimeline, frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per frame: the camera's eye, right, up and forward vectors and tan(fov_y / 2)."""
     cams = [tl.cameras[min(f, len(tl.cameras) - 1)] for f in range(frames)]
-    basis = [camera_basis(c) for c in cams]
     tans = np.array([tan_half_fov(c.fov_y) for c in cams])
-    return (np.array([b[0] for b in basis]), np.array([b[1] for b in basis]), np.array([b[2] for b in basis]),
-            np.array([b[3] for b in basis]), tans)
+    return (*camera_bases(cams), tans)
 
 
 def _unseen_to_zero(px: np.ndarray, rel: np.ndarray, centre: np.ndarray, bound: np.ndarray,

@@ -360,13 +360,24 @@ def capped_mesh(mesh: Mesh, joins: np.ndarray) -> tuple[Mesh, int] | None:
     return _cached(_CAPPED, key, lambda: capped(pos, nrm, faces, joins))
 
 
+_JOINS: OrderedDict[bytes, Any] = OrderedDict()
+
+
 def _joins(parts: list[Part]) -> dict[str, np.ndarray]:
-    """Per entity with two or more open user meshes (the dog's skin bands): the points where they meet."""
+    """Per entity with two or more open user meshes (the dog's skin bands): the points where they meet (cached by
+    the meshes' bytes: each shot's geometry build, and each of a split render's renderers, asks again)."""
     meshes: dict[str, list[np.ndarray]] = {}
     for part in parts:
         if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
-            meshes.setdefault(part.entity, []).append(np.asarray(part.mesh_vertices, np.float64))
-    return {entity: shared_points(vs) for entity, vs in meshes.items() if len(vs) >= 2}
+            meshes.setdefault(part.entity, []).append(np.ascontiguousarray(part.mesh_vertices, np.float64))
+    joins: dict[str, np.ndarray] = {}
+    for entity, vs in meshes.items():
+        if len(vs) >= 2:
+            digest = hashlib.sha256(np.array([len(v) for v in vs], np.int64).tobytes())
+            for v in vs:
+                digest.update(v.tobytes())
+            joins[entity] = _cached(_JOINS, digest.digest(), lambda vs=vs: shared_points(vs))
+    return joins
 
 
 def shadow_mesh(vertices: np.ndarray, faces: np.ndarray, divisor: int) -> tuple[np.ndarray, np.ndarray]:
