@@ -206,3 +206,26 @@ def test_possessive_owner_is_not_a_compound_modifier():
     plan = _compile("the dog's astronaut helmet opens up")
     assert plan.entity("dog").archetype == "dog"
     assert plan.entity("helmet").attributes["worn_by"] == "dog"
+
+
+STATION_PARAPHRASE = (
+    "An astronaut golden retriever named Sora levitates around an intergalactic pup-themed space station with a tiny "
+    "jet pack on its back. The station is filled with tennis balls, which float around in zero gravity."
+)
+
+
+def test_a_dog_at_the_station_in_one_unplaced_shot_gets_an_outside_then_an_inside_shot():
+    plan = _compile(STATION_PARAPHRASE)
+    assert [(s.indoor, s.start, s.end) for s in plan.shots] == [(False, 0.0, 4.4), (True, 4.4, 8.0)]
+    _assert_tiles(plan)
+    assert any("flies into the station" in n for n in plan.notes)
+
+
+def test_a_single_shot_request_at_the_station_stays_one_shot():
+    plan = _compile(STATION_PARAPHRASE + " Single shot.")
+    assert len(plan.shots) == 1
+
+
+def test_the_station_without_a_dog_stays_one_shot():
+    plan = _compile("tennis balls float around in zero gravity inside an intergalactic space station")
+    assert len(plan.shots) == 1

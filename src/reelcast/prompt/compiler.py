@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reelcast.prompt import vocabulary as V
 from reelcast.prompt.dialogue import find_language, find_quotes, generated_lines, is_vocalisation, script_language
@@ -320,7 +320,27 @@ def _shots(st: _State) -> None:
         for s in shots:
             if s.place and s.gravity is None:
                 s.gravity = V.PLACES[s.place].gravity if s.place in ("space", "space_station") else None
-    plan.shots = shots
+    plan.shots = _station_entry_shots(st, shots)
+
+
+# Where the dog at the space station is through the doors when the prompt does not say (the world's default too).
+STATION_ENTRY_SHARE = 0.55
+
+
+def _station_entry_shots(st: _State, shots: list[Shot]) -> list[Shot]:
+    """A dog at the space station flies in from outside through its doors (the sim world's staging). One shot that
+    says neither outside nor inside, and no "single shot" request, becomes the outside chase and then the inside
+    set-up facing him: a single camera could only watch the doorway from one side (measured: a paraphrase of the
+    seed prompt showed the door for 7 of its 8 seconds)."""
+    plan = st.plan
+    if (len(shots) != 1 or shots[0].indoor is not None or shots[0].title is not None or st.duration < 2.0
+            or plan.setting.place != "space_station" or not any(e.archetype == "dog" for e in plan.entities)
+            or is_single_shot(plan.prompt)):
+        return shots
+    base, cut = shots[0], round(STATION_ENTRY_SHARE * st.duration, 3)
+    plan.notes.append(f"the dog flies into the station: outside until {cut:g}s, then inside")
+    return [replace(base, index=0, end=cut, indoor=False, camera=replace(base.camera)),
+            replace(base, index=1, start=cut, indoor=True, camera=replace(base.camera))]
 
 
 # --- quotes, language -----------------------------------------------------------------------------------
