@@ -229,3 +229,31 @@ def test_a_single_shot_request_at_the_station_stays_one_shot():
 def test_the_station_without_a_dog_stays_one_shot():
     plan = _compile("tennis balls float around in zero gravity inside an intergalactic space station")
     assert len(plan.shots) == 1
+
+
+def test_teenagers_are_characters_who_talk():
+    plan = _compile("anime style: two sad teenagers talk quietly at a summer festival at night while fireworks burst")
+    people = [e for e in plan.entities if e.archetype == "person"]
+    assert len(people) == 2
+    assert {a.actor for a in plan.actions if a.verb == "talk"} == {p.id for p in people}
+
+
+def test_balancing_standing_on_horses_then_falling_off_is_the_riders_fall():
+    plan = _compile("a stunt rider balances standing on two horses side by side, then falls off hard", 4.0)
+    acts = {(a.actor, a.verb): a for a in plan.actions}
+    assert acts[("rider", "stand_on")].target == "horse"
+    assert acts[("rider", "fall")].attributes.get("off") == "horse"
+    assert not any(a.actor == "horse" for a in plan.actions)
+
+
+def test_a_new_clause_with_its_own_subject_keeps_it():
+    plan = _compile("the dog runs, the ball bounces", 4.0)
+    assert {(a.actor, a.verb) for a in plan.actions} == {("dog", "run"), ("ball", "bounce")}
+
+
+def test_a_cat_riding_on_a_skaters_head_sits_on_her_head():
+    plan = _compile("a cat rides on the head of a figure skater while she lands a triple axel", 4.0)
+    cat = plan.entity("cat")
+    assert cat is not None and cat.attributes.get("on") == "skater" and cat.attributes.get("position") == "head"
+    assert not any(a.actor == "cat" for a in plan.actions)
+    assert "head" not in plan.unresolved

@@ -702,15 +702,44 @@ _SKIP_BEFORE_VERB = {"is", "are", "was", "were", "then", "initially", "also", "c
                      "suddenly", "to", "will", "just", "eventually", "now"}
 
 
+# Verbs by which a small animal is carried on a person, and the animals small enough to be.
+PERCH_VERBS = {"ride", "sit", "stand_on"}
+PERCHING_ARCHETYPES = {"cat", "bird"}
+
+
+def _perched(st: _State, m: Match, act: Action) -> bool:
+    """"a cat rides on the head of a skater": the animal sits on that body part of the person (as "a skater with a
+    cat on her head" says it), so it is an attachment, not an action."""
+    toks, plan = st.tokens, st.plan
+    actor, target = plan.entity(act.actor), plan.entity(act.target) if act.target else None
+    if (act.verb not in PERCH_VERBS or actor is None or target is None or actor.archetype not in PERCHING_ARCHETYPES
+            or target.archetype != "person"):
+        return False
+    k = m.last + 1 if m.last < len(toks) and toks[m.last].text != "on" else m.last
+    k += 1 if k < len(toks) and toks[k].text == "on" else 0
+    while k < len(toks) and toks[k].text in ("a", "an", "the", "his", "her", "its", "their"):
+        k += 1
+    if k >= len(toks) or toks[k].text not in BODY_PARTS:
+        return False
+    actor.attributes["on"], actor.attributes["position"] = target.id, toks[k].text
+    st.used.add(k)
+    plan.notes.append(f"'{m.phrase} ... {toks[k].text}': the {actor.archetype} sits on the {target.id}'s "
+                      f"{toks[k].text}")
+    return True
+
+
 def _shared_subject(st: _State, m: Match, prev: tuple[int, str] | None) -> str | None:
-    """Coordinated verbs share their subject: in "X stands on Y and falls off", X falls (not Y)."""
+    """Coordinated verbs share their subject: in "X stands on Y and falls off" and in "X stands on Y, then falls
+    off" (a clause that opens on its verb), X falls (not Y)."""
     toks = st.tokens
     j = m.first - 1
     while j >= 0 and toks[j].text in _SKIP_BEFORE_VERB - {"and"}:
         j -= 1
-    if prev is None or j < 0 or toks[j].text != "and" or toks[j].sentence != prev[0]:
+    if prev is None or j < 0 or toks[j].sentence != prev[0] or toks[m.first].sentence != prev[0]:
         return None
-    return prev[1] if toks[m.first].sentence == prev[0] else None
+    if toks[j].text == "and" or toks[j].clause != toks[m.first].clause:
+        return prev[1]
+    return None
 
 
 def _actor_for(st: _State, m: Match, verb: V.Verb) -> str | None:
@@ -804,6 +833,8 @@ def _actions(st: _State) -> None:
                     if tgt is None and verb.default_target:
                         tgt = _ensure(st, verb.default_target, f"'{m.phrase}' needs a {verb.default_target}")
                     act.target = tgt if tgt is None or plan.entity(tgt) else _members(st, tgt)[0]
+                if _perched(st, m, act):
+                    continue
                 for prop in verb.implies:
                     _ensure(st, prop, f"'{m.phrase}' needs a {prop}")
                 for k, v in preps.items():
