@@ -257,3 +257,9 @@ def test_a_cat_riding_on_a_skaters_head_sits_on_her_head():
     assert cat is not None and cat.attributes.get("on") == "skater" and cat.attributes.get("position") == "head"
     assert not any(a.actor == "cat" for a in plan.actions)
     assert "head" not in plan.unresolved
+
+
+def test_the_thing_caught_is_the_target_not_the_place_it_is_caught_at():
+    plan = _compile("a golden retriever catches a ball at the beach", 4.0)
+    assert [(a.actor, a.verb, a.target) for a in plan.actions] == [("dog", "grab", "ball")]
+    assert plan.setting.place == "beach"

@@ -823,7 +823,11 @@ def _actions(st: _State) -> None:
                     if verb.default_target:
                         tgt = _mention_after(st, m.last, within=12, archetype=verb.default_target)
                     else:
-                        tgt = preps.get("on") or preps.get("off") or preps.get("at") or _mention_after(
+                        at = preps.get("at")
+                        if at is not None and plan.entity(at) is None and at not in st.groups:
+                            # "catches a ball at the beach": the thing acted on, not the place it happens at
+                            at = _mention_after(st, m.last, within=3, same_clause=True, exclude=actor) or at
+                        tgt = preps.get("on") or preps.get("off") or at or _mention_after(
                             st, m.last, within=5, same_clause=True, exclude=actor
                         )
                         if tgt is None and m.last < len(st.tokens) and st.tokens[m.last].text in ("one", "it"):
