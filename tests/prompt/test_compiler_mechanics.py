@@ -263,3 +263,15 @@ def test_the_thing_caught_is_the_target_not_the_place_it_is_caught_at():
     plan = _compile("a golden retriever catches a ball at the beach", 4.0)
     assert [(a.actor, a.verb, a.target) for a in plan.actions] == [("dog", "grab", "ball")]
     assert plan.setting.place == "beach"
+
+
+def test_a_kitten_sitting_on_her_shoulder_is_on_the_woman_before_it():
+    plan = _compile("a woman spins on the ice with a kitten sitting on her shoulder", 4.0)
+    cat = plan.entity("cat")
+    assert cat is not None and (cat.attributes.get("on"), cat.attributes.get("position")) == ("woman", "shoulder")
+    assert plan.setting.place == "ice_rink"  # "on the ice"
+
+
+def test_fireworks_without_a_named_place_are_at_the_festival_town():
+    plan = _compile("two friends have a conversation in japanese under fireworks, anime style", 6.0)
+    assert plan.setting.place == "festival_town"

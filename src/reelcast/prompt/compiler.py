@@ -711,15 +711,20 @@ def _perched(st: _State, m: Match, act: Action) -> bool:
     """"a cat rides on the head of a skater": the animal sits on that body part of the person (as "a skater with a
     cat on her head" says it), so it is an attachment, not an action."""
     toks, plan = st.tokens, st.plan
-    actor, target = plan.entity(act.actor), plan.entity(act.target) if act.target else None
-    if (act.verb not in PERCH_VERBS or actor is None or target is None or actor.archetype not in PERCHING_ARCHETYPES
-            or target.archetype != "person"):
+    actor = plan.entity(act.actor)
+    if act.verb not in PERCH_VERBS or actor is None or actor.archetype not in PERCHING_ARCHETYPES:
         return False
     k = m.last + 1 if m.last < len(toks) and toks[m.last].text != "on" else m.last
     k += 1 if k < len(toks) and toks[k].text == "on" else 0
     while k < len(toks) and toks[k].text in ("a", "an", "the", "his", "her", "its", "their"):
         k += 1
     if k >= len(toks) or toks[k].text not in BODY_PARTS:
+        return False
+    target = plan.entity(act.target) if act.target else None
+    if target is None or target.archetype != "person":  # "a kitten sitting on her shoulder": the person before
+        owner = _mention_before(st, m.first, within=30, animate=True, exclude=actor.id)
+        target = plan.entity(owner) if owner else None
+    if target is None or target.archetype != "person":
         return False
     actor.attributes["on"], actor.attributes["position"] = target.id, toks[k].text
     st.used.add(k)

@@ -242,7 +242,12 @@ def attach_riders(ctx: BuildContext) -> None:
     """Put entities the plan places on a person's head ("a cat on her head") onto that head."""
     for e in ctx.plan.entities:
         carrier = ctx.actors.get(str(e.attributes.get("on", "")))
-        if e.attributes.get("position") != "head" or not isinstance(carrier, HumanoidActor):
+        if not isinstance(carrier, HumanoidActor):
+            continue
+        if e.attributes.get("position") != "head":
+            if e.attributes.get("position"):  # said, but not carried: tell the user rather than drop it silently
+                ctx.note(f"sim: only a head carries a rider; {e.id} stays beside {carrier.entity} instead of on "
+                         f"their {e.attributes['position']}")
             continue
         own = ctx.actors.get(e.id)
         if own is None or isinstance(own, HumanoidActor):
