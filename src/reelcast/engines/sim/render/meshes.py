@@ -351,32 +351,34 @@ def decimated_mesh_closed(vertices: np.ndarray, faces: np.ndarray, divisor: int)
 _CAPPED: OrderedDict[bytes, Any] = OrderedDict()
 
 
-def capped_mesh(mesh: Mesh, joins: np.ndarray) -> tuple[Mesh, int] | None:
+def capped_mesh(mesh: Mesh, joins: np.ndarray, joins_key: bytes) -> tuple[Mesh, int] | None:
     """`caps.capped` of a processed open mesh (a dog's skin band) where it joins `joins` (the points it shares with
-    its entity's other meshes), cached by both: the mesh to draw and how many of its first triangles are culled."""
+    its entity's other meshes, which `joins_key` names), cached by both: the mesh to draw and how many of its first
+    triangles are culled."""
     pos, nrm, faces = mesh
     key = _mesh_key(np.ascontiguousarray(pos, np.float64), np.ascontiguousarray(faces, np.int64), 3)
-    key = hashlib.sha256(key + np.ascontiguousarray(joins, np.float64).tobytes()).digest()
-    return _cached(_CAPPED, key, lambda: capped(pos, nrm, faces, joins))
+    return _cached(_CAPPED, hashlib.sha256(key + joins_key).digest(), lambda: capped(pos, nrm, faces, joins))
 
 
 _JOINS: OrderedDict[bytes, Any] = OrderedDict()
 
 
-def _joins(parts: list[Part]) -> dict[str, np.ndarray]:
-    """Per entity with two or more open user meshes (the dog's skin bands): the points where they meet (cached by
-    the meshes' bytes: each shot's geometry build, and each of a split render's renderers, asks again)."""
+def _joins(parts: list[Part]) -> dict[str, tuple[np.ndarray, bytes]]:
+    """Per entity with two or more open user meshes (the dog's skin bands): the points where they meet, and the key
+    they are cached by (the meshes' bytes: each shot's geometry build, and each of a split render's renderers, asks
+    again; the bands' caps are cached under it too)."""
     meshes: dict[str, list[np.ndarray]] = {}
     for part in parts:
         if part.shape == "mesh" and part.mesh_vertices is not None and part.mesh_faces is not None:
             meshes.setdefault(part.entity, []).append(np.ascontiguousarray(part.mesh_vertices, np.float64))
-    joins: dict[str, np.ndarray] = {}
+    joins: dict[str, tuple[np.ndarray, bytes]] = {}
     for entity, vs in meshes.items():
         if len(vs) >= 2:
             digest = hashlib.sha256(np.array([len(v) for v in vs], np.int64).tobytes())
             for v in vs:
                 digest.update(v.tobytes())
-            joins[entity] = _cached(_JOINS, digest.digest(), lambda vs=vs: shared_points(vs))
+            key = digest.digest()
+            joins[entity] = _cached(_JOINS, key, lambda vs=vs: shared_points(vs)), key
     return joins
 
 
@@ -548,7 +550,7 @@ def merge_parts(
         # it joins the entity's other meshes and culled, or culled only away from openings too large to cap (caps.py).
         cast_faces, n_culled = faces, faces.size if closed_mesh else 0
         if not closed_mesh and part.entity in joins:
-            with_caps = capped_mesh((pos, nrm, faces), joins[part.entity])
+            with_caps = capped_mesh((pos, nrm, faces), *joins[part.entity])
             if with_caps is not None:
                 (pos, nrm, faces), culled_faces = with_caps
                 n_culled = 3 * culled_faces
