@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from reelcast.prompt import vocabulary as V
 from reelcast.prompt.dialogue import find_language, find_quotes, generated_lines, is_vocalisation, script_language
 from reelcast.prompt.lexicon import correct_spelling, phrase_index
-from reelcast.prompt.plan import Action, Camera, DialogueLine, Entity, ScenePlan, Shot
+from reelcast.prompt.plan import STATION_ENTRY_SHARE, Action, Camera, DialogueLine, Entity, ScenePlan, Shot
 from reelcast.prompt.sections import Section, parse_sections, section_at
 from reelcast.prompt.semantic import semantic_matches
 from reelcast.prompt.shots import ShotSpec, find_timecoded_shots, focal_lengths, is_single_shot, split_free_text, tile
@@ -322,9 +322,6 @@ def _shots(st: _State) -> None:
                 s.gravity = V.PLACES[s.place].gravity if s.place in ("space", "space_station") else None
     plan.shots = _station_entry_shots(st, shots)
 
-
-# Where the dog at the space station is through the doors when the prompt does not say (the world's default too).
-STATION_ENTRY_SHARE = 0.55
 
 
 def _station_entry_shots(st: _State, shots: list[Shot]) -> list[Shot]:
@@ -714,8 +711,11 @@ def _perched(st: _State, m: Match, act: Action) -> bool:
     actor = plan.entity(act.actor)
     if act.verb not in PERCH_VERBS or actor is None or actor.archetype not in PERCHING_ARCHETYPES:
         return False
-    k = m.last + 1 if m.last < len(toks) and toks[m.last].text != "on" else m.last
-    k += 1 if k < len(toks) and toks[k].text == "on" else 0
+    k = m.last  # (the token after the verb)
+    if k + 1 < len(toks) and toks[k].text != "on" and toks[k + 1].text == "on":
+        k += 1  # one word before "on" ("sits quietly on")
+    if k < len(toks) and toks[k].text == "on":
+        k += 1
     while k < len(toks) and toks[k].text in ("a", "an", "the", "his", "her", "its", "their"):
         k += 1
     if k >= len(toks) or toks[k].text not in BODY_PARTS:

@@ -48,6 +48,11 @@ class Camera:
     height: str = "eye"  # eye | low | high
 
 
+# Share of the clip by which a dog at the space station is through its doors, where the prompt does not say (the
+# compiler's outside/inside shots and the world's flight path both keep to it).
+STATION_ENTRY_SHARE = 0.55
+
+
 @dataclass
 class Shot:
     """A continuous piece of the clip between two cuts; all shots share one world."""

@@ -29,7 +29,7 @@ from reelcast.engines.sim.world.space_shots import (
     ball_view_point,
     station_director,
 )
-from reelcast.prompt.plan import Entity
+from reelcast.prompt.plan import STATION_ENTRY_SHARE, Entity
 
 PADDLE_HZ = 1.7  # zero-g dog paddle
 WAG_HZ = 2.3
@@ -37,9 +37,10 @@ BALL_SPEED = (0.12, 0.35)  # m/s: tennis balls drift about (slowly enough to sta
 
 
 def cut_time(ctx: BuildContext) -> float:
-    """When the plan's first indoor shot starts (the dog is through the door by then); else 55 % of the clip."""
+    """When the plan's first indoor shot starts (the dog is through the door by then); else STATION_ENTRY_SHARE of
+    the clip."""
     inside = [s.start for s in ctx.plan.shots if s.indoor]
-    return inside[0] if inside and inside[0] > 0.5 else 0.55 * ctx.plan.duration
+    return inside[0] if inside and inside[0] > 0.5 else STATION_ENTRY_SHARE * ctx.plan.duration
 
 
 def in_station(ctx: BuildContext) -> bool:
